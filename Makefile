@@ -1,0 +1,56 @@
+# Maillage: everything a developer or CI runs. Python 3.11+ is the only prerequisite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench lint format install migrate demo messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_territory
+	$(BIN)/python manage.py load_demo
+
+## Set everything up and serve the demo on http://127.0.0.1:$(PORT)
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite (browser tests included when Chromium is installed)
+test: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+## Budgets of the issues, measured over HTTP against the production configuration
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Refresh the translation catalogues (needs GNU gettext); compiled .mo files are committed
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs -l fr -l nl -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -1,0 +1,348 @@
+"""Agenda services: expanding recurrences, filtering, calendar views and iCal feeds."""
+
+import calendar
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import recurring_ical_events
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as ICalEvent
+from icalendar.prop import vRecur
+
+from directory.services import add_parent_themes
+from maillage.filters import ParsedFilters, pick
+from maillage.text import fold_all
+
+from .models import Event, Occurrence
+
+TZ = ZoneInfo("Europe/Brussels")
+LANGS = ("fr", "nl", "en")
+MAX_OCCURRENCES = 1000  # per event: a daily rule over two years, with room to spare
+MAX_FEED_EVENTS = 5000
+
+
+# --- occurrences ------------------------------------------------------------------------------
+
+
+def _ical_event(event):
+    """The event as an iCalendar VEVENT, in local time so recurrences follow daylight saving."""
+    vevent = ICalEvent()
+    start = timezone.localtime(event.start, TZ)
+    end = timezone.localtime(event.end, TZ) if event.end else None
+    if event.all_day:
+        vevent.add("dtstart", start.date())
+        vevent.add("dtend", (end.date() if end else start.date()) + dt.timedelta(days=1))
+    else:
+        vevent.add("dtstart", start)
+        if end:
+            vevent.add("dtend", end)
+    if event.rrule:
+        vevent.add("rrule", vRecur.from_ical(event.rrule.removeprefix("RRULE:")))
+    return vevent
+
+
+def _as_datetime(value):
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=TZ)
+    return dt.datetime.combine(value, dt.time(0, 0), tzinfo=TZ)
+
+
+def occurrence_times(event, until=None):
+    """(start, end) of each occurrence from the first up to ``until`` (default: the horizon)."""
+    if not event.rrule:
+        return [(event.start, event.end)]
+    until = until or timezone.now() + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
+    calendar_ = Calendar()
+    calendar_.add_component(_ical_event(event))
+    times = []
+    for component in recurring_ical_events.of(calendar_).between(event.start, until):
+        start = _as_datetime(component["DTSTART"].dt)
+        end = _as_datetime(component["DTEND"].dt) if "DTEND" in component else None
+        if event.all_day and end:
+            end -= dt.timedelta(minutes=1)  # iCal's exclusive end -> the last day, inclusive
+        times.append((start, end))
+        if len(times) >= MAX_OCCURRENCES:
+            break
+    return times
+
+
+@transaction.atomic
+def refresh_occurrences(event, until=None):
+    Occurrence.objects.filter(event=event).delete()
+    Occurrence.objects.bulk_create(
+        Occurrence(event=event, start=start, end=end) for start, end in occurrence_times(event, until)
+    )
+
+
+def refresh_search(event):
+    names = [getattr(event, f"title_{lang}") for lang in LANGS]
+    texts = [getattr(event, f"description_{lang}") for lang in LANGS]
+    Event.objects.filter(pk=event.pk).update(search_name=fold_all(*names), search_text=fold_all(*texts))
+
+
+@transaction.atomic
+def save_event(event, *, organisers=None, themes=None, audiences=None, languages=None):
+    """Create or update an event and everything derived from it: the one entry point."""
+    event.full_clean(exclude=["slug"] if not event.slug else None)
+    if event.place_id:
+        event.commune_id = event.place.commune_id
+    event.save()
+    for name, values in (
+        ("organisers", organisers),
+        ("themes", themes),
+        ("audiences", audiences),
+        ("languages", languages),
+    ):
+        if values is not None:
+            getattr(event, name).set(values)
+    if themes is not None:
+        add_parent_themes(event, [t.pk for t in themes])
+    after_change(event)
+    return event
+
+
+def after_change(event):
+    if event.place_id:
+        Event.objects.filter(pk=event.pk).update(commune_id=event.place.commune_id)
+    refresh_search(event)
+    refresh_occurrences(event)
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+FILTER_GROUPS = ("theme", "commune", "audience", "language")
+
+
+def parse_event_filters(params, vocab):
+    notices = []
+    q = params.get("q", "").strip()[:200]
+    values = {
+        "q": [q] if q else [],
+        "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
+        "commune": pick(params, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices),
+        "audience": pick(params, "audience", {a.slug for a in vocab["audiences"]}, _("audience"), notices),
+        "language": pick(params, "language", {lang.code for lang in vocab["languages"]}, _("language"), notices),
+        "organiser": [params.get("organiser", "").strip()[:120]] if params.get("organiser", "").strip() else [],
+    }
+    return ParsedFilters(values=values, notices=notices)
+
+
+def filter_events(filters):
+    qs = Event.objects.all()
+    v = filters.values
+    if v.get("q"):
+        for token in fold_all(v["q"][0]).split()[:8]:
+            qs = qs.filter(Q(search_name__contains=token) | Q(search_text__contains=token))
+    if v.get("theme"):
+        qs = qs.filter(pk__in=Event.themes.through.objects.filter(theme__slug__in=v["theme"]).values("event_id"))
+    if v.get("commune"):
+        qs = qs.filter(commune__slug__in=v["commune"])
+    if v.get("audience"):
+        qs = qs.filter(
+            pk__in=Event.audiences.through.objects.filter(audience__slug__in=v["audience"]).values("event_id")
+        )
+    if v.get("language"):
+        qs = qs.filter(
+            pk__in=Event.languages.through.objects.filter(language__code__in=v["language"]).values("event_id")
+        )
+    if v.get("organiser"):
+        qs = qs.filter(pk__in=Event.organisers.through.objects.filter(actor__slug=v["organiser"][0]).values("event_id"))
+    return qs
+
+
+def _occurrences(filters):
+    qs = Occurrence.objects.select_related("event", "event__commune")
+    if filters.is_active():
+        qs = qs.filter(event__in=filter_events(filters).values("pk"))
+    return qs
+
+
+def upcoming(filters, *, start=None, limit=50, offset=0):
+    """Occurrences from ``start`` (default now) on, in order."""
+    start = start or timezone.now()
+    qs = _occurrences(filters).filter(Q(start__gte=start) | Q(end__gte=start)).order_by("start", "pk")
+    return list(qs[offset : offset + limit + 1])  # one more tells whether a next page exists
+
+
+def past(filters, *, before=None, limit=50, offset=0):
+    before = before or timezone.now()
+    qs = _occurrences(filters).filter(start__lt=before).order_by("-start", "-pk")
+    return list(qs[offset : offset + limit + 1])
+
+
+def group_by_day(occurrences):
+    days = {}
+    for occ in occurrences:
+        days.setdefault(timezone.localtime(occ.start, TZ).date(), []).append(occ)
+    return list(days.items())
+
+
+def month_grid(filters, year, month, per_day=4):
+    """Weeks of the month, each a list of days: (date, in_month, first occurrences, total)."""
+    first = dt.date(year, month, 1)
+    cal = calendar.Calendar(firstweekday=0)
+    weeks = cal.monthdatescalendar(year, month)
+    start = dt.datetime.combine(weeks[0][0], dt.time(0), tzinfo=TZ)
+    end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    base = _occurrences(filters).filter(start__gte=start, start__lt=end)
+    day = TruncDate("start", tzinfo=TZ)
+    totals = {row["day"]: row["n"] for row in base.annotate(day=day).values("day").annotate(n=Count("pk")).order_by()}
+    ranked = (
+        base.annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()]))
+        .filter(rank__lte=per_day)
+        .order_by("start", "pk")
+    )
+    shown = {}
+    for occ in ranked:
+        shown.setdefault(occ.day, []).append(occ)
+    return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
+
+
+# --- iCal -------------------------------------------------------------------------------------
+
+
+def ical_feed(events, *, site_url, name):
+    """An RFC 5545 calendar: one VEVENT per event, recurring ones with their RRULE."""
+    cal = Calendar()
+    cal.add("prodid", "-//Maillage//Agenda//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Brussels")
+    now = timezone.now()
+    for event in events:
+        vevent = _ical_event(event)
+        vevent.add("uid", f"event-{event.pk}@maillage")
+        vevent.add("dtstamp", now)
+        vevent.add("summary", event.title)
+        url = site_url + event.get_absolute_url()
+        vevent.add("url", url)
+        vevent.add("description", f"{event.description}\n\n{url}".strip())
+        if event.place_id:
+            vevent.add("location", str(event.place))
+            if event.place.lat is not None and not event.place.approximate:
+                vevent.add("geo", (event.place.lat, event.place.lon))
+        elif event.online_url:
+            vevent.add("location", event.online_url)
+        if event.status == Event.Status.CANCELLED:
+            vevent.add("status", "CANCELLED")
+        else:
+            vevent.add("status", "CONFIRMED")
+        cal.add_component(vevent)
+    return cal.to_ical()
+
+
+def feed_events(filters, *, since=None):
+    """Events with an occurrence from ``since`` (default: 30 days ago) on."""
+    since = since or timezone.now() - dt.timedelta(days=30)
+    ids = Occurrence.objects.filter(start__gte=since).values("event_id")
+    return (
+        filter_events(filters).filter(pk__in=ids).select_related("place__commune").order_by("start")[:MAX_FEED_EVENTS]
+    )
+
+
+# --- event page -------------------------------------------------------------------------------
+
+
+def event_for_page(slug):
+    return (
+        Event.objects.select_related("place__commune", "commune")
+        .prefetch_related("organisers", "themes", "audiences", "languages")
+        .get(slug=slug)
+    )
+
+
+def programme_of(event):
+    return list(event.programme.prefetch_related("organisers").order_by("start", "position", "pk"))
+
+
+def next_occurrences(event, limit=5):
+    now = timezone.now()
+    return list(event.occurrences.filter(start__gte=now - dt.timedelta(hours=12)).order_by("start")[:limit])
+
+
+def upcoming_for_actor(actor, limit=10):
+    """The next occurrences of events the actor organises (one query)."""
+    now = timezone.now()
+    return list(
+        Occurrence.objects.filter(event__organisers=actor, start__gte=now - dt.timedelta(hours=12))
+        .select_related("event")
+        .order_by("start")[:limit]
+    )
+
+
+def parse_month(raw, notices):
+    """'2024-10' -> (2024, 10); the current month when absent or malformed (with a notice)."""
+    today = timezone.localdate()
+    if not raw:
+        return today.year, today.month
+    try:
+        year, month = (int(part) for part in raw.split("-", 1))
+        dt.date(year, month, 1)
+        if not 1900 <= year <= 2200:
+            raise ValueError
+    except (TypeError, ValueError):
+        notices.append(_("“%(value)s” is not a month (YYYY-MM); showing this month.") % {"value": raw[:20]})
+        return today.year, today.month
+    return year, month
+
+
+def parse_day(raw, notices):
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        notices.append(_("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.") % {"value": raw[:20]})
+        return None
+
+
+def event_jsonld(event, site_url, organisers):
+    """schema.org Event for the event page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": (event.start.date() if event.all_day else timezone.localtime(event.start, TZ)).isoformat(),
+        "url": site_url + event.get_absolute_url(),
+        "eventStatus": {
+            Event.Status.SCHEDULED: "https://schema.org/EventScheduled",
+            Event.Status.CANCELLED: "https://schema.org/EventCancelled",
+            Event.Status.POSTPONED: "https://schema.org/EventPostponed",
+        }[event.status],
+    }
+    if event.end:
+        data["endDate"] = (event.end.date() if event.all_day else timezone.localtime(event.end, TZ)).isoformat()
+    if event.description:
+        data["description"] = event.description
+    if event.place_id:
+        place = event.place
+        location = {
+            "@type": "Place",
+            "name": place.name or str(place),
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": place.street,
+                "postalCode": place.postcode,
+                "addressLocality": place.commune.name if place.commune else "",
+                "addressCountry": "BE",
+            },
+        }
+        if place.lat is not None and not place.approximate:
+            location["geo"] = {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lon}
+        data["location"] = location
+        data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+    elif event.online_url:
+        data["location"] = {"@type": "VirtualLocation", "url": event.online_url}
+        data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+    if organisers:
+        data["organizer"] = [
+            {"@type": "Organization", "name": a.name, "url": site_url + a.get_absolute_url()} for a in organisers
+        ]
+    return data

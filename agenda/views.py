@@ -1,0 +1,137 @@
+import datetime as dt
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from directory.services import vocabularies
+from maillage.filters import page_number
+
+from . import services
+from .models import Event
+
+PAGE_SIZE = 50
+
+
+def _filters(request):
+    vocab = vocabularies()
+    return vocab, services.parse_event_filters(request.GET, vocab)
+
+
+def _context(vocab, filters, **extra):
+    return {
+        "filters": filters,
+        "vocab": vocab,
+        "query": filters.query_items(),
+        "chosen": filters.values,
+        **extra,
+    }
+
+
+@require_GET
+def upcoming(request):
+    vocab, filters = _filters(request)
+    number = page_number(request.GET, filters.notices)
+    day = services.parse_day(request.GET.get("from"), filters.notices)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=services.TZ) if day else None
+    rows = services.upcoming(filters, start=start, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    return render(
+        request,
+        "agenda/upcoming.html",
+        _context(
+            vocab,
+            filters,
+            days=services.group_by_day(rows[:PAGE_SIZE]),
+            page_number=number,
+            has_next=len(rows) > PAGE_SIZE,
+            view="upcoming",
+        ),
+    )
+
+
+@require_GET
+def archive(request):
+    vocab, filters = _filters(request)
+    number = page_number(request.GET, filters.notices)
+    rows = services.past(filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    return render(
+        request,
+        "agenda/archive.html",
+        _context(
+            vocab,
+            filters,
+            days=services.group_by_day(rows[:PAGE_SIZE]),
+            page_number=number,
+            has_next=len(rows) > PAGE_SIZE,
+            view="archive",
+        ),
+    )
+
+
+@require_GET
+def month(request):
+    vocab, filters = _filters(request)
+    year, month_ = services.parse_month(request.GET.get("month"), filters.notices)
+    first = dt.date(year, month_, 1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "agenda/month.html",
+        _context(
+            vocab,
+            filters,
+            weeks=services.month_grid(filters, year, month_),
+            first=first,
+            previous=previous,
+            following=following,
+            today=timezone.localdate(),
+            view="month",
+        ),
+    )
+
+
+@require_GET
+def feed(request):
+    _vocab, filters = _filters(request)
+    events = services.feed_events(filters)
+    body = services.ical_feed(events, site_url=settings.SITE_URL, name=_("Maillage agenda"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="maillage-agenda.ics"'
+    return response
+
+
+def _event_or_404(slug):
+    try:
+        return services.event_for_page(slug)
+    except Event.DoesNotExist:
+        raise Http404(_("No event has this address.")) from None
+
+
+@require_GET
+def event_detail(request, slug):
+    event = _event_or_404(slug)
+    organisers = list(event.organisers.all())
+    return render(
+        request,
+        "agenda/event_detail.html",
+        {
+            "event": event,
+            "organisers": organisers,
+            "jsonld": services.event_jsonld(event, settings.SITE_URL, organisers),
+            "programme": services.programme_of(event),
+            "occurrences": services.next_occurrences(event),
+        },
+    )
+
+
+@require_GET
+def event_ics(request, slug):
+    event = _event_or_404(slug)
+    body = services.ical_feed([event], site_url=settings.SITE_URL, name=event.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response

@@ -1,0 +1,29 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Tests run in the default language unless they switch."""
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture
+def territory(db):
+    """The 19 Brussels communes and their postcodes (no boundaries: placement by postcode)."""
+    from territory.services import clear_caches, load_territory
+
+    load_territory()
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture
+def taxonomy(db):
+    from demo.services import load_taxonomy
+
+    load_taxonomy()

@@ -1,0 +1,188 @@
+"""Directory: actors (initiatives, associations, federations, services...), their places,
+themes, audiences, languages and the relations between them."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from territory.models import Commune
+
+from .validators import format_company_number, validate_company_number
+
+
+class Theme(models.Model):
+    """A two-level taxonomy: top themes (with a pictogram) and their sub-themes."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    pictogram = models.CharField(_("pictogram"), max_length=8, blank=True, help_text=_("An emoji."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+
+class Place(models.Model):
+    """A venue or an address. ``approximate`` places stand at the centre of their commune."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="places")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    approximate = models.BooleanField(
+        _("approximate location"), default=False, help_text=_("Only the commune is known.")
+    )
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        parts = [self.name, self.street, f"{self.postcode} {self.commune or ''}".strip()]
+        return ", ".join(p for p in parts if p)
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        CITIZEN_INITIATIVE = "citizen_initiative", _("Citizen initiative or collective")
+        ASSOCIATION = "association", _("Association (ASBL/VZW)")
+        FEDERATION = "federation", _("Federation or network")
+        PUBLIC_SERVICE = "public_service", _("Public service")
+        RESEARCH_CENTRE = "research_centre", _("Research centre")
+        SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+        FUNDER = "funder", _("Funder")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DORMANT = "dormant", _("Dormant")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="actors", verbose_name=_("themes"))
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="actors", verbose_name=_("audiences"))
+    languages = models.ManyToManyField(Language, blank=True, related_name="actors", verbose_name=_("languages spoken"))
+    email = models.EmailField(_("public email"), blank=True)
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    social_links = models.JSONField(_("social links"), default=list, blank=True)
+    company_number = models.CharField(
+        _("company number"),
+        max_length=10,
+        blank=True,
+        db_index=True,
+        validators=[validate_company_number],
+        help_text=_("Belgian enterprise number (BCE/KBO), e.g. 0203.071.973."),
+    )
+    places = models.ManyToManyField(Place, blank=True, related_name="actors", verbose_name=_("places"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic (test data)"), default=False)
+
+    # Denormalised from the places (kept by services.refresh_actor), so lists, facets and the map
+    # read one row per actor. ``commune`` is also the area of activity of actors without a venue.
+    commune = models.ForeignKey(
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actors",
+        verbose_name=_("commune"),
+    )
+    has_venue = models.BooleanField(_("has a venue"), default=False, db_index=True)
+    lat = models.FloatField(null=True, blank=True, editable=False)
+    lon = models.FloatField(null=True, blank=True, editable=False)
+    location_approximate = models.BooleanField(default=False, editable=False)
+    # Accent- and case-folded names and text in every language, for search.
+    search_name = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        indexes = [models.Index(fields=["commune", "kind"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:actor", args=[self.slug])
+
+    @property
+    def company_number_display(self):
+        return format_company_number(self.company_number)
+
+
+class ActorRelation(models.Model):
+    """A directed relation: ``source`` is <kind> ``target`` (e.g. a member of a federation)."""
+
+    class Kind(models.TextChoices):
+        MEMBER_OF = "member_of", _("member of")
+        PARTNER_OF = "partner_of", _("partner of")
+        FUNDED_BY = "funded_by", _("funded by")
+        PART_OF = "part_of", _("part of")
+
+    # How the relation reads from the target's side.
+    INVERSE_LABELS = {
+        Kind.MEMBER_OF: _("members"),
+        Kind.PARTNER_OF: _("partners"),
+        Kind.FUNDED_BY: _("funds"),
+        Kind.PART_OF: _("includes"),
+    }
+
+    source = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("relation between actors")
+        verbose_name_plural = _("relations between actors")
+        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_actor_relation")]
+
+    def __str__(self):
+        return f"{self.source} — {self.get_kind_display()} — {self.target}"

@@ -1,0 +1,167 @@
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from agenda.services import upcoming_for_actor
+from maillage.filters import page_number
+from projects.services import projects_of
+
+from . import services
+from .models import Actor
+
+PAGE_SIZE = 24
+
+
+def _filters(request):
+    vocab = services.vocabularies()
+    return vocab, services.parse_actor_filters(request.GET, vocab)
+
+
+def facet_groups(vocab, filters, counts):
+    """What the filter form shows: for each group, its options with counts and checked state."""
+    chosen = filters.values
+
+    def options(group, items):
+        return [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[group].get(key, 0),
+                "checked": value in chosen.get(group, []),
+                "pictogram": pictogram,
+            }
+            for value, key, label, pictogram in items
+        ]
+
+    top = vocab["top_themes"]
+    children = {}
+    for theme in vocab["themes"]:
+        if theme.parent_id:
+            children.setdefault(theme.parent_id, []).append(theme)
+    theme_items = []
+    for t in top:
+        theme_items.append((t.slug, t.pk, t.name, t.pictogram))
+        theme_items.extend((c.slug, c.pk, f"— {c.name}", "") for c in children.get(t.pk, []))
+    return [
+        {"name": "theme", "label": _("Themes"), "options": options("theme", theme_items)},
+        {
+            "name": "commune",
+            "label": _("Commune"),
+            "options": options("commune", [(c.slug, c.pk, c.name, "") for c in vocab["communes"]]),
+        },
+        {
+            "name": "kind",
+            "label": _("Kind"),
+            "options": options("kind", [(k, k, lbl, "") for k, lbl in Actor.Kind.choices]),
+        },
+        {
+            "name": "language",
+            "label": _("Languages spoken"),
+            "options": options("language", [(lang.code, lang.pk, lang.name, "") for lang in vocab["languages"]]),
+        },
+        {
+            "name": "audience",
+            "label": _("Audience"),
+            "options": options("audience", [(a.slug, a.pk, a.name, "") for a in vocab["audiences"]]),
+        },
+        {
+            "name": "venue",
+            "label": _("Venue"),
+            "options": options("venue", [("yes", "yes", _("Has a venue"), ""), ("no", "no", _("No venue"), "")]),
+        },
+        {
+            "name": "status",
+            "label": _("Status"),
+            "options": options("status", [(k, k, lbl, "") for k, lbl in Actor.Status.choices]),
+        },
+    ]
+
+
+@require_GET
+def actor_list(request):
+    vocab, filters = _filters(request)
+    number = page_number(request.GET, filters.notices)
+    actors = services.sorted_by_name(services.filter_actors(filters)).select_related("commune")
+    paginator = Paginator(actors, PAGE_SIZE)
+    if number > paginator.num_pages:
+        filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
+        number = paginator.num_pages
+    page = paginator.page(number)
+    page_actors = list(page.object_list.prefetch_related("themes"))
+    groups = facet_groups(vocab, filters, services.facet_counts(filters))
+    return render(
+        request,
+        "directory/actor_list.html",
+        {
+            "page": page,
+            "actors": page_actors,
+            "filters": filters,
+            "groups": groups,
+            "query": filters.query_items(),
+            "top_themes": {t.pk: t for t in vocab["top_themes"]},
+        },
+    )
+
+
+@require_GET
+def actor_detail(request, slug):
+    try:
+        actor = services.actor_for_page(slug)
+    except Actor.DoesNotExist:
+        raise Http404(_("No actor has this address.")) from None
+    places = list(actor.places.all())
+    return render(
+        request,
+        "directory/actor_detail.html",
+        {
+            "actor": actor,
+            "relations": services.relations_of(actor),
+            "events": upcoming_for_actor(actor),
+            "participations": projects_of(actor),
+            "places": places,
+            "jsonld": services.actor_jsonld(actor, places, settings.SITE_URL),
+        },
+    )
+
+
+@require_GET
+def actors_csv(request):
+    _vocab, filters = _filters(request)
+    qs = services.sorted_by_name(services.filter_actors(filters))
+    response = HttpResponse(services.actors_csv(qs, settings.SITE_URL), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="maillage-actors.csv"'
+    return response
+
+
+@require_GET
+def actors_geojson(request):
+    _vocab, filters = _filters(request)
+    qs = services.sorted_by_name(services.filter_actors(filters))
+    data = services.actors_geojson(qs, settings.SITE_URL)
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
+
+
+@require_GET
+def map_page(request):
+    vocab, filters = _filters(request)
+    groups = facet_groups(vocab, filters, services.facet_counts(filters))
+    return render(
+        request,
+        "directory/map.html",
+        {"filters": filters, "groups": groups, "query": filters.query_items(), "kinds": dict(Actor.Kind.choices)},
+    )
+
+
+@gzip_page
+@require_GET
+def map_data(request):
+    """Every matching actor with a position, as compact rows (see services.map_points)."""
+    _vocab, filters = _filters(request)
+    points = services.map_points(services.filter_actors(filters))
+    return JsonResponse({"fields": ["lat", "lon", "slug", "name", "kind", "approximate"], "points": points})

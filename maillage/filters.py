@@ -1,0 +1,58 @@
+"""Reading list filters from a query string: unknown or malformed values are dropped with a notice."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class ParsedFilters:
+    """Selected values per filter group, plus notices about what was ignored."""
+
+    values: dict = field(default_factory=dict)
+    notices: list = field(default_factory=list)
+
+    def get(self, name):
+        return self.values.get(name, [])
+
+    def is_active(self):
+        return any(self.values.values())
+
+    def query_items(self, without=None):
+        """(name, value) pairs for building links; ``without`` drops one group."""
+        items = []
+        for name, chosen in self.values.items():
+            if name == without:
+                continue
+            items.extend((name, value) for value in chosen)
+        return items
+
+
+def pick(params, name, allowed, label, notices):
+    """The values of ``name`` in ``params`` that are in ``allowed``; a notice for the rest."""
+    chosen = []
+    for raw in params.getlist(name):
+        value = raw.strip()
+        if not value:
+            continue
+        if value in allowed:
+            if value not in chosen:
+                chosen.append(value)
+        else:
+            notices.append(
+                _("The filter %(label)s has no value “%(value)s”; it was ignored.")
+                % {"label": label, "value": value[:60]}
+            )
+    return chosen
+
+
+def page_number(params, notices):
+    raw = params.get("page", "1")
+    try:
+        number = int(raw)
+        if number < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        notices.append(_("“%(page)s” is not a page number; showing the first page.") % {"page": raw[:20]})
+        return 1
+    return number

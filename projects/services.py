@@ -1,0 +1,84 @@
+"""Project services: saving, listing and the timeline of a project."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from maillage.filters import ParsedFilters, pick
+from maillage.text import fold_all
+
+from .models import Participation, Project, Update
+
+LANGS = ("fr", "nl", "en")
+
+
+def refresh_search(project):
+    names = [getattr(project, f"title_{lang}") for lang in LANGS]
+    texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
+    Project.objects.filter(pk=project.pk).update(search_name=fold_all(*names), search_text=fold_all(*texts))
+
+
+@transaction.atomic
+def save_project(project, *, themes=None, participants=None):
+    """``participants``: (actor, role) pairs."""
+    project.full_clean(exclude=["slug"] if not project.slug else None)
+    project.save()
+    if themes is not None:
+        project.themes.set(themes)
+    if participants is not None:
+        project.participations.all().delete()
+        Participation.objects.bulk_create(
+            Participation(project=project, actor=actor, role=role) for actor, role in participants
+        )
+    refresh_search(project)
+    return project
+
+
+def parse_project_filters(params, vocab):
+    notices = []
+    q = params.get("q", "").strip()[:200]
+    values = {
+        "q": [q] if q else [],
+        "status": pick(params, "status", set(Project.Status.values), _("status"), notices),
+        "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
+    }
+    return ParsedFilters(values=values, notices=notices)
+
+
+def _participations():
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.select_related("actor").order_by("role", "actor__name_fr"),
+    )
+
+
+def filter_projects(filters):
+    qs = Project.objects.all()
+    v = filters.values
+    if v.get("q"):
+        for token in fold_all(v["q"][0]).split()[:8]:
+            qs = qs.filter(search_name__contains=token) | qs.filter(search_text__contains=token)
+    if v.get("status"):
+        qs = qs.filter(status__in=v["status"])
+    if v.get("theme"):
+        qs = qs.filter(themes__slug__in=v["theme"]).distinct()
+    return qs.prefetch_related(_participations(), "themes")
+
+
+def project_for_page(slug):
+    return Project.objects.prefetch_related(_participations(), "themes", "phases").get(slug=slug)
+
+
+def timeline(project):
+    """Phases and updates in one dated sequence, oldest first: how the project evolved."""
+    entries = [("phase", p.start_date, p) for p in project.phases.all()]
+    entries += [("update", u.date, u) for u in project.updates.all()]
+    return sorted(entries, key=lambda e: (e[1] is None, e[1] or 0, e[0]))
+
+
+def latest_updates(limit=5):
+    return list(Update.objects.select_related("project").order_by("-date", "-pk")[:limit])
+
+
+def projects_of(actor):
+    return list(Participation.objects.filter(actor=actor).select_related("project").order_by("-project__start_date"))

@@ -1,0 +1,28 @@
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import Phase, Project, Update
+
+
+@register(Project)
+class ProjectTranslation(TranslationOptions):
+    fields = ("title", "summary", "description")
+
+
+@register(Phase)
+class PhaseTranslation(TranslationOptions):
+    fields = ("title", "description", "questions", "deliverables")
+
+
+@register(Update)
+class UpdateTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+# History is registered after the translated fields exist, so every version keeps all languages.
+for _model in (
+    Project,
+    Phase,
+    Update,
+):
+    track_history(_model, excluded_fields=["search_name", "search_text", "updated"])

@@ -1,0 +1,51 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from directory.services import vocabularies
+from maillage.filters import page_number
+
+from . import services
+from .models import Project
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def project_list(request):
+    vocab = vocabularies()
+    filters = services.parse_project_filters(request.GET, vocab)
+    number = page_number(request.GET, filters.notices)
+    paginator = Paginator(services.filter_projects(filters), PAGE_SIZE)
+    if number > paginator.num_pages:
+        filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
+        number = paginator.num_pages
+    page = paginator.page(number)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "projects": list(page.object_list),
+            "filters": filters,
+            "chosen": filters.values,
+            "query": filters.query_items(),
+            "vocab": vocab,
+            "statuses": Project.Status.choices,
+        },
+    )
+
+
+@require_GET
+def project_detail(request, slug):
+    try:
+        project = services.project_for_page(slug)
+    except Project.DoesNotExist:
+        raise Http404(_("No project has this address.")) from None
+    return render(
+        request,
+        "projects/project_detail.html",
+        {"project": project, "timeline": services.timeline(project)},
+    )
