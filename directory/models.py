@@ -144,7 +144,7 @@ class Actor(models.Model):
         ordering = ["name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
-        indexes = [models.Index(fields=["commune", "kind"])]
+        indexes = [models.Index(fields=["commune", "kind"]), models.Index(fields=["name_fr"], name="actor_name_fr_idx")]
 
     def __str__(self):
         return self.name

@@ -161,8 +161,11 @@ def filter_actors(filters, *, skip_group=None, queryset=None):
 
 
 def sorted_by_name(qs):
+    """Alphabetical in the page's language; French names stand in for missing translations."""
     lang = translation.get_language() or "fr"
-    field = f"name_{lang}" if lang in LANGS else "name_fr"
+    if lang not in LANGS or lang == "fr":
+        return qs.order_by("name_fr", "pk")  # indexed: the common case stays fast
+    field = f"name_{lang}"
     return qs.annotate(sort_name=Coalesce(NullIf(field, Value("")), "name_fr", output_field=CharField())).order_by(
         "sort_name", "pk"
     )
@@ -172,12 +175,14 @@ def facet_counts(filters):
     """{group: {value: count}} with each group counted as if it were not selected (disjunctive)."""
 
     def through_counts(through, key, group):
-        ids = filter_actors(filters, skip_group=group).values("pk")
-        rows = through.objects.filter(actor_id__in=ids).values(key).annotate(n=Count("pk"))
+        rows = through.objects.all()
+        if any(v for name, v in filters.values.items() if name != group):
+            rows = rows.filter(actor_id__in=filter_actors(filters, skip_group=group).values("pk"))
+        rows = rows.values(key).annotate(n=Count("pk")).order_by()
         return {row[key]: row["n"] for row in rows}
 
     def column_counts(column, group):
-        rows = filter_actors(filters, skip_group=group).values(column).annotate(n=Count("pk"))
+        rows = filter_actors(filters, skip_group=group).values(column).annotate(n=Count("pk")).order_by()
         return {row[column]: row["n"] for row in rows}
 
     return {

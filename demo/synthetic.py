@@ -1,0 +1,150 @@
+"""Synthetic data for scale tests: plausible, searchable, and flagged as synthetic everywhere."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import Point, shape
+from tqdm import tqdm
+
+from agenda.models import Event, Occurrence
+from agenda.services import occurrence_times
+from directory.models import Actor, Audience, Language, Place, Theme
+from maillage.text import fold_all
+from territory.models import Commune
+
+from .services import load_taxonomy
+
+BATCH = 2000
+PREFIXES = [
+    "Collectif", "Maison de quartier", "Repair café", "Épicerie solidaire", "Atelier", "Comité",
+    "Buurthuis", "Vzw", "Asbl", "Réseau", "Centre", "Jardin partagé", "École des devoirs", "Potager",
+]
+TOPICS = [
+    "des inégalités", "santé mentale", "logement", "alphabétisation", "jeunesse", "solidarité", "huisvesting",
+    "buurtwerking", "précarité énergétique", "accueil des primo-arrivants", "économie circulaire", "vélo",
+    "culture", "sport pour tous", "aide alimentaire", "emploi", "zorg", "kinderen", "seniors", "transition",
+]
+WORDS = (
+    "accueil écoute quartier voisins habitants rencontre entraide participation citoyenneté formation "
+    "permanence sociale juridique bénévoles ateliers français néerlandais buurt bewoners samenwerking"
+).split()
+
+
+def _random_point(rng, commune, shapes):
+    geometry = shapes.get(commune.pk)
+    if geometry is None:
+        return commune.lat + rng.gauss(0, 0.006), commune.lon + rng.gauss(0, 0.009)
+    minx, miny, maxx, maxy = geometry.bounds
+    for _ in range(50):
+        lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if geometry.contains(Point(lon, lat)):
+            return lat, lon
+    return commune.lat, commune.lon
+
+
+def _batches(items, size=BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def generate(actors=1000, events=2000, seed=1, progress=True):
+    """Create ``actors`` synthetic actors and ``events`` events (2% of them recurring)."""
+    rng = random.Random(seed)
+    if not Theme.objects.exists():
+        load_taxonomy()
+    communes = list(Commune.objects.all())
+    if not communes:
+        raise ValueError("Load the territory first (manage.py load_territory).")
+    shapes = {c.pk: shape(c.boundary) for c in communes if c.boundary}
+    sub_themes = list(Theme.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    top_themes = list(Theme.objects.filter(parent=None).values_list("pk", flat=True))
+    audiences = list(Audience.objects.values_list("pk", flat=True))
+    languages = list(Language.objects.values_list("pk", flat=True))
+    kinds = Actor.Kind.values
+    today = timezone.localdate()
+    start_index = Actor.objects.filter(is_synthetic=True).count()
+    bar = tqdm(total=actors + events, desc="synthetic data", unit="rows", disable=not progress)
+
+    actor_rows, place_rows = [], []
+    for i in range(start_index, start_index + actors):
+        commune = rng.choice(communes)
+        name = f"{rng.choice(PREFIXES)} {rng.choice(TOPICS)} {commune.name_fr} {i}"
+        description = " ".join(rng.choices(WORDS, k=18)).capitalize() + "."
+        has_venue = rng.random() < 0.8
+        lat, lon = _random_point(rng, commune, shapes) if has_venue else (commune.lat, commune.lon)
+        place_rows.append(
+            Place(name_fr="", street=f"Rue synthétique {i}" if has_venue else "", postcode="", commune=commune,
+                  lat=lat, lon=lon, approximate=not has_venue)
+        )
+        actor_rows.append(
+            Actor(
+                slug=f"synthetic-{i}", name=name, name_fr=name, description=description, description_fr=description,
+                kind=rng.choice(kinds), status=rng.choices(Actor.Status.values, weights=[90, 7, 3])[0],
+                last_verified=today - dt.timedelta(days=rng.randint(0, 900)), is_synthetic=True,
+                commune=commune, has_venue=has_venue, lat=lat, lon=lon, location_approximate=not has_venue,
+                search_name=fold_all(name), search_text=fold_all(description),
+            )
+        )
+    through = {"themes": [], "languages": [], "audiences": [], "places": []}
+    for actor_batch, place_batch in zip(_batches(actor_rows), _batches(place_rows), strict=True):
+        Actor.objects.bulk_create(actor_batch)
+        Place.objects.bulk_create(place_batch)
+        for actor, place in zip(actor_batch, place_batch, strict=True):
+            chosen = rng.sample(sub_themes, k=rng.randint(1, 3)) if sub_themes else []
+            theme_ids = {pk for pk, _ in chosen} | {parent for _, parent in chosen}
+            if not theme_ids and top_themes:
+                theme_ids = {rng.choice(top_themes)}
+            through["themes"] += [Actor.themes.through(actor_id=actor.pk, theme_id=t) for t in theme_ids]
+            through["languages"] += [
+                Actor.languages.through(actor_id=actor.pk, language_id=pk)
+                for pk in rng.sample(languages, k=min(len(languages), rng.randint(1, 3)))
+            ]
+            through["audiences"] += [
+                Actor.audiences.through(actor_id=actor.pk, audience_id=pk)
+                for pk in rng.sample(audiences, k=min(len(audiences), rng.randint(0, 2)))
+            ]
+            through["places"].append(Actor.places.through(actor_id=actor.pk, place_id=place.pk))
+        bar.update(len(actor_batch))
+    for name, rows in through.items():
+        getattr(Actor, name).through.objects.bulk_create(rows, batch_size=BATCH)
+
+    if not events:
+        bar.close()
+        return actors, 0
+    organisers = list(Actor.objects.filter(is_synthetic=True).values_list("pk", "commune_id"))
+    actor_places = dict(Actor.places.through.objects.filter(actor__is_synthetic=True).values_list("actor_id", "place_id"))
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    event_rows, event_links = [], []
+    for i in range(events):
+        organiser, commune_id = rng.choice(organisers)
+        title = f"{rng.choice(['Rencontre', 'Atelier', 'Permanence', 'Fête', 'Formation', 'Buurtfeest'])} {rng.choice(TOPICS)} {i}"
+        start = now + dt.timedelta(days=rng.randint(-365, 730), hours=rng.randint(-8, 8))
+        recurring = rng.random() < 0.02
+        event_rows.append(
+            Event(
+                slug=f"synthetic-event-{start_index}-{i}", title=title, title_fr=title, description_fr=title,
+                start=start, end=start + dt.timedelta(hours=2), rrule="FREQ=MONTHLY" if recurring else "",
+                place_id=actor_places.get(organiser), commune_id=commune_id, is_synthetic=True,
+                search_name=fold_all(title), search_text=fold_all(title),
+            )
+        )
+        event_links.append(organiser)
+    theme_links, organiser_links, occurrences = [], [], []
+    for batch_start, batch in enumerate(_batches(event_rows)):
+        Event.objects.bulk_create(batch)
+        for offset, event in enumerate(batch):
+            organiser_links.append(Event.organisers.through(event_id=event.pk, actor_id=event_links[batch_start * BATCH + offset]))
+            if sub_themes:
+                sub, parent = rng.choice(sub_themes)
+                theme_links += [Event.themes.through(event_id=event.pk, theme_id=t) for t in (sub, parent)]
+            for start, end in occurrence_times(event):
+                occurrences.append(Occurrence(event_id=event.pk, start=start, end=end))
+        bar.update(len(batch))
+    Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
+    Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
+    Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
+    bar.close()
+    return actors, events
