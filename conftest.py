@@ -11,6 +11,16 @@ def _french_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_indexes():
+    """In-memory indexes never outlive a test's database."""
+    from directory import index
+
+    index.reset()
+    yield
+    index.reset()
+
+
 @pytest.fixture
 def territory(db):
     """The 19 Brussels communes and their postcodes (no boundaries: placement by postcode)."""

@@ -55,8 +55,10 @@ class Event(models.Model):
         related_name="events",
         verbose_name=_("commune"),
     )
-    search_name = models.TextField(blank=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
+    # The event as iCalendar VEVENT text in each language, kept so a feed of thousands is a join.
+    vevent_fr = models.TextField(blank=True, editable=False)
+    vevent_nl = models.TextField(blank=True, editable=False)
+    vevent_en = models.TextField(blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -7,17 +7,19 @@ from zoneinfo import ZoneInfo
 import recurring_ical_events
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber, TruncDate
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 
 from directory.services import add_parent_themes
+from maillage import data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
+from search import index as search_index
+from search.models import Document
 
 from .models import Event, Occurrence
 
@@ -57,7 +59,7 @@ def occurrence_times(event, until=None):
     """(start, end) of each occurrence from the first up to ``until`` (default: the horizon)."""
     if not event.rrule:
         return [(event.start, event.end)]
-    until = until or timezone.now() + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
+    until = until or max(timezone.now(), event.start) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
     calendar_ = Calendar()
     calendar_.add_component(_ical_event(event))
     times = []
@@ -80,10 +82,10 @@ def refresh_occurrences(event, until=None):
     )
 
 
-def refresh_search(event):
+def search_fields(event):
     names = [getattr(event, f"title_{lang}") for lang in LANGS]
     texts = [getattr(event, f"description_{lang}") for lang in LANGS]
-    Event.objects.filter(pk=event.pk).update(search_name=fold_all(*names), search_text=fold_all(*texts))
+    return fold_all(*names), fold_all(*texts)
 
 
 @transaction.atomic
@@ -108,10 +110,16 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
 
 
 def after_change(event):
+    """Everything derived from an event: its commune, search document, iCal text and dates."""
     if event.place_id:
-        Event.objects.filter(pk=event.pk).update(commune_id=event.place.commune_id)
-    refresh_search(event)
+        event.commune_id = event.place.commune_id
+    texts = {f"vevent_{lang}": vevent_text(event, lang) for lang in LANGS}
+    for name, text in texts.items():
+        setattr(event, name, text)
+    Event.objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
+    search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
     refresh_occurrences(event)
+    data_version.bump(data_version.EVENTS)
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -137,8 +145,7 @@ def filter_events(filters):
     qs = Event.objects.all()
     v = filters.values
     if v.get("q"):
-        for token in fold_all(v["q"][0]).split()[:8]:
-            qs = qs.filter(Q(search_name__contains=token) | Q(search_text__contains=token))
+        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.EVENT, v["q"][0]))
     if v.get("theme"):
         qs = qs.filter(pk__in=Event.themes.through.objects.filter(theme__slug__in=v["theme"]).values("event_id"))
     if v.get("commune"):
@@ -166,7 +173,10 @@ def _occurrences(filters):
 def upcoming(filters, *, start=None, limit=50, offset=0):
     """Occurrences from ``start`` (default now) on, in order."""
     start = start or timezone.now()
-    qs = _occurrences(filters).filter(Q(start__gte=start) | Q(end__gte=start)).order_by("start", "pk")
+    # Still running (started in the last week, not yet over) or starting later; the lower bound
+    # keeps the query on the start index.
+    running = Q(start__gte=start - dt.timedelta(days=7), end__gte=start)
+    qs = _occurrences(filters).filter(Q(start__gte=start) | running).order_by("start", "pk")
     return list(qs[offset : offset + limit + 1])  # one more tells whether a next page exists
 
 
@@ -184,58 +194,86 @@ def group_by_day(occurrences):
 
 
 def month_grid(filters, year, month, per_day=4):
-    """Weeks of the month, each a list of days: (date, in_month, first occurrences, total)."""
+    """Weeks of the month, each a list of days: (date, in_month, first occurrences, total).
+
+    One query reads the month's (start, id) pairs on the start index; only the occurrences shown
+    are then loaded with their events, so a busy month costs the same as a quiet one.
+    """
     first = dt.date(year, month, 1)
-    cal = calendar.Calendar(firstweekday=0)
-    weeks = cal.monthdatescalendar(year, month)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start = dt.datetime.combine(weeks[0][0], dt.time(0), tzinfo=TZ)
     end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
-    base = _occurrences(filters).filter(start__gte=start, start__lt=end)
-    day = TruncDate("start", tzinfo=TZ)
-    totals = {row["day"]: row["n"] for row in base.annotate(day=day).values("day").annotate(n=Count("pk")).order_by()}
-    ranked = (
-        base.annotate(day=day, rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()]))
-        .filter(rank__lte=per_day)
-        .order_by("start", "pk")
-    )
+    qs = Occurrence.objects.filter(start__gte=start, start__lt=end)
+    if filters.is_active():
+        qs = qs.filter(event__in=filter_events(filters).values("pk"))
+    totals, shown_ids = {}, []
+    for occurrence_id, when in qs.order_by("start", "pk").values_list("pk", "start"):
+        day = when.astimezone(TZ).date()
+        totals[day] = totals.get(day, 0) + 1
+        if totals[day] <= per_day:
+            shown_ids.append(occurrence_id)
     shown = {}
-    for occ in ranked:
-        shown.setdefault(occ.day, []).append(occ)
+    for occ in Occurrence.objects.filter(pk__in=shown_ids).select_related("event").order_by("start", "pk"):
+        shown.setdefault(occ.start.astimezone(TZ).date(), []).append(occ)
     return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
 
 
 # --- iCal -------------------------------------------------------------------------------------
 
 
-def ical_feed(events, *, site_url, name):
-    """An RFC 5545 calendar: one VEVENT per event, recurring ones with their RRULE."""
+def vevent_text(event, lang):
+    """The event as iCalendar text (one VEVENT) in a language, with a stable UID and its URL."""
+    with translation.override(lang):
+        title, description = event.title, event.description
+        url = settings.SITE_URL + event.get_absolute_url()
+    vevent = _ical_event(event)
+    vevent.add("uid", f"event-{event.pk}@maillage")
+    vevent.add("dtstamp", event.updated or timezone.now())
+    vevent.add("summary", title)
+    vevent.add("url", url)
+    vevent.add("description", f"{description}\n\n{url}".strip())
+    place = event.place if event.place_id else None
+    if place is not None:
+        vevent.add("location", str(place))
+        if place.lat is not None and not place.approximate:
+            vevent.add("geo", (place.lat, place.lon))
+    elif event.online_url:
+        vevent.add("location", event.online_url)
+    vevent.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+    return vevent.to_ical().decode()
+
+
+def _calendar_frame(name):
     cal = Calendar()
     cal.add("prodid", "-//Maillage//Agenda//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Brussels")
-    now = timezone.now()
-    for event in events:
-        vevent = _ical_event(event)
-        vevent.add("uid", f"event-{event.pk}@maillage")
-        vevent.add("dtstamp", now)
-        vevent.add("summary", event.title)
-        url = site_url + event.get_absolute_url()
-        vevent.add("url", url)
-        vevent.add("description", f"{event.description}\n\n{url}".strip())
-        if event.place_id:
-            vevent.add("location", str(event.place))
-            if event.place.lat is not None and not event.place.approximate:
-                vevent.add("geo", (event.place.lat, event.place.lon))
-        elif event.online_url:
-            vevent.add("location", event.online_url)
-        if event.status == Event.Status.CANCELLED:
-            vevent.add("status", "CANCELLED")
-        else:
-            vevent.add("status", "CONFIRMED")
-        cal.add_component(vevent)
-    return cal.to_ical()
+    head, tail = cal.to_ical().decode().rsplit("END:VCALENDAR", 1)
+    return head, "END:VCALENDAR" + tail
+
+
+def ical_feed(events, *, name):
+    """An RFC 5545 calendar of the events, recurring ones with their RRULE.
+
+    Each VEVENT is written by icalendar when the event is saved (``Event.vevent_<lang>``); a feed
+    joins them. Events without it (bulk-created) get it now, and keep it.
+    """
+    lang = translation.get_language() if translation.get_language() in LANGS else "fr"
+    column = f"vevent_{lang}"
+    head, tail = _calendar_frame(name)
+    rows = list(events.values_list("pk", column))
+    missing = [pk for pk, text in rows if not text]
+    if missing:
+        fresh = []
+        for event in Event.objects.filter(pk__in=missing).select_related("place__commune"):
+            setattr(event, column, vevent_text(event, lang))
+            fresh.append(event)
+        Event.objects.bulk_update(fresh, [column], batch_size=500)
+        texts = {event.pk: getattr(event, column) for event in fresh}
+        rows = [(pk, text or texts.get(pk, "")) for pk, text in rows]
+    return "".join([head, *(text for _pk, text in rows), tail]).encode()
 
 
 def feed_events(filters, *, since=None):

@@ -19,4 +19,4 @@ for _model in (
     Event,
     ProgrammeItem,
 ):
-    track_history(_model, excluded_fields=["search_name", "search_text", "updated"])
+    track_history(_model, excluded_fields=["updated", "vevent_fr", "vevent_nl", "vevent_en"])

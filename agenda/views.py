@@ -98,7 +98,7 @@ def month(request):
 def feed(request):
     _vocab, filters = _filters(request)
     events = services.feed_events(filters)
-    body = services.ical_feed(events, site_url=settings.SITE_URL, name=_("Maillage agenda"))
+    body = services.ical_feed(events, name=_("Maillage agenda"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="maillage-agenda.ics"'
     return response
@@ -131,7 +131,7 @@ def event_detail(request, slug):
 @require_GET
 def event_ics(request, slug):
     event = _event_or_404(slug)
-    body = services.ical_feed([event], site_url=settings.SITE_URL, name=event.title)
+    body = services.ical_feed(Event.objects.filter(pk=event.pk), name=event.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response

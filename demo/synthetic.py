@@ -11,25 +11,75 @@ from tqdm import tqdm
 from agenda.models import Event, Occurrence
 from agenda.services import occurrence_times
 from directory.models import Actor, Audience, Language, Place, Theme
+from maillage import data_version
 from maillage.text import fold_all
-from territory.models import Commune
+from search import index as search_index
+from search.models import Document
+from territory.models import Boundary, Commune
 
 from .services import load_taxonomy
 
 BATCH = 2000
 PREFIXES = [
-    "Collectif", "Maison de quartier", "Repair café", "Épicerie solidaire", "Atelier", "Comité",
-    "Buurthuis", "Vzw", "Asbl", "Réseau", "Centre", "Jardin partagé", "École des devoirs", "Potager",
+    "Collectif",
+    "Maison de quartier",
+    "Repair café",
+    "Épicerie solidaire",
+    "Atelier",
+    "Comité",
+    "Buurthuis",
+    "Vzw",
+    "Asbl",
+    "Réseau",
+    "Centre",
+    "Jardin partagé",
+    "École des devoirs",
+    "Potager",
 ]
 TOPICS = [
-    "des inégalités", "santé mentale", "logement", "alphabétisation", "jeunesse", "solidarité", "huisvesting",
-    "buurtwerking", "précarité énergétique", "accueil des primo-arrivants", "économie circulaire", "vélo",
-    "culture", "sport pour tous", "aide alimentaire", "emploi", "zorg", "kinderen", "seniors", "transition",
+    "des inégalités",
+    "santé mentale",
+    "logement",
+    "alphabétisation",
+    "jeunesse",
+    "solidarité",
+    "huisvesting",
+    "buurtwerking",
+    "précarité énergétique",
+    "accueil des primo-arrivants",
+    "économie circulaire",
+    "vélo",
+    "culture",
+    "sport pour tous",
+    "aide alimentaire",
+    "emploi",
+    "zorg",
+    "kinderen",
+    "seniors",
+    "transition",
 ]
-WORDS = (
-    "accueil écoute quartier voisins habitants rencontre entraide participation citoyenneté formation "
-    "permanence sociale juridique bénévoles ateliers français néerlandais buurt bewoners samenwerking"
-).split()
+WORDS = [
+    "accueil",
+    "écoute",
+    "quartier",
+    "voisins",
+    "habitants",
+    "rencontre",
+    "entraide",
+    "participation",
+    "citoyenneté",
+    "formation",
+    "permanence",
+    "sociale",
+    "juridique",
+    "bénévoles",
+    "ateliers",
+    "français",
+    "néerlandais",
+    "buurt",
+    "bewoners",
+    "samenwerking",
+]
 
 
 def _random_point(rng, commune, shapes):
@@ -58,7 +108,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     communes = list(Commune.objects.all())
     if not communes:
         raise ValueError("Load the territory first (manage.py load_territory).")
-    shapes = {c.pk: shape(c.boundary) for c in communes if c.boundary}
+    shapes = {pk: shape(geometry) for pk, geometry in Boundary.objects.values_list("commune_id", "geometry")}
     sub_themes = list(Theme.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
     top_themes = list(Theme.objects.filter(parent=None).values_list("pk", flat=True))
     audiences = list(Audience.objects.values_list("pk", flat=True))
@@ -76,22 +126,41 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
         has_venue = rng.random() < 0.8
         lat, lon = _random_point(rng, commune, shapes) if has_venue else (commune.lat, commune.lon)
         place_rows.append(
-            Place(name_fr="", street=f"Rue synthétique {i}" if has_venue else "", postcode="", commune=commune,
-                  lat=lat, lon=lon, approximate=not has_venue)
+            Place(
+                name_fr="",
+                street=f"Rue synthétique {i}" if has_venue else "",
+                postcode="",
+                commune=commune,
+                lat=lat,
+                lon=lon,
+                approximate=not has_venue,
+            )
         )
         actor_rows.append(
             Actor(
-                slug=f"synthetic-{i}", name=name, name_fr=name, description=description, description_fr=description,
-                kind=rng.choice(kinds), status=rng.choices(Actor.Status.values, weights=[90, 7, 3])[0],
-                last_verified=today - dt.timedelta(days=rng.randint(0, 900)), is_synthetic=True,
-                commune=commune, has_venue=has_venue, lat=lat, lon=lon, location_approximate=not has_venue,
-                search_name=fold_all(name), search_text=fold_all(description),
+                slug=f"synthetic-{i}",
+                name=name,
+                name_fr=name,
+                description=description,
+                description_fr=description,
+                kind=rng.choice(kinds),
+                status=rng.choices(Actor.Status.values, weights=[90, 7, 3])[0],
+                last_verified=today - dt.timedelta(days=rng.randint(0, 900)),
+                is_synthetic=True,
+                commune=commune,
+                has_venue=has_venue,
+                lat=lat,
+                lon=lon,
+                location_approximate=not has_venue,
             )
         )
     through = {"themes": [], "languages": [], "audiences": [], "places": []}
     for actor_batch, place_batch in zip(_batches(actor_rows), _batches(place_rows), strict=True):
         Actor.objects.bulk_create(actor_batch)
         Place.objects.bulk_create(place_batch)
+        search_index.index_many(
+            Document.Kind.ACTOR, [(a.pk, fold_all(a.name_fr), fold_all(a.description_fr)) for a in actor_batch]
+        )
         for actor, place in zip(actor_batch, place_batch, strict=True):
             chosen = rng.sample(sub_themes, k=rng.randint(1, 3)) if sub_themes else []
             theme_ids = {pk for pk, _ in chosen} | {parent for _, parent in chosen}
@@ -111,11 +180,14 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     for name, rows in through.items():
         getattr(Actor, name).through.objects.bulk_create(rows, batch_size=BATCH)
 
+    data_version.bump(data_version.ACTORS)
     if not events:
         bar.close()
         return actors, 0
     organisers = list(Actor.objects.filter(is_synthetic=True).values_list("pk", "commune_id"))
-    actor_places = dict(Actor.places.through.objects.filter(actor__is_synthetic=True).values_list("actor_id", "place_id"))
+    actor_places = dict(
+        Actor.places.through.objects.filter(actor__is_synthetic=True).values_list("actor_id", "place_id")
+    )
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     event_rows, event_links = [], []
     for i in range(events):
@@ -125,18 +197,27 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
         recurring = rng.random() < 0.02
         event_rows.append(
             Event(
-                slug=f"synthetic-event-{start_index}-{i}", title=title, title_fr=title, description_fr=title,
-                start=start, end=start + dt.timedelta(hours=2), rrule="FREQ=MONTHLY" if recurring else "",
-                place_id=actor_places.get(organiser), commune_id=commune_id, is_synthetic=True,
-                search_name=fold_all(title), search_text=fold_all(title),
+                slug=f"synthetic-event-{start_index}-{i}",
+                title=title,
+                title_fr=title,
+                description_fr=title,
+                start=start,
+                end=start + dt.timedelta(hours=2),
+                rrule="FREQ=MONTHLY" if recurring else "",
+                place_id=actor_places.get(organiser),
+                commune_id=commune_id,
+                is_synthetic=True,
             )
         )
         event_links.append(organiser)
     theme_links, organiser_links, occurrences = [], [], []
     for batch_start, batch in enumerate(_batches(event_rows)):
         Event.objects.bulk_create(batch)
+        search_index.index_many(Document.Kind.EVENT, [(e.pk, fold_all(e.title_fr), "") for e in batch])
         for offset, event in enumerate(batch):
-            organiser_links.append(Event.organisers.through(event_id=event.pk, actor_id=event_links[batch_start * BATCH + offset]))
+            organiser_links.append(
+                Event.organisers.through(event_id=event.pk, actor_id=event_links[batch_start * BATCH + offset])
+            )
             if sub_themes:
                 sub, parent = rng.choice(sub_themes)
                 theme_links += [Event.themes.through(event_id=event.pk, theme_id=t) for t in (sub, parent)]
@@ -146,5 +227,6 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
     Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
     Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
+    data_version.bump(data_version.EVENTS)
     bar.close()
     return actors, events

@@ -133,9 +133,6 @@ class Actor(models.Model):
     lat = models.FloatField(null=True, blank=True, editable=False)
     lon = models.FloatField(null=True, blank=True, editable=False)
     location_approximate = models.BooleanField(default=False, editable=False)
-    # Accent- and case-folded names and text in every language, for search.
-    search_name = models.TextField(blank=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
 
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -4,16 +4,20 @@ import csv
 import io
 
 from django.db import transaction
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from maillage import data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
+from search import index as search_index
+from search.models import Document
 from territory.models import Commune
 from territory.services import commune_id_for
 
+from . import index as actor_index
 from .models import Actor, Audience, Language, Theme
 from .validators import format_company_number
 
@@ -55,16 +59,15 @@ def refresh_actor(actor):
     else:
         actor.lat = actor.lon = None
         actor.location_approximate = False
-    actor.search_name, actor.search_text = search_fields(actor)
     Actor.objects.filter(pk=actor.pk).update(
         has_venue=actor.has_venue,
         lat=actor.lat,
         lon=actor.lon,
         location_approximate=actor.location_approximate,
         commune_id=actor.commune_id,
-        search_name=actor.search_name,
-        search_text=actor.search_text,
     )
+    search_index.index(Document.Kind.ACTOR, actor.pk, *search_fields(actor))
+    data_version.bump(data_version.ACTORS)
     return actor
 
 
@@ -114,8 +117,9 @@ def vocabularies():
 
 def parse_actor_filters(params, vocab):
     notices = []
+    q = params.get("q", "").strip()[:200]
     values = {
-        "q": [params.get("q", "").strip()[:200]] if params.get("q", "").strip() else [],
+        "q": [q] if q else [],
         "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
         "commune": pick(params, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices),
         "kind": pick(params, "kind", set(Actor.Kind.values), _("kind"), notices),
@@ -127,36 +131,78 @@ def parse_actor_filters(params, vocab):
     return ParsedFilters(values=values, notices=notices)
 
 
-def filter_actors(filters, *, skip_group=None, queryset=None):
-    """Actors matching the filters: values within a group are alternatives (OR), groups combine
-    (AND). ``skip_group`` leaves one group out, for that group's facet counts."""
-    qs = Actor.objects.all() if queryset is None else queryset
-    v = filters.values
+def filter_keys(filters, vocab):
+    """The chosen values as the keys the index and the database use (ids or codes)."""
+    by_slug = {
+        "theme": {t.slug: t.pk for t in vocab["themes"]},
+        "commune": {c.slug: c.pk for c in vocab["communes"]},
+        "language": {lang.code: lang.pk for lang in vocab["languages"]},
+        "audience": {a.slug: a.pk for a in vocab["audiences"]},
+    }
+    keys = {}
+    for group in FILTER_GROUPS:
+        values = filters.get(group)
+        keys[group] = [by_slug[group][v] for v in values] if group in by_slug else list(values)
+    return keys
 
-    def active(name):
-        return name != skip_group and v.get(name)
 
-    if v.get("q"):
-        for token in fold_all(v["q"][0]).split()[:8]:
-            qs = qs.filter(Q(search_name__contains=token) | Q(search_text__contains=token))
-    if active("theme"):
-        qs = qs.filter(pk__in=Actor.themes.through.objects.filter(theme__slug__in=v["theme"]).values("actor_id"))
-    if active("commune"):
-        qs = qs.filter(commune__slug__in=v["commune"])
-    if active("kind"):
-        qs = qs.filter(kind__in=v["kind"])
-    if active("language"):
-        qs = qs.filter(
-            pk__in=Actor.languages.through.objects.filter(language__code__in=v["language"]).values("actor_id")
-        )
-    if active("audience"):
-        qs = qs.filter(
-            pk__in=Actor.audiences.through.objects.filter(audience__slug__in=v["audience"]).values("actor_id")
-        )
-    if active("venue") and len(v["venue"]) == 1:
-        qs = qs.filter(has_venue=v["venue"][0] == "yes")
-    if active("status"):
-        qs = qs.filter(status__in=v["status"])
+def text_matches(filters):
+    """Ids of the actors matching the words typed, or None when no words were typed."""
+    if not filters.get("q"):
+        return None
+    return search_index.match_ids(Document.Kind.ACTOR, filters.get("q")[0])
+
+
+def select(filters, vocab):
+    """(index, bitset of the matching actors, base bitset before facets) for the filters."""
+    idx = actor_index.get_index()
+    matches = text_matches(filters)
+    base = idx.all if matches is None else idx.ids_mask(matches)
+    return idx, idx.select(filter_keys(filters, vocab), base=base), base
+
+
+def facet_counts(filters, vocab):
+    """{group: {key: count}}, each group counted as if none of its values were chosen."""
+    idx, _mask, base = select(filters, vocab)
+    return idx.counts(filter_keys(filters, vocab), base=base)
+
+
+def actor_page(filters, vocab, number, size):
+    """One page of matching actors in alphabetical order: (actors, total, page number, pages)."""
+    idx, mask, _base = select(filters, vocab)
+    total = mask.bit_count()
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    ids = idx.page(mask, (number - 1) * size, size, translation.get_language() or "fr")
+    by_id = Actor.objects.select_related("commune").prefetch_related("themes").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id], total, number, pages
+
+
+def map_json(filters, vocab):
+    idx, mask, _base = select(filters, vocab)
+    return actor_index.map_points_json(idx, mask, translation.get_language() or "fr")
+
+
+def filter_actors(filters, vocab):
+    """The same selection as a queryset (for exports), by the same rules as the index."""
+    qs = Actor.objects.all()
+    keys = filter_keys(filters, vocab)
+    matches = text_matches(filters)
+    if matches is not None:
+        qs = qs.filter(pk__in=matches)
+    through = {"theme": Actor.themes.through, "language": Actor.languages.through, "audience": Actor.audiences.through}
+    for group, values in keys.items():
+        if not values:
+            continue
+        if group in through:
+            column = f"{group}_id"
+            qs = qs.filter(pk__in=through[group].objects.filter(**{f"{column}__in": values}).values("actor_id"))
+        elif group == "commune":
+            qs = qs.filter(commune_id__in=values)
+        elif group == "venue":
+            qs = qs.filter(has_venue__in=[v == "yes" for v in values])
+        else:
+            qs = qs.filter(**{f"{group}__in": values})
     return qs
 
 
@@ -166,34 +212,8 @@ def sorted_by_name(qs):
     if lang not in LANGS or lang == "fr":
         return qs.order_by("name_fr", "pk")  # indexed: the common case stays fast
     field = f"name_{lang}"
-    return qs.annotate(sort_name=Coalesce(NullIf(field, Value("")), "name_fr", output_field=CharField())).order_by(
-        "sort_name", "pk"
-    )
-
-
-def facet_counts(filters):
-    """{group: {value: count}} with each group counted as if it were not selected (disjunctive)."""
-
-    def through_counts(through, key, group):
-        rows = through.objects.all()
-        if any(v for name, v in filters.values.items() if name != group):
-            rows = rows.filter(actor_id__in=filter_actors(filters, skip_group=group).values("pk"))
-        rows = rows.values(key).annotate(n=Count("pk")).order_by()
-        return {row[key]: row["n"] for row in rows}
-
-    def column_counts(column, group):
-        rows = filter_actors(filters, skip_group=group).values(column).annotate(n=Count("pk")).order_by()
-        return {row[column]: row["n"] for row in rows}
-
-    return {
-        "theme": through_counts(Actor.themes.through, "theme_id", "theme"),
-        "commune": column_counts("commune_id", "commune"),
-        "kind": column_counts("kind", "kind"),
-        "language": through_counts(Actor.languages.through, "language_id", "language"),
-        "audience": through_counts(Actor.audiences.through, "audience_id", "audience"),
-        "venue": {"yes" if k else "no": n for k, n in column_counts("has_venue", "venue").items()},
-        "status": column_counts("status", "status"),
-    }
+    sort_name = Coalesce(NullIf(field, Value("")), "name_fr", output_field=CharField())
+    return qs.annotate(sort_name=sort_name).order_by("sort_name", "pk")
 
 
 # --- actor page -------------------------------------------------------------------------------
@@ -290,20 +310,6 @@ def actors_geojson(qs, site_url):
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
         features.append({"type": "Feature", "geometry": geometry, "properties": row})
     return {"type": "FeatureCollection", "features": features}
-
-
-def map_points(qs):
-    """Compact rows for the map: [lat, lon, slug, name, kind, approximate]. One query."""
-    lang = translation.get_language() or "fr"
-    index = LANGS.index(lang) if lang in LANGS else 0
-    rows = qs.exclude(lat=None).values_list(
-        "lat", "lon", "slug", "name_fr", "name_nl", "name_en", "kind", "location_approximate"
-    )
-    points = []
-    for lat, lon, slug, name_fr, name_nl, name_en, kind, approx in rows:
-        names = (name_fr, name_nl, name_en)
-        points.append([round(lat, 5), round(lon, 5), slug, names[index] or name_fr, kind, int(approx)])
-    return points
 
 
 def actor_jsonld(actor, places, site_url):

@@ -34,4 +34,4 @@ for _model in (
     Place,
     Actor,
 ):
-    track_history(_model, excluded_fields=["search_name", "search_text", "updated"])
+    track_history(_model, excluded_fields=["updated"])

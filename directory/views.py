@@ -1,8 +1,8 @@
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
@@ -16,6 +16,34 @@ from . import services
 from .models import Actor
 
 PAGE_SIZE = 24
+
+
+@dataclass
+class Page:
+    """What the pagination template needs, for lists paged by the index rather than a Paginator."""
+
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def paginator(self):
+        return self
+
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.num_pages
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
 
 
 def _filters(request):
@@ -87,24 +115,19 @@ def facet_groups(vocab, filters, counts):
 def actor_list(request):
     vocab, filters = _filters(request)
     number = page_number(request.GET, filters.notices)
-    actors = services.sorted_by_name(services.filter_actors(filters)).select_related("commune")
-    paginator = Paginator(actors, PAGE_SIZE)
-    if number > paginator.num_pages:
+    actors, total, shown_number, pages = services.actor_page(filters, vocab, number, PAGE_SIZE)
+    if shown_number != number:
         filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
-        number = paginator.num_pages
-    page = paginator.page(number)
-    page_actors = list(page.object_list.prefetch_related("themes"))
-    groups = facet_groups(vocab, filters, services.facet_counts(filters))
+    groups = facet_groups(vocab, filters, services.facet_counts(filters, vocab))
     return render(
         request,
         "directory/actor_list.html",
         {
-            "page": page,
-            "actors": page_actors,
+            "page": Page(shown_number, pages, total),
+            "actors": actors,
             "filters": filters,
             "groups": groups,
             "query": filters.query_items(),
-            "top_themes": {t.pk: t for t in vocab["top_themes"]},
         },
     )
 
@@ -132,8 +155,8 @@ def actor_detail(request, slug):
 
 @require_GET
 def actors_csv(request):
-    _vocab, filters = _filters(request)
-    qs = services.sorted_by_name(services.filter_actors(filters))
+    vocab, filters = _filters(request)
+    qs = services.sorted_by_name(services.filter_actors(filters, vocab))
     response = HttpResponse(services.actors_csv(qs, settings.SITE_URL), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="maillage-actors.csv"'
     return response
@@ -141,8 +164,8 @@ def actors_csv(request):
 
 @require_GET
 def actors_geojson(request):
-    _vocab, filters = _filters(request)
-    qs = services.sorted_by_name(services.filter_actors(filters))
+    vocab, filters = _filters(request)
+    qs = services.sorted_by_name(services.filter_actors(filters, vocab))
     data = services.actors_geojson(qs, settings.SITE_URL)
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
 
@@ -150,7 +173,7 @@ def actors_geojson(request):
 @require_GET
 def map_page(request):
     vocab, filters = _filters(request)
-    groups = facet_groups(vocab, filters, services.facet_counts(filters))
+    groups = facet_groups(vocab, filters, services.facet_counts(filters, vocab))
     return render(
         request,
         "directory/map.html",
@@ -161,7 +184,8 @@ def map_page(request):
 @gzip_page
 @require_GET
 def map_data(request):
-    """Every matching actor with a position, as compact rows (see services.map_points)."""
-    _vocab, filters = _filters(request)
-    points = services.map_points(services.filter_actors(filters))
-    return JsonResponse({"fields": ["lat", "lon", "slug", "name", "kind", "approximate"], "points": points})
+    """Every matching actor with a position, as compact rows: [lat, lon, slug, name, kind, approximate]."""
+    vocab, filters = _filters(request)
+    points = services.map_json(filters, vocab)
+    body = '{"fields":["lat","lon","slug","name","kind","approximate"],"points":' + points + "}"
+    return HttpResponse(body, content_type="application/json")

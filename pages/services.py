@@ -1,33 +1,22 @@
 """What the home page summarises: counts by commune and theme, what is coming up, what is new."""
 
-from django.db.models import Count, Q
-
 from agenda import services as agenda
-from directory.models import Actor, Theme
+from directory.index import get_index
+from directory.models import Actor
 from maillage.filters import ParsedFilters
 from projects.services import latest_updates
-from territory.models import Commune
 
 
-def counts_by_commune():
-    return list(
-        Commune.objects.annotate(n=Count("actors", filter=~Q(actors__status=Actor.Status.CLOSED))).order_by("name")
-    )
-
-
-def counts_by_theme():
-    return list(
-        Theme.objects.filter(parent=None)
-        .annotate(n=Count("actors", filter=~Q(actors__status=Actor.Status.CLOSED)))
-        .order_by("position", "name")
-    )
-
-
-def home_summary():
+def home_summary(vocab):
+    """Counts of open (not closed) actors by commune and top theme, read from the index."""
+    idx = get_index()
+    open_actors = idx.group_mask("status", [Actor.Status.ACTIVE, Actor.Status.DORMANT])
+    communes = [(c, (open_actors & idx.masks.get(("commune", c.pk), 0)).bit_count()) for c in vocab["communes"]]
+    themes = [(t, (open_actors & idx.masks.get(("theme", t.pk), 0)).bit_count()) for t in vocab["top_themes"]]
     return {
-        "communes": counts_by_commune(),
-        "themes": counts_by_theme(),
+        "communes": communes,
+        "themes": themes,
         "upcoming": agenda.upcoming(ParsedFilters(), limit=6)[:6],
         "updates": latest_updates(5),
-        "actor_total": Actor.objects.exclude(status=Actor.Status.CLOSED).count(),
+        "actor_total": open_actors.bit_count(),
     }

@@ -25,8 +25,6 @@ class Project(models.Model):
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects", verbose_name=_("themes"))
     actors = models.ManyToManyField(Actor, through="Participation", related_name="projects", verbose_name=_("actors"))
     is_synthetic = models.BooleanField(_("synthetic (test data)"), default=False)
-    search_name = models.TextField(blank=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
+from search import index as search_index
+from search.models import Document
 
 from .models import Participation, Project, Update
 
@@ -15,7 +17,7 @@ LANGS = ("fr", "nl", "en")
 def refresh_search(project):
     names = [getattr(project, f"title_{lang}") for lang in LANGS]
     texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
-    Project.objects.filter(pk=project.pk).update(search_name=fold_all(*names), search_text=fold_all(*texts))
+    search_index.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
 
 
 @transaction.atomic
@@ -56,8 +58,7 @@ def filter_projects(filters):
     qs = Project.objects.all()
     v = filters.values
     if v.get("q"):
-        for token in fold_all(v["q"][0]).split()[:8]:
-            qs = qs.filter(search_name__contains=token) | qs.filter(search_text__contains=token)
+        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.PROJECT, v["q"][0]))
     if v.get("status"):
         qs = qs.filter(status__in=v["status"])
     if v.get("theme"):

@@ -25,4 +25,4 @@ for _model in (
     Phase,
     Update,
 ):
-    track_history(_model, excluded_fields=["search_name", "search_text", "updated"])
+    track_history(_model, excluded_fields=["updated"])

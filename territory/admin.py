@@ -18,5 +18,4 @@ class RegionAdmin(TranslationAdmin):
 class CommuneAdmin(TranslationAdmin):
     list_display = ("name", "nis_code", "region")
     search_fields = ("name_fr", "name_nl", "nis_code")
-    exclude = ("boundary",)
     inlines = [PostcodeInline]

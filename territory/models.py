@@ -21,8 +21,6 @@ class Commune(models.Model):
     nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=200)
-    # GeoJSON geometry (WGS84) of the boundary, when a boundaries file was loaded.
-    boundary = models.JSONField(_("boundary"), null=True, blank=True)
     # Centre of the commune: where approximate locations are placed.
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -35,6 +33,20 @@ class Commune(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Boundary(models.Model):
+    """A commune's outline (GeoJSON geometry, WGS84), kept apart so lists of communes stay light."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="boundary")
+    geometry = models.JSONField()
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self):
+        return str(self.commune)
 
 
 class Postcode(models.Model):

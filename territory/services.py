@@ -4,13 +4,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from shapely import prepare
 from shapely.geometry import Point, shape
 
-from .models import Commune, Postcode, Region
+from .models import Boundary, Commune, Postcode, Region
 
 DEFAULT_TERRITORY_FILE = Path(__file__).parent / "data" / "brussels.json"
 LANGS = ("fr", "nl", "en")
@@ -65,11 +64,11 @@ def load_boundaries(boundaries_file):
         if commune is None:
             continue
         geometry = shape(feature["geometry"])
-        commune.boundary = feature["geometry"]
+        Boundary.objects.update_or_create(commune=commune, defaults={"geometry": feature["geometry"]})
         commune.population = feature["properties"].get("population_2020") or commune.population
         centre = geometry.representative_point()
         commune.lat, commune.lon = round(centre.y, 5), round(centre.x, 5)
-        commune.save(update_fields=["boundary", "population", "lat", "lon"])
+        commune.save(update_fields=["population", "lat", "lon"])
         count += 1
     _commune_shapes.cache_clear()
     return count
@@ -78,7 +77,7 @@ def load_boundaries(boundaries_file):
 @lru_cache(maxsize=1)
 def _commune_shapes():
     shapes = []
-    for commune_id, boundary in Commune.objects.exclude(boundary=None).values_list("id", "boundary"):
+    for commune_id, boundary in Boundary.objects.values_list("commune_id", "geometry"):
         geometry = shape(boundary)
         prepare(geometry)
         shapes.append((commune_id, geometry))
@@ -116,9 +115,9 @@ def communes_geojson():
     features = [
         {
             "type": "Feature",
-            "properties": {"nis": c.nis_code, "name": c.name, "slug": c.slug},
-            "geometry": c.boundary,
+            "properties": {"nis": b.commune.nis_code, "name": b.commune.name, "slug": b.commune.slug},
+            "geometry": b.geometry,
         }
-        for c in Commune.objects.exclude(boundary=None)
+        for b in Boundary.objects.select_related("commune")
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,156 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils import timezone
+from icalendar import Calendar
+
+from agenda import services
+from agenda.models import Event, Occurrence
+from agenda.tests.factories import EventFactory
+from agenda.validators import validate_rrule
+from directory.services import vocabularies
+from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
+from maillage.filters import ParsedFilters
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Europe/Brussels")
+
+
+def local(*args):
+    return dt.datetime(*args, tzinfo=TZ)
+
+
+def test_a_weekly_event_keeps_its_local_hour_across_daylight_saving():
+    event = EventFactory(start=local(2030, 3, 20, 19, 0), end=local(2030, 3, 20, 21, 0), rrule="FREQ=WEEKLY;COUNT=3")
+    starts = [o.start.astimezone(TZ) for o in event.occurrences.all()]
+    assert [(s.date(), s.hour) for s in starts] == [
+        (dt.date(2030, 3, 20), 19),
+        (dt.date(2030, 3, 27), 19),
+        (dt.date(2030, 4, 3), 19),
+    ]
+
+
+def test_ten_meetings_a_year_stop_at_the_horizon(settings):
+    settings.AGENDA_HORIZON_DAYS = 365
+    start = timezone.now() - dt.timedelta(days=30)
+    event = EventFactory(
+        start=start, end=start + dt.timedelta(hours=2), rrule="FREQ=MONTHLY;BYMONTH=1,2,3,4,5,6,9,10,11,12"
+    )
+    count = event.occurrences.count()
+    assert 9 <= count <= 12
+    assert event.occurrences.last().start <= timezone.now() + dt.timedelta(days=365)
+
+
+def test_an_all_day_event_covers_its_days():
+    event = EventFactory(start=local(2030, 10, 3), end=local(2030, 10, 4), all_day=True)
+    occurrence = event.occurrences.get()
+    assert occurrence.start.astimezone(TZ).date() == dt.date(2030, 10, 3)
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SOMETIMES", "BYDAY=MO", "nonsense;;"])
+def test_invalid_recurrence_rules_are_refused(rule):
+    with pytest.raises(ValidationError):
+        validate_rrule(rule)
+
+
+def test_valid_recurrence_rules_pass():
+    validate_rrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH")
+    validate_rrule("RRULE:FREQ=MONTHLY;BYDAY=2TU")
+
+
+def test_upcoming_lists_the_next_dates_of_recurring_and_single_events():
+    now = timezone.now()
+    EventFactory(title_fr="Passé", start=now - dt.timedelta(days=3), end=now - dt.timedelta(days=3, hours=-1))
+    EventFactory(
+        title_fr="Hebdo",
+        start=now - dt.timedelta(days=10),
+        end=now - dt.timedelta(days=10, hours=-2),
+        rrule="FREQ=WEEKLY",
+    )
+    EventFactory(title_fr="Bientôt", start=now + dt.timedelta(days=1))
+    rows = services.upcoming(ParsedFilters(), limit=4)
+    titles = [o.event.title_fr for o in rows]
+    assert "Passé" not in titles and "Bientôt" in titles and titles.count("Hebdo") >= 2
+    assert [o.start for o in rows] == sorted(o.start for o in rows)
+
+
+def test_a_running_multi_day_event_is_still_upcoming():
+    now = timezone.now()
+    EventFactory(title_fr="Festival", start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=1))
+    assert [o.event.title_fr for o in services.upcoming(ParsedFilters())] == ["Festival"]
+
+
+def test_month_grid_shows_four_events_a_day_and_counts_the_rest():
+    for hour in range(9, 15):
+        EventFactory(start=local(2030, 5, 14, hour, 0), end=local(2030, 5, 14, hour, 30))
+    weeks = services.month_grid(ParsedFilters(), 2030, 5)
+    days = {d: (shown, total) for week in weeks for d, _in_month, shown, total in week}
+    shown, total = days[dt.date(2030, 5, 14)]
+    assert total == 6 and len(shown) == 4
+    assert [o.start.astimezone(TZ).hour for o in shown] == [9, 10, 11, 12]
+    assert weeks[0][0][0].weekday() == 0  # weeks start on Monday
+
+
+def test_filters_select_events_by_theme_commune_and_words(territory):
+    theme = ThemeFactory(slug="culture")
+    place = PlaceFactory(commune=None, postcode="1030", lat=None, lon=None)
+    from directory.services import locate_place
+
+    locate_place(place)
+    place.save()
+    wanted = EventFactory(title_fr="Atelier d'écriture", place=place, themes=[theme])
+    EventFactory(title_fr="Autre chose")
+    vocab = vocabularies()
+    for query in ["theme=culture", "commune=schaerbeek", "q=ecriture"]:
+        filters = services.parse_event_filters(QueryDict(query), vocab)
+        assert list(services.filter_events(filters)) == [wanted], query
+
+
+def test_unknown_filter_values_are_ignored_with_a_notice(territory):
+    filters = services.parse_event_filters(QueryDict("commune=atlantis&theme=<b>x</b>"), vocabularies())
+    assert not filters.is_active()
+    assert len(filters.notices) == 2 and any("atlantis" in notice for notice in filters.notices)
+
+
+def test_the_ical_feed_is_valid_and_keeps_recurrences():
+    organiser = ActorFactory()
+    EventFactory(title_fr="Groupe de travail", rrule="FREQ=WEEKLY;INTERVAL=2", organisers=[organiser])
+    cancelled = EventFactory(title_fr="Annulé")
+    cancelled.status = Event.Status.CANCELLED
+    services.save_event(cancelled)
+    body = services.ical_feed(services.feed_events(ParsedFilters()), name="Test")
+    calendar = Calendar.from_ical(body)
+    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {"Groupe de travail", "Annulé"}
+    assert events["Groupe de travail"]["RRULE"]["INTERVAL"] == [2]
+    assert str(events["Annulé"]["STATUS"]) == "CANCELLED"
+    assert str(events["Annulé"]["UID"]).startswith("event-")
+
+
+def test_bulk_created_events_get_their_ical_text_on_first_feed():
+    event = EventFactory(title_fr="Importé")
+    Event.objects.filter(pk=event.pk).update(vevent_fr="")
+    body = services.ical_feed(Event.objects.filter(pk=event.pk), name="Test").decode()
+    assert "SUMMARY:Importé" in body
+    assert "SUMMARY:Importé" in Event.objects.get(pk=event.pk).vevent_fr
+
+
+def test_event_jsonld_gives_start_location_and_organisers():
+    organiser = ActorFactory(name_fr="CBCS")
+    event = EventFactory(place=PlaceFactory(name_fr="AREA 42", street="Rue des Palais 46"), organisers=[organiser])
+    data = services.event_jsonld(event, "https://maillage.example", [organiser])
+    assert data["@type"] == "Event"
+    assert data["startDate"].startswith(str(timezone.localtime(event.start, TZ).date()))
+    assert data["location"]["address"]["streetAddress"] == "Rue des Palais 46"
+    assert data["organizer"][0]["name"] == "CBCS"
+
+
+def test_refreshing_replaces_occurrences():
+    event = EventFactory(rrule="FREQ=DAILY;COUNT=5")
+    assert event.occurrences.count() == 5
+    event.rrule = "FREQ=DAILY;COUNT=2"
+    services.save_event(event)
+    assert Occurrence.objects.filter(event=event).count() == 2

@@ -1,0 +1,157 @@
+import pytest
+from django.http import QueryDict
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from directory import services
+from directory.models import Actor
+from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory, ThemeFactory
+from territory.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def filters_for(query):
+    vocab = services.vocabularies()
+    return vocab, services.parse_actor_filters(QueryDict(query), vocab)
+
+
+def names_on_page(query, lang="fr"):
+    vocab, filters = filters_for(query)
+    with translation.override(lang):
+        actors, total, _number, _pages = services.actor_page(filters, vocab, 1, 50)
+    return [a.name_fr for a in actors], total
+
+
+@pytest.fixture
+def communes(territory):
+    return {c.slug: c for c in Commune.objects.all()}
+
+
+def test_refresh_actor_takes_commune_and_position_from_the_real_venue(communes):
+    approximate = PlaceFactory(commune=communes["ixelles"], lat=50.82, lon=4.37, approximate=True)
+    venue = PlaceFactory(commune=communes["schaerbeek"], lat=50.867, lon=4.38)
+    actor = ActorFactory(commune=None, places=[approximate, venue])
+    actor.refresh_from_db()
+    assert actor.has_venue
+    assert (actor.lat, actor.lon, actor.commune, actor.location_approximate) == (
+        50.867,
+        4.38,
+        communes["schaerbeek"],
+        False,
+    )
+
+
+def test_an_initiative_without_venue_keeps_its_commune_of_activity(communes):
+    actor = ActorFactory(commune=communes["forest"])
+    actor.refresh_from_db()
+    assert not actor.has_venue and actor.lat is None and actor.commune == communes["forest"]
+
+
+def test_locate_place_puts_an_address_without_position_at_its_commune_centre(communes):
+    place = services.locate_place(PlaceFactory.build(commune=None, postcode="1030", lat=None, lon=None))
+    assert place.commune == communes["schaerbeek"]
+    assert (place.lat, place.lon, place.approximate) == (communes["schaerbeek"].lat, communes["schaerbeek"].lon, True)
+
+
+def test_a_sub_theme_implies_its_top_theme(communes):
+    top = ThemeFactory()
+    sub = ThemeFactory(parent=top)
+    actor = ActorFactory()
+    actor.themes.set([sub])
+    services.add_parent_themes(actor, [sub.pk])
+    assert set(actor.themes.all()) == {top, sub}
+
+
+def test_filters_combine_values_of_a_group_with_or_and_groups_with_and(communes):
+    housing, food = ThemeFactory(slug="housing"), ThemeFactory(slug="food")
+    ActorFactory(name_fr="A", commune=communes["schaerbeek"], themes=[housing])
+    ActorFactory(name_fr="B", commune=communes["ixelles"], themes=[food])
+    ActorFactory(name_fr="C", commune=communes["schaerbeek"], themes=[food])
+    ActorFactory(name_fr="D", commune=communes["forest"], themes=[housing])
+    assert names_on_page("commune=schaerbeek&commune=ixelles") == (["A", "B", "C"], 3)
+    assert names_on_page("commune=schaerbeek&theme=food") == (["C"], 1)
+    assert names_on_page("commune=schaerbeek&commune=forest&theme=housing") == (["A", "D"], 2)
+
+
+def test_facet_counts_count_each_group_as_if_it_were_not_chosen(communes):
+    food = ThemeFactory(slug="food")
+    ActorFactory(commune=communes["schaerbeek"], themes=[food])
+    ActorFactory(commune=communes["ixelles"], themes=[food])
+    ActorFactory(commune=communes["ixelles"])
+    vocab, filters = filters_for("commune=schaerbeek&theme=food")
+    counts = services.facet_counts(filters, vocab)
+    # Other communes stay offered with what choosing them would add.
+    assert counts["commune"] == {communes["schaerbeek"].pk: 1, communes["ixelles"].pk: 1}
+    assert counts["theme"] == {food.pk: 1}
+    assert counts["kind"] == {"association": 1}
+
+
+def test_the_list_is_alphabetical_ignoring_accents_and_case(communes):
+    for name in ["Zèbre", "école des devoirs", "Abri", "Éclat"]:
+        ActorFactory(name_fr=name)
+    assert names_on_page("")[0] == ["Abri", "Éclat", "école des devoirs", "Zèbre"]
+
+
+def test_dutch_pages_sort_by_dutch_names_with_french_standing_in(communes):
+    ActorFactory(name_fr="Maison", name_nl="Huis")
+    ActorFactory(name_fr="Jardin", name_nl="")
+    ActorFactory(name_fr="Atelier", name_nl="Werkplaats")
+    assert names_on_page("", lang="nl")[0] == ["Maison", "Jardin", "Atelier"]
+
+
+def test_words_typed_narrow_the_list_without_accents(communes):
+    ActorFactory(name_fr="Lutte contre les inégalités")
+    ActorFactory(name_fr="Repair café")
+    assert names_on_page("q=INEGALITES")[0] == ["Lutte contre les inégalités"]
+    assert names_on_page("q=cafe rep")[0] == ["Repair café"]
+
+
+def test_the_index_follows_changes(communes):
+    actor = ActorFactory(name_fr="Avant")
+    assert names_on_page("")[0] == ["Avant"]
+    actor.name_fr = "Après"
+    services.save_actor(actor)
+    assert names_on_page("")[0] == ["Après"]
+    Actor.objects.filter(pk=actor.pk).delete()
+    assert names_on_page("") == ([], 0)
+
+
+GROUP_VALUES = {
+    "commune": ["schaerbeek", "ixelles", "forest"],
+    "theme": ["t-a", "t-b"],
+    "kind": ["association", "federation"],
+    "language": ["fr", "nl"],
+    "venue": ["yes", "no"],
+    "status": ["active", "closed"],
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(sorted(GROUP_VALUES)), st.lists(st.integers(0, 2), max_size=2)))
+def test_the_index_and_the_database_select_the_same_actors(small_directory, choice):
+    query = "&".join(
+        f"{group}={GROUP_VALUES[group][i % len(GROUP_VALUES[group])]}" for group, picks in choice.items() for i in picks
+    )
+    vocab, filters = filters_for(query)
+    _idx, mask, _base = services.select(filters, vocab)
+    from_index = set(_idx.page(mask, 0, 10_000))
+    from_database = set(services.filter_actors(filters, vocab).values_list("pk", flat=True))
+    assert from_index == from_database
+
+
+@pytest.fixture
+def small_directory(communes):
+    themes = [ThemeFactory(slug="t-a"), ThemeFactory(slug="t-b")]
+    languages = [LanguageFactory(code="fr"), LanguageFactory(code="nl")]
+    slugs = ["schaerbeek", "ixelles", "forest"]
+    for i in range(12):
+        ActorFactory(
+            commune=communes[slugs[i % 3]],
+            kind=["association", "federation"][i % 2],
+            status=["active", "closed"][i % 5 == 0],
+            themes=themes[: i % 3],
+            languages=languages[i % 2 : 1 + i % 3],
+            places=[PlaceFactory(commune=communes[slugs[i % 3]])] if i % 4 else [],
+        )

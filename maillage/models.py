@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class DataVersion(models.Model):
+    """A counter per kind of data, bumped on every change.
+
+    In-memory indexes and caches compare it to the version they were built from, so every app
+    server sees a change at its next request without sharing memory (one indexed read).
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    counter = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}@{self.counter}"

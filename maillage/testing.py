@@ -1,0 +1,25 @@
+"""Test helpers shared by the apps' tests."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url):
+    """The number of database queries one GET makes (after a first request warms caches)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def assert_queries_do_not_grow(client, url, add_item, *, start=1, more=2):
+    """Query count with ``start`` items equals the count with ``start + more`` items."""
+    for _ in range(start):
+        add_item()
+    few = count_queries(client, url)
+    for _ in range(more):
+        add_item()
+    many = count_queries(client, url)
+    assert few == many, f"{url}: {few} queries with {start} items, {many} with {start + more}"
+    return few

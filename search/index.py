@@ -1,0 +1,85 @@
+"""The full-text index: one document per actor, event and project, matched by word prefixes.
+
+Texts are folded (no accents, lower case) before they are stored and before a query is run, so
+"inegalites" finds "Inégalités". Every word of a query must match the start of a word of the
+document; matches in names rank above matches in texts.
+"""
+
+from django.db import connection
+
+from maillage.text import fold
+
+from .models import Document
+
+MAX_WORDS = 8
+
+
+def query_words(query):
+    return [w for w in fold(query).split() if w][:MAX_WORDS]
+
+
+def index(kind, object_id, name, text):
+    """Create or update the document of one object (name and text already folded)."""
+    Document.objects.update_or_create(kind=kind, object_id=object_id, defaults={"name": name, "text": text})
+
+
+def index_many(kind, rows):
+    """Bulk-create documents for new objects: rows of (object_id, name, text)."""
+    Document.objects.bulk_create(
+        [Document(kind=kind, object_id=i, name=n, text=t) for i, n, t in rows], batch_size=2000
+    )
+
+
+def remove(kind, object_id):
+    Document.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def _sqlite(kind, words, limit):
+    # FTS5 query: every word as a quoted prefix; bm25 weights names ten times texts.
+    match = " ".join(f'"{w}"*' for w in words)
+    sql = (
+        "SELECT d.object_id FROM search_document_fts f JOIN search_document d ON d.id = f.rowid "
+        "WHERE search_document_fts MATCH %s AND d.kind = %s "
+        "ORDER BY bm25(search_document_fts, 10.0, 1.0), d.object_id"
+    )
+    params = [match, kind]
+    if limit:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgresql(kind, words, limit):
+    vector = "setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', text), 'B')"
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    sql = (
+        f"SELECT object_id FROM search_document WHERE kind = %s AND ({vector}) @@ to_tsquery('simple', %s) "
+        f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC, object_id"
+    )
+    params = [kind, tsquery, tsquery]
+    if limit:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _fallback(kind, words, limit):
+    """Other databases: every word in the name or the text (no ranking beyond names first)."""
+    qs = Document.objects.filter(kind=kind)
+    for w in words:
+        qs = qs.filter(name__contains=w) | qs.filter(text__contains=w)
+    ids = list(qs.values_list("object_id", flat=True).order_by("object_id"))
+    return ids[:limit] if limit else ids
+
+
+def match_ids(kind, query, limit=None):
+    """Ids of the objects of ``kind`` matching ``query``, best first."""
+    words = [w for w in query_words(query) if w.isalnum()]
+    if not words:
+        return []
+    engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor, _fallback)
+    return engine(kind, words, limit)
