@@ -226,10 +226,11 @@ def vevent_text(event, lang):
     with translation.override(lang):
         title, description = event.title, event.description
         url = settings.SITE_URL + event.get_absolute_url()
+        synthetic_label = _("synthetic test data")
     vevent = _ical_event(event)
     vevent.add("uid", f"event-{event.pk}@maillage")
     vevent.add("dtstamp", event.updated or timezone.now())
-    vevent.add("summary", title)
+    vevent.add("summary", f"[{synthetic_label}] {title}" if event.is_synthetic else title)
     vevent.add("url", url)
     vevent.add("description", f"{description}\n\n{url}".strip())
     place = event.place if event.place_id else None

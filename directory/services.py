@@ -174,8 +174,17 @@ def actor_page(filters, vocab, number, size):
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
     ids = idx.page(mask, (number - 1) * size, size, translation.get_language() or "fr")
-    by_id = Actor.objects.select_related("commune").prefetch_related("themes").in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id], total, number, pages
+    by_id = Actor.objects.select_related("commune").in_bulk(ids)
+    # Top themes from the vocabulary already loaded: a prefetch would build a queryset per actor.
+    top_themes = {t.pk: t for t in vocab["top_themes"]}
+    themes_of = {}
+    for actor_id, theme_id in Actor.themes.through.objects.filter(actor_id__in=ids).values_list("actor_id", "theme_id"):
+        if theme_id in top_themes:
+            themes_of.setdefault(actor_id, []).append(top_themes[theme_id])
+    actors = [by_id[i] for i in ids if i in by_id]
+    for actor in actors:
+        actor.top_themes = themes_of.get(actor.pk, [])
+    return actors, total, number, pages
 
 
 def map_json(filters, vocab):

@@ -184,8 +184,8 @@ def map_page(request):
 @gzip_page
 @require_GET
 def map_data(request):
-    """Every matching actor with a position, as compact rows: [lat, lon, slug, name, kind, approximate]."""
+    """Every matching actor with a position, as compact rows (see ``fields``)."""
     vocab, filters = _filters(request)
     points = services.map_json(filters, vocab)
-    body = '{"fields":["lat","lon","slug","name","kind","approximate"],"points":' + points + "}"
+    body = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":' + points + "}"
     return HttpResponse(body, content_type="application/json")

@@ -19,4 +19,6 @@ def bump(*names):
     version that an index was already built from.
     """
     for name in names:
-        DataVersion.objects.update_or_create(name=name, defaults={"counter": secrets.randbits(62)})
+        counter = secrets.randbits(62)
+        if not DataVersion.objects.filter(name=name).update(counter=counter):
+            DataVersion.objects.create(name=name, counter=counter)

@@ -37,12 +37,12 @@ def remove(kind, object_id):
 def _sqlite(kind, words, limit):
     # FTS5 query: every word as a quoted prefix; bm25 weights names ten times texts.
     match = " ".join(f'"{w}"*' for w in words)
+    table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
     sql = (
-        "SELECT d.object_id FROM search_document_fts f JOIN search_document d ON d.id = f.rowid "
-        "WHERE search_document_fts MATCH %s AND d.kind = %s "
-        "ORDER BY bm25(search_document_fts, 10.0, 1.0), d.object_id"
+        f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid "
+        f"WHERE {table} MATCH %s ORDER BY bm25({table}, 10.0, 1.0), d.object_id"
     )
-    params = [match, kind]
+    params = [match]
     if limit:
         sql += " LIMIT %s"
         params.append(limit)
@@ -79,7 +79,7 @@ def _fallback(kind, words, limit):
 def match_ids(kind, query, limit=None):
     """Ids of the objects of ``kind`` matching ``query``, best first."""
     words = [w for w in query_words(query) if w.isalnum()]
-    if not words:
+    if not words or kind not in Document.Kind.values:
         return []
     engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor, _fallback)
     return engine(kind, words, limit)

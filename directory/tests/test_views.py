@@ -99,7 +99,7 @@ def test_map_data_has_one_point_per_located_actor(client, schaerbeek):
     actor_in(schaerbeek, name_fr="Avec lieu", name_nl="Met plaats")
     ActorFactory(commune=None, name_fr="Sans lieu")
     data = json.loads(client.get("/nl/map/points.json").content)
-    assert data["fields"][:4] == ["lat", "lon", "slug", "name"]
+    assert data["fields"] == ["lat", "lon", "slug", "name", "kind", "approximate", "synthetic"]
     assert [p[3] for p in data["points"]] == ["Met plaats"]
 
 

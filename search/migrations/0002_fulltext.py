@@ -1,45 +1,59 @@
-"""The full-text index on search documents, in each database's own dialect."""
+"""The full-text index on search documents, in each database's own dialect.
+
+SQLite: one FTS5 table per kind of document, so a search for actors never scores events.
+PostgreSQL: a GIN index over a weighted tsvector, per kind (partial indexes).
+"""
 
 from django.db import migrations
 
-SQLITE = [
-    # An external-content FTS5 table: it indexes search_document's rows without copying them.
-    """CREATE VIRTUAL TABLE search_document_fts USING fts5(
-        name, text, content='search_document', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')""",
-    """CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_document_fts(rowid, name, text) VALUES (new.id, new.name, new.text); END""",
-    """CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_document_fts(search_document_fts, rowid, name, text)
-        VALUES ('delete', old.id, old.name, old.text); END""",
-    """CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN
-        INSERT INTO search_document_fts(search_document_fts, rowid, name, text)
-        VALUES ('delete', old.id, old.name, old.text);
-        INSERT INTO search_document_fts(rowid, name, text) VALUES (new.id, new.name, new.text); END""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER search_document_au",
-    "DROP TRIGGER search_document_ad",
-    "DROP TRIGGER search_document_ai",
-    "DROP TABLE search_document_fts",
-]
-POSTGRESQL = [
-    """CREATE INDEX search_document_tsv ON search_document USING gin ((
-        setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', text), 'B')))"""
-]
-POSTGRESQL_REVERSE = ["DROP INDEX search_document_tsv"]
+KINDS = ("actor", "event", "project")
+
+
+def _sqlite(kind):
+    table = f"search_{kind}_fts"
+    return [
+        # External content: FTS5 indexes search_document's rows without copying them.
+        f"""CREATE VIRTUAL TABLE {table} USING fts5(
+            name, text, content='search_document', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')""",
+        f"""CREATE TRIGGER {table}_ai AFTER INSERT ON search_document WHEN new.kind = '{kind}' BEGIN
+            INSERT INTO {table}(rowid, name, text) VALUES (new.id, new.name, new.text); END""",
+        f"""CREATE TRIGGER {table}_ad AFTER DELETE ON search_document WHEN old.kind = '{kind}' BEGIN
+            INSERT INTO {table}({table}, rowid, name, text) VALUES ('delete', old.id, old.name, old.text); END""",
+        f"""CREATE TRIGGER {table}_au AFTER UPDATE ON search_document WHEN old.kind = '{kind}' BEGIN
+            INSERT INTO {table}({table}, rowid, name, text) VALUES ('delete', old.id, old.name, old.text);
+            INSERT INTO {table}(rowid, name, text) VALUES (new.id, new.name, new.text); END""",
+    ]
+
+
+def _sqlite_reverse(kind):
+    table = f"search_{kind}_fts"
+    return [f"DROP TRIGGER {table}_au", f"DROP TRIGGER {table}_ad", f"DROP TRIGGER {table}_ai", f"DROP TABLE {table}"]
+
+
+VECTOR = "(setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', text), 'B'))"
 
 
 def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+    vendor = schema_editor.connection.vendor
+    for kind in KINDS:
+        if vendor == "sqlite":
+            for sql in _sqlite(kind):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX search_{kind}_tsv ON search_document USING gin ({VECTOR}) WHERE kind = '{kind}'"
+            )
 
 
 def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+    vendor = schema_editor.connection.vendor
+    for kind in KINDS:
+        if vendor == "sqlite":
+            for sql in _sqlite_reverse(kind):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX search_{kind}_tsv")
 
 
 class Migration(migrations.Migration):

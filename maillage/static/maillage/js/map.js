@@ -3,10 +3,13 @@
 (function () {
   "use strict";
   var BRUSSELS = [50.846, 4.36];
+  // Set on the map itself: without a tile layer (no MAP_TILE_URL) nothing else gives Leaflet a
+  // maximum zoom, and the marker clusters refuse to work without one.
+  var MAX_ZOOM = 19;
 
   function addTiles(map, el) {
     if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+      L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: MAX_ZOOM }).addTo(map);
     }
   }
 
@@ -41,6 +44,7 @@
     var meta = document.createElement("p");
     meta.textContent = kinds[point[4]] || point[4];
     if (point[5]) { meta.textContent += " · " + el.dataset.labelApproximate; }
+    if (point[6]) { meta.textContent += " · " + el.dataset.labelSynthetic; }
     box.appendChild(meta);
     return box;
   }
@@ -48,7 +52,7 @@
   function fullMap(el) {
     var status = document.getElementById("map-status");
     var kinds = parseKinds(el.dataset.kinds);
-    var map = L.map(el, { preferCanvas: true }).setView(BRUSSELS, 12);
+    var map = L.map(el, { preferCanvas: true, maxZoom: MAX_ZOOM }).setView(BRUSSELS, 12);
     addTiles(map, el);
     if (status) { status.textContent = el.dataset.labelLoading; }
     if (el.dataset.communes) {
