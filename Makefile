@@ -48,8 +48,7 @@ format: install
 
 ## Refresh the translation catalogues (needs GNU gettext); compiled .mo files are committed
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=bench
-	$(BIN)/python manage.py makemessages -d djangojs -l fr -l nl -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=bench --ignore=staticfiles --ignore="*/tests/*"
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
