@@ -1,5 +1,7 @@
 """Agenda: events (single or recurring), their programme, and their dated occurrences."""
 
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,8 @@ from directory.models import Actor, Audience, Language, Place, Theme
 from territory.models import Commune
 
 from .validators import validate_rrule
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 class Event(models.Model):
@@ -84,10 +88,16 @@ class Occurrence(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField(null=True, blank=True)
+    # The local (Brussels) date of the start: calendar views group by it in SQL.
+    day = models.DateField(db_index=True)
 
     class Meta:
         ordering = ["start"]
         indexes = [models.Index(fields=["start", "event"])]
+
+    @classmethod
+    def at(cls, event_id, start, end):
+        return cls(event_id=event_id, start=start, end=end, day=start.astimezone(BRUSSELS).date())
 
     def __str__(self):
         return f"{self.event} @ {self.start:%Y-%m-%d %H:%M}"

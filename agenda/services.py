@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import recurring_ical_events
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -77,9 +78,7 @@ def occurrence_times(event, until=None):
 @transaction.atomic
 def refresh_occurrences(event, until=None):
     Occurrence.objects.filter(event=event).delete()
-    Occurrence.objects.bulk_create(
-        Occurrence(event=event, start=start, end=end) for start, end in occurrence_times(event, until)
-    )
+    Occurrence.objects.bulk_create(Occurrence.at(event.pk, start, end) for start, end in occurrence_times(event, until))
 
 
 def search_fields(event):
@@ -163,26 +162,50 @@ def filter_events(filters):
     return qs
 
 
+# What agenda lists show of an event: never its long texts.
+LIST_FIELDS = (
+    "start",
+    "end",
+    "day",
+    "event__slug",
+    "event__title_fr",
+    "event__title_nl",
+    "event__title_en",
+    "event__all_day",
+    "event__status",
+    "event__online_url",
+    "event__is_synthetic",
+    "event__commune__name_fr",
+    "event__commune__name_nl",
+    "event__commune__name_en",
+)
+
+
 def _occurrences(filters):
-    qs = Occurrence.objects.select_related("event", "event__commune")
+    qs = Occurrence.objects.select_related("event", "event__commune").only(*LIST_FIELDS)
     if filters.is_active():
         qs = qs.filter(event__in=filter_events(filters).values("pk"))
     return qs
 
 
 def upcoming(filters, *, start=None, limit=50, offset=0):
-    """Occurrences from ``start`` (default now) on, in order."""
+    """Occurrences of the day of ``start`` (default today) on, in order, after those still running
+    from earlier days (multi-day events). Both are range reads on an index."""
     start = start or timezone.now()
-    # Still running (started in the last week, not yet over) or starting later; the lower bound
-    # keeps the query on the start index.
-    running = Q(start__gte=start - dt.timedelta(days=7), end__gte=start)
-    qs = _occurrences(filters).filter(Q(start__gte=start) | running).order_by("start", "pk")
-    return list(qs[offset : offset + limit + 1])  # one more tells whether a next page exists
+    first_day = start.astimezone(TZ).date()
+    rows = []
+    if offset == 0:
+        running = _occurrences(filters).filter(
+            start__gte=start - dt.timedelta(days=7), day__lt=first_day, end__gte=start
+        )
+        rows = list(running.order_by("start", "pk")[:limit])
+    later = _occurrences(filters).filter(day__gte=first_day).order_by("start", "pk")
+    return rows + list(later[offset : offset + limit + 1 - len(rows)])  # one more: is there a next page?
 
 
 def past(filters, *, before=None, limit=50, offset=0):
     before = before or timezone.now()
-    qs = _occurrences(filters).filter(start__lt=before).order_by("-start", "-pk")
+    qs = _occurrences(filters).filter(day__lt=before.astimezone(TZ).date()).order_by("-start", "-pk")
     return list(qs[offset : offset + limit + 1])
 
 
@@ -196,25 +219,20 @@ def group_by_day(occurrences):
 def month_grid(filters, year, month, per_day=4):
     """Weeks of the month, each a list of days: (date, in_month, first occurrences, total).
 
-    One query reads the month's (start, id) pairs on the start index; only the occurrences shown
-    are then loaded with their events, so a busy month costs the same as a quiet one.
+    Counting per day and keeping the first few of each day happen in SQL, so a busy month costs
+    about the same as a quiet one.
     """
     first = dt.date(year, month, 1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    start = dt.datetime.combine(weeks[0][0], dt.time(0), tzinfo=TZ)
-    end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
-    qs = Occurrence.objects.filter(start__gte=start, start__lt=end)
+    qs = Occurrence.objects.filter(day__gte=weeks[0][0], day__lte=weeks[-1][-1])
     if filters.is_active():
         qs = qs.filter(event__in=filter_events(filters).values("pk"))
-    totals, shown_ids = {}, []
-    for occurrence_id, when in qs.order_by("start", "pk").values_list("pk", "start"):
-        day = when.astimezone(TZ).date()
-        totals[day] = totals.get(day, 0) + 1
-        if totals[day] <= per_day:
-            shown_ids.append(occurrence_id)
+    totals = dict(qs.values("day").annotate(n=Count("pk")).values_list("day", "n").order_by())
+    ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("day")], order_by=[F("start"), F("pk")]))
     shown = {}
-    for occ in Occurrence.objects.filter(pk__in=shown_ids).select_related("event").order_by("start", "pk"):
-        shown.setdefault(occ.start.astimezone(TZ).date(), []).append(occ)
+    rows = ranked.filter(rank__lte=per_day).select_related("event").only(*LIST_FIELDS).order_by("start", "pk")
+    for occ in rows:
+        shown.setdefault(occ.day, []).append(occ)
     return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
 
 
@@ -311,7 +329,8 @@ def upcoming_for_actor(actor, limit=10):
     now = timezone.now()
     return list(
         Occurrence.objects.filter(event__organisers=actor, start__gte=now - dt.timedelta(hours=12))
-        .select_related("event")
+        .select_related("event", "event__commune")
+        .only(*LIST_FIELDS)
         .order_by("start")[:limit]
     )
 

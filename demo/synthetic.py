@@ -222,7 +222,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
                 sub, parent = rng.choice(sub_themes)
                 theme_links += [Event.themes.through(event_id=event.pk, theme_id=t) for t in (sub, parent)]
             for start, end in occurrence_times(event):
-                occurrences.append(Occurrence(event_id=event.pk, start=start, end=end))
+                occurrences.append(Occurrence.at(event.pk, start, end))
         bar.update(len(batch))
     Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
     Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
