@@ -93,7 +93,7 @@ class Occurrence(models.Model):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["start", "event"])]
+        indexes = [models.Index(fields=["start", "event"]), models.Index(fields=["day", "start"])]
 
     @classmethod
     def at(cls, event_id, start, end):

@@ -190,22 +190,23 @@ def _occurrences(filters):
 
 def upcoming(filters, *, start=None, limit=50, offset=0):
     """Occurrences of the day of ``start`` (default today) on, in order, after those still running
-    from earlier days (multi-day events). Both are range reads on an index."""
+    from earlier days (multi-day events). Both are range reads on the start index."""
     start = start or timezone.now()
-    first_day = start.astimezone(TZ).date()
+    day_start = dt.datetime.combine(start.astimezone(TZ).date(), dt.time(0), tzinfo=TZ)
     rows = []
     if offset == 0:
         running = _occurrences(filters).filter(
-            start__gte=start - dt.timedelta(days=7), day__lt=first_day, end__gte=start
+            start__gte=day_start - dt.timedelta(days=7), start__lt=day_start, end__gte=start
         )
         rows = list(running.order_by("start", "pk")[:limit])
-    later = _occurrences(filters).filter(day__gte=first_day).order_by("start", "pk")
+    later = _occurrences(filters).filter(start__gte=day_start).order_by("start", "pk")
     return rows + list(later[offset : offset + limit + 1 - len(rows)])  # one more: is there a next page?
 
 
 def past(filters, *, before=None, limit=50, offset=0):
     before = before or timezone.now()
-    qs = _occurrences(filters).filter(day__lt=before.astimezone(TZ).date()).order_by("-start", "-pk")
+    day_start = dt.datetime.combine(before.astimezone(TZ).date(), dt.time(0), tzinfo=TZ)
+    qs = _occurrences(filters).filter(start__lt=day_start).order_by("-start", "-pk")
     return list(qs[offset : offset + limit + 1])
 
 
@@ -229,9 +230,10 @@ def month_grid(filters, year, month, per_day=4):
         qs = qs.filter(event__in=filter_events(filters).values("pk"))
     totals = dict(qs.values("day").annotate(n=Count("pk")).values_list("day", "n").order_by())
     ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("day")], order_by=[F("start"), F("pk")]))
+    shown_ids = list(ranked.filter(rank__lte=per_day).values_list("pk", flat=True))
     shown = {}
-    rows = ranked.filter(rank__lte=per_day).select_related("event").only(*LIST_FIELDS).order_by("start", "pk")
-    for occ in rows:
+    rows = Occurrence.objects.filter(pk__in=shown_ids).select_related("event").only(*LIST_FIELDS)
+    for occ in rows.order_by("start", "pk"):
         shown.setdefault(occ.day, []).append(occ)
     return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
 
