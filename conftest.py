@@ -14,11 +14,13 @@ def _french_by_default():
 @pytest.fixture(autouse=True)
 def _fresh_indexes():
     """In-memory indexes never outlive a test's database."""
-    from directory import index
+    from directory import index, services
 
     index.reset()
+    services.reset_vocabularies()
     yield
     index.reset()
+    services.reset_vocabularies()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import CharField, Value
@@ -104,7 +105,24 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
 
 
 def vocabularies():
-    """Everything the filters offer, loaded in one query per table."""
+    """Everything the filters offer: one query per table, kept while the data version holds."""
+    global _vocabularies
+    version = data_version.current(data_version.ACTORS)
+    cached = _vocabularies
+    if cached is None or cached[0] != version:
+        cached = _vocabularies = (version, _load_vocabularies())
+    return cached[1]
+
+
+_vocabularies = None
+
+
+def reset_vocabularies():
+    global _vocabularies
+    _vocabularies = None
+
+
+def _load_vocabularies():
     themes = list(Theme.objects.all())
     return {
         "themes": themes,
@@ -153,27 +171,38 @@ def text_matches(filters):
     return search_index.match_ids(Document.Kind.ACTOR, filters.get("q")[0])
 
 
+@dataclass
+class Selection:
+    """The actors matching a directory query, read from the index once per request."""
+
+    index: actor_index.ActorIndex
+    keys: dict  # group -> chosen keys
+    base: int  # actors matching the words typed (all when none)
+    mask: int  # ... and every chosen filter
+
+    @property
+    def total(self):
+        return self.mask.bit_count()
+
+
 def select(filters, vocab):
-    """(index, bitset of the matching actors, base bitset before facets) for the filters."""
     idx = actor_index.get_index()
     matches = text_matches(filters)
     base = idx.all if matches is None else idx.ids_mask(matches)
-    return idx, idx.select(filter_keys(filters, vocab), base=base), base
+    keys = filter_keys(filters, vocab)
+    return Selection(index=idx, keys=keys, base=base, mask=idx.select(keys, base=base))
 
 
-def facet_counts(filters, vocab):
+def facet_counts(selection):
     """{group: {key: count}}, each group counted as if none of its values were chosen."""
-    idx, _mask, base = select(filters, vocab)
-    return idx.counts(filter_keys(filters, vocab), base=base)
+    return selection.index.counts(selection.keys, base=selection.base)
 
 
-def actor_page(filters, vocab, number, size):
-    """One page of matching actors in alphabetical order: (actors, total, page number, pages)."""
-    idx, mask, _base = select(filters, vocab)
-    total = mask.bit_count()
-    pages = max(1, -(-total // size))
+def actor_page(selection, vocab, number, size):
+    """One page of matching actors in alphabetical order: (actors, page number, pages)."""
+    pages = max(1, -(-selection.total // size))
     number = min(max(1, number), pages)
-    ids = idx.page(mask, (number - 1) * size, size, translation.get_language() or "fr")
+    ids = selection.index.page(selection.mask, (number - 1) * size, size, translation.get_language() or "fr")
     by_id = Actor.objects.select_related("commune").in_bulk(ids)
     # Top themes from the vocabulary already loaded: a prefetch would build a queryset per actor.
     top_themes = {t.pk: t for t in vocab["top_themes"]}
@@ -184,12 +213,11 @@ def actor_page(filters, vocab, number, size):
     actors = [by_id[i] for i in ids if i in by_id]
     for actor in actors:
         actor.top_themes = themes_of.get(actor.pk, [])
-    return actors, total, number, pages
+    return actors, number, pages
 
 
-def map_json(filters, vocab):
-    idx, mask, _base = select(filters, vocab)
-    return actor_index.map_points_json(idx, mask, translation.get_language() or "fr")
+def map_json(selection):
+    return actor_index.map_points_json(selection.index, selection.mask, translation.get_language() or "fr")
 
 
 def filter_actors(filters, vocab):

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from maillage import data_version
 from search import index as search_index
 from search.models import Document
+from territory.models import Commune
 
 from .models import Actor, Audience, Language, Place, Theme
 
@@ -15,6 +16,7 @@ from .models import Actor, Audience, Language, Place, Theme
 @receiver(post_save, sender=Theme)
 @receiver(post_save, sender=Audience)
 @receiver(post_save, sender=Language)
+@receiver(post_save, sender=Commune)
 @receiver(post_delete, sender=Place)
 @receiver(post_delete, sender=Theme)
 def actors_changed(sender, **kwargs):

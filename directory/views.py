@@ -115,10 +115,12 @@ def facet_groups(vocab, filters, counts):
 def actor_list(request):
     vocab, filters = _filters(request)
     number = page_number(request.GET, filters.notices)
-    actors, total, shown_number, pages = services.actor_page(filters, vocab, number, PAGE_SIZE)
+    selection = services.select(filters, vocab)
+    actors, shown_number, pages = services.actor_page(selection, vocab, number, PAGE_SIZE)
     if shown_number != number:
         filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
-    groups = facet_groups(vocab, filters, services.facet_counts(filters, vocab))
+    groups = facet_groups(vocab, filters, services.facet_counts(selection))
+    total = selection.total
     return render(
         request,
         "directory/actor_list.html",
@@ -173,7 +175,7 @@ def actors_geojson(request):
 @require_GET
 def map_page(request):
     vocab, filters = _filters(request)
-    groups = facet_groups(vocab, filters, services.facet_counts(filters, vocab))
+    groups = facet_groups(vocab, filters, services.facet_counts(services.select(filters, vocab)))
     return render(
         request,
         "directory/map.html",
@@ -186,6 +188,6 @@ def map_page(request):
 def map_data(request):
     """Every matching actor with a position, as compact rows (see ``fields``)."""
     vocab, filters = _filters(request)
-    points = services.map_json(filters, vocab)
+    points = services.map_json(services.select(filters, vocab))
     body = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":' + points + "}"
     return HttpResponse(body, content_type="application/json")

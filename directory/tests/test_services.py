@@ -20,8 +20,9 @@ def filters_for(query):
 def names_on_page(query, lang="fr"):
     vocab, filters = filters_for(query)
     with translation.override(lang):
-        actors, total, _number, _pages = services.actor_page(filters, vocab, 1, 50)
-    return [a.name_fr for a in actors], total
+        selection = services.select(filters, vocab)
+        actors, _number, _pages = services.actor_page(selection, vocab, 1, 50)
+    return [a.name_fr for a in actors], selection.total
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_facet_counts_count_each_group_as_if_it_were_not_chosen(communes):
     ActorFactory(commune=communes["ixelles"], themes=[food])
     ActorFactory(commune=communes["ixelles"])
     vocab, filters = filters_for("commune=schaerbeek&theme=food")
-    counts = services.facet_counts(filters, vocab)
+    counts = services.facet_counts(services.select(filters, vocab))
     # Other communes stay offered with what choosing them would add.
     assert counts["commune"] == {communes["schaerbeek"].pk: 1, communes["ixelles"].pk: 1}
     assert counts["theme"] == {food.pk: 1}
@@ -135,8 +136,8 @@ def test_the_index_and_the_database_select_the_same_actors(small_directory, choi
         f"{group}={GROUP_VALUES[group][i % len(GROUP_VALUES[group])]}" for group, picks in choice.items() for i in picks
     )
     vocab, filters = filters_for(query)
-    _idx, mask, _base = services.select(filters, vocab)
-    from_index = set(_idx.page(mask, 0, 10_000))
+    selection = services.select(filters, vocab)
+    from_index = set(selection.index.page(selection.mask, 0, 10_000))
     from_database = set(services.filter_actors(filters, vocab).values_list("pk", flat=True))
     assert from_index == from_database
 
