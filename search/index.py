@@ -34,7 +34,7 @@ def remove(kind, object_id):
     Document.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def _sqlite(kind, words, limit):
+def _sqlite(kind, words):
     # FTS5 query: every word as a quoted prefix; bm25 weights names ten times texts.
     match = " ".join(f'"{w}"*' for w in words)
     table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
@@ -42,26 +42,24 @@ def _sqlite(kind, words, limit):
         f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid "
         f"WHERE {table} MATCH %s ORDER BY bm25({table}, 10.0, 1.0), d.object_id"
     )
-    params = [match]
-    if limit:
-        sql += " LIMIT %s"
-        params.append(limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return sql, [match]
 
 
-def _postgresql(kind, words, limit):
+def _postgresql(kind, words):
+    # The expression matches the partial GIN index of migration 0002, so the index is used.
     vector = "setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', text), 'B')"
     tsquery = " & ".join(f"{w}:*" for w in words)
     sql = (
         f"SELECT object_id FROM search_document WHERE kind = %s AND ({vector}) @@ to_tsquery('simple', %s) "
         f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC, object_id"
     )
-    params = [kind, tsquery, tsquery]
+    return sql, [kind, tsquery, tsquery]
+
+
+def _run(sql, params, limit):
     if limit:
         sql += " LIMIT %s"
-        params.append(limit)
+        params = [*params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
@@ -81,5 +79,7 @@ def match_ids(kind, query, limit=None):
     words = [w for w in query_words(query) if w.isalnum()]
     if not words or kind not in Document.Kind.values:
         return []
-    engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor, _fallback)
-    return engine(kind, words, limit)
+    engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor)
+    if engine is None:
+        return _fallback(kind, words, limit)
+    return _run(*engine(kind, words), limit)
