@@ -3,10 +3,10 @@
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor, Audience, Language, Place, Theme
+from maillage.links import slug_url
 from territory.models import Commune
 
 from .validators import validate_rrule
@@ -75,7 +75,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("agenda:event", args=[self.slug])
+        return slug_url("agenda:event", self.slug)
 
     @property
     def is_online(self):

@@ -2,10 +2,10 @@
 themes, audiences, languages and the relations between them."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.links import slug_url
 from territory.models import Commune
 
 from .validators import format_company_number, validate_company_number
@@ -147,7 +147,7 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("directory:actor", args=[self.slug])
+        return slug_url("directory:actor", self.slug)
 
     @property
     def company_number_display(self):

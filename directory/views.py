@@ -5,7 +5,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from agenda.services import upcoming_for_actor
@@ -183,7 +182,6 @@ def map_page(request):
     )
 
 
-@gzip_page
 @require_GET
 def map_data(request):
     """Every matching actor with a position, as compact rows (see ``fields``)."""

@@ -1,11 +1,11 @@
 """Projects: who leads and funds them, their phases and how they evolve over time."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.models import Actor, Theme
+from maillage.links import slug_url
 
 
 class Project(models.Model):
@@ -37,7 +37,7 @@ class Project(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("projects:project", args=[self.slug])
+        return slug_url("projects:project", self.slug)
 
 
 class Participation(models.Model):

@@ -46,14 +46,13 @@ def _sqlite(kind, words):
 
 
 def _postgresql(kind, words):
-    # The expression matches the partial GIN index of migration 0002, so the index is used.
-    vector = "setweight(to_tsvector('simple', name), 'A') || setweight(to_tsvector('simple', text), 'B')"
+    # ``vector`` is the stored column of migration 0002, with a GIN index per kind.
     tsquery = " & ".join(f"{w}:*" for w in words)
     sql = (
-        f"SELECT object_id FROM search_document WHERE kind = %s AND ({vector}) @@ to_tsquery('simple', %s) "
-        f"ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC, object_id"
+        "SELECT object_id FROM search_document, to_tsquery('simple', %s) AS query "
+        f"WHERE kind = '{kind}' AND vector @@ query ORDER BY ts_rank(vector, query) DESC, object_id"
     )
-    return sql, [kind, tsquery, tsquery]
+    return sql, [tsquery]
 
 
 def _run(sql, params, limit):

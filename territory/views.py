@@ -2,13 +2,11 @@ import json
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import services
 
 
-@gzip_page
 @require_GET
 def communes_geojson(request):
     body = cache.get("territory:communes-geojson")

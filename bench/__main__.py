@@ -1,0 +1,388 @@
+"""python -m bench [--backends sqlite,postgres] [--actors N --events M] [--repeat N] [--fresh]
+
+For each database: prepare the synthetic data set (reused while it matches the scale), count the
+queries of the list pages in-process, serve the production configuration with gunicorn, time the
+pages over HTTP and compare them to the budgets. Prints a table, then `bench: N passed, M failed`.
+Failed budgets do not fail the command (benchmarks are not tests); a crash does.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from . import ROOT, WORK_DIR, servers
+from .measure import Client
+
+SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
+MONTHS_AHEAD = 6  # the month view cycles through the current month and the next ones
+MB = 1024  # /proc reports kB
+
+
+class BenchError(Exception):
+    """A failure to explain in one sentence, without a traceback."""
+
+
+@dataclass
+class Row:
+    backend: str
+    figure: str
+    median: float | None = None
+    p95: float | None = None
+    size: str = ""
+    count: str = ""
+    budget: str = "-"
+    ok: bool | None = None  # None: reported only, no budget
+
+
+def say(backend, message):
+    print(f"[{backend}] {message}", flush=True)
+
+
+def manage(env, *args, quiet=False):
+    """Run a management command with the bench's environment; its output shows as progress."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def probe(env, mode):
+    out = subprocess.run([sys.executable, "-m", "bench.probe", mode], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise BenchError(f"bench.probe {mode} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def environment(database_url, static_root, port):
+    """The production configuration, as a deployment would set it."""
+    env = dict(
+        os.environ,
+        DEBUG="off",
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        SITE_URL=f"http://127.0.0.1:{port}",
+    )
+    env.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+    return env
+
+
+def wsgi_app():
+    """The project's WSGI module; while it does not exist, what it would hold (Django's handler)."""
+    if (ROOT / "maillage" / "wsgi.py").exists():
+        return "maillage.wsgi:application"
+    print("[bench] WARNING: maillage/wsgi.py is missing (WSGI_APPLICATION); serving Django's default handler")
+    return "django.core.wsgi:get_wsgi_application()"
+
+
+# --- data set ------------------------------------------------------------------------------------
+
+
+def fingerprint():
+    """What the data set is built from: the schema (migrations), the demo app (loader, generator and
+    their data) and the territory data. A change to any of them rebuilds the data set."""
+    demo = [p for p in (ROOT / "demo").rglob("*") if p.is_file() and not {"tests", "__pycache__"} & set(p.parts)]
+    files = [*ROOT.glob("*/migrations/*.py"), *demo, *(ROOT / "territory" / "data").glob("*")]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepare(backend, env, args, marker, sqlite_path=None):
+    """The data set: reused when the marker file describes it and the counts agree, else rebuilt
+    from an empty database (migrate, territory, demo data if present, synthetic data)."""
+    demo = (args.data_dir / "demo.json").exists()
+    state = {
+        "database": hashlib.sha256(env["DATABASE_URL"].encode()).hexdigest()[:16],  # no password on disk
+        "fingerprint": fingerprint(),
+        "actors": args.actors,
+        "events": args.events,
+        "demo": demo,
+    }
+    if marker and marker.exists() and not args.fresh and json.loads(marker.read_text()) == state:
+        say(backend, "migrate")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        have = probe(env, "counts")
+        if (have["actors"], have["events"]) == (args.actors, args.events):
+            say(backend, f"reusing the data set: {args.actors} synthetic actors, {args.events} synthetic events")
+            return
+    say(backend, "building the data set from an empty database")
+    if marker:
+        marker.unlink(missing_ok=True)
+    if sqlite_path:
+        for suffix in ("", "-wal", "-shm"):
+            sqlite_path.with_name(sqlite_path.name + suffix).unlink(missing_ok=True)
+    else:
+        probe(env, "reset")  # the schema may have changed under the same migration names: drop it all
+    say(backend, "migrate")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    say(backend, "load_territory")
+    manage(env, "load_territory")
+    if demo:
+        say(backend, f"load_demo from {args.data_dir}")
+        manage(env, "load_demo", "--data-dir", str(args.data_dir))
+    else:
+        say(backend, f"no {args.data_dir / 'demo.json'}: the generator loads the taxonomy itself")
+    say(backend, f"generate_synthetic --actors {args.actors} --events {args.events}")
+    started = time.monotonic()
+    try:
+        manage(env, "generate_synthetic", "--actors", str(args.actors), "--events", str(args.events))
+    except subprocess.CalledProcessError:
+        taxonomy = ROOT / "demo" / "data" / "taxonomy.json"  # where the generator reads the themes
+        if not demo and not taxonomy.exists():
+            raise BenchError(
+                f"cannot build the data set: generate_synthetic needs the themes, and neither "
+                f"{args.data_dir / 'demo.json'} nor {taxonomy} exists"
+            ) from None
+        raise BenchError("generate_synthetic failed (see above)") from None
+    say(backend, f"data set ready in {time.monotonic() - started:.0f} s")
+    if marker:
+        marker.write_text(json.dumps(state))
+
+
+# --- measures ------------------------------------------------------------------------------------
+
+
+def timed(client, backend, figure, paths, repeat, budget_ms=None):
+    say(backend, f"timing {figure} ({repeat} requests)")
+    timing = client.time(paths, repeat)
+    if timing.error:
+        say(backend, f"  {timing.error}")
+        return timing, Row(
+            backend, figure, count=timing.error, budget=f"p95 <= {budget_ms} ms" if budget_ms else "-", ok=False
+        )
+    row = Row(backend, figure, timing.median, timing.p95, size=f"{max(timing.wire_bytes):,} B")
+    say(backend, f"  median {timing.median:.1f} ms, p95 {timing.p95:.1f} ms")
+    if budget_ms:
+        row.budget, row.ok = f"p95 <= {budget_ms} ms", timing.p95 <= budget_ms
+    return timing, row
+
+
+def query_rows(backend, info):
+    rows = []
+    for page in info["queries"]:
+        short, long = page["queries"]
+        say(backend, f"  {page['page']}: {short} queries for {page['urls'][0]}, {long} for {page['urls'][1]}")
+        sizes = " / ".join("?" if n is None else str(n) for n in page["sizes"])
+        statuses = [s for s in page["status"] if s != 200]
+        count = f"{short} / {long} (items {sizes})" + (f" HTTP {statuses[0]}" if statuses else "")
+        rows.append(
+            Row(backend, f"queries: {page['page']}", count=count, budget="equal", ok=short == long and not statuses)
+        )
+    return rows
+
+
+def measure(rows, backend, port, master, info, repeat):
+    """Every HTTP figure, in an order that isolates the map data for the memory measure."""
+    client = Client(port)
+    theme, communes = info["theme"], info["communes"]
+    today = time.localtime()
+    months = [
+        f"{today.tm_year + (today.tm_mon - 1 + k) // 12}-{(today.tm_mon - 1 + k) % 12 + 1:02d}"
+        for k in range(MONTHS_AHEAD)
+    ]
+    try:
+        rows.append(timed(client, backend, "home", ["/fr/"], repeat)[1])
+        directory = [f"/fr/directory/?commune={c}&theme={theme}" for c in communes]
+        rows.append(timed(client, backend, "directory, two filters", directory, repeat, 60)[1])
+        searches = [f"/fr/search/?q={quote(q)}" for q in SEARCHES]
+        rows.append(timed(client, backend, "search", searches, repeat, 40)[1])
+
+        worker = servers.worker_pid(master.pid)
+        before = servers.memory_kb(worker)["VmRSS"]
+        # The peak during the map requests, not just what stays resident afterwards, is what the
+        # worker must have room for; where the peak cannot be reset, fall back to the resident size.
+        peak_key = "VmHWM" if servers.reset_peak(worker) else "VmRSS"
+        timing, row = timed(client, backend, "map data, all actors", ["/fr/map/points.json"], repeat, 300)
+        added = servers.memory_kb(worker)[peak_key] - before
+        rows.append(row)
+        if not timing.error:
+            row.count = f"{len(json.loads(timing.last_body)['points']):,} points"
+            size = max(timing.wire_bytes)
+            rows.append(
+                Row(
+                    backend,
+                    "map data, compressed size",
+                    size=f"{size:,} B",
+                    budget="<= 1,000,000 B",
+                    ok=size <= 1_000_000,
+                )
+            )
+        rows.append(
+            Row(
+                backend,
+                "producing the map data adds",
+                size=f"{added / MB:+.1f} MB",
+                count="peak RSS" if peak_key == "VmHWM" else "RSS after",
+                budget="<= 100 MB",
+                ok=added <= 100 * MB,
+            )
+        )
+
+        month_paths = [f"/fr/agenda/month/?month={m}" for m in months]
+        rows.append(timed(client, backend, "agenda month view", month_paths, repeat, 60)[1])
+        feed = "/fr/agenda/agenda.ics?" + "&".join(f"commune={c}" for c in info["feed_communes"])
+        say(
+            backend,
+            f"iCal feed filtered on {len(info['feed_communes'])} communes: {info['feed_expected']} events expected",
+        )
+        timing, row = timed(client, backend, "iCal feed of 2,000 events", [feed], repeat, 500)
+        if not timing.error:
+            row.count = f"{timing.last_body.count(b'BEGIN:VEVENT'):,} VEVENTs"
+        rows.append(row)
+        rows.append(timed(client, backend, "actor page", [f"/fr/directory/{info['actor']}/"], repeat)[1])
+        rows.append(timed(client, backend, "event page", [f"/fr/agenda/{info['event']}/"], repeat)[1])
+
+        resident = servers.memory_kb(servers.worker_pid(master.pid))["VmRSS"]
+        rows.append(
+            Row(backend, "worker resident", size=f"{resident / MB:.1f} MB", budget="<= 250 MB", ok=resident <= 250 * MB)
+        )
+    finally:
+        client.close()
+
+
+def bench_backend(rows, backend, database_url, static_root, args, marker):
+    port = servers.free_port()
+    env = environment(database_url, static_root, port)
+    sqlite_path = WORK_DIR / "bench.sqlite3" if backend == "sqlite" else None
+    prepare(backend, env, args, marker, sqlite_path)
+    say(backend, "picking slugs and counting queries in-process")
+    info = probe(env, "inspect")
+    rows += query_rows(backend, info)
+    log = WORK_DIR / f"gunicorn-{backend}.log"
+    say(backend, f"starting gunicorn on 127.0.0.1:{port} (1 worker, DEBUG off; log in {log.relative_to(ROOT)})")
+    with servers.gunicorn(env, port, log, wsgi_app()) as master:
+        measure(rows, backend, port, master, info, args.repeat)
+
+
+# --- table ---------------------------------------------------------------------------------------
+
+
+def table(rows):
+    header = ["backend", "figure", "median ms", "p95 ms", "size", "count", "budget", "result"]
+    lines = [
+        [
+            r.backend,
+            r.figure,
+            "" if r.median is None else f"{r.median:.1f}",
+            "" if r.p95 is None else f"{r.p95:.1f}",
+            r.size,
+            r.count,
+            r.budget,
+            "-" if r.ok is None else ("pass" if r.ok else "FAIL"),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=False)]
+    numeric = {2, 3, 4}  # right-aligned columns
+
+    def fmt(cells):
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    out = [fmt(header), "  ".join("-" * w for w in widths)]
+    previous = None
+    for line in lines:
+        if previous and line[0] != previous:
+            out.append("")
+        previous = line[0]
+        out.append(fmt(line))
+    return "\n".join(line.rstrip() for line in out)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def arguments(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
+    available = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_DATABASE_URL_PG") or servers.postgres_bin() else [])
+    parser.add_argument(
+        "--backends",
+        default=",".join(available),
+        help=f"comma-separated, among sqlite,postgres (default: {','.join(available)}). PostgreSQL: "
+        "BENCH_DATABASE_URL_PG if set (a database the bench may wipe), else a throwaway local server",
+    )
+    parser.add_argument("--actors", type=int, default=20000)
+    parser.add_argument("--events", type=int, default=50000)
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per figure (default 30)")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the data set even if it matches")
+    parser.add_argument(
+        "--data-dir",
+        type=lambda p: Path(p).resolve(),
+        default=ROOT / "demo" / "data",
+        help="folder of demo.json and taxonomy.json for load_demo (default: demo/data)",
+    )
+    args = parser.parse_args(argv)
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    for backend in args.backends:
+        if backend not in ("sqlite", "postgres"):
+            parser.error(f"unknown backend {backend!r}")
+        if backend == "postgres" and "postgres" not in available:
+            parser.error("postgres: set BENCH_DATABASE_URL_PG or install a PostgreSQL server")
+    return args
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the servers
+
+
+def main(argv=None):
+    args = arguments(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    rows, crashed = [], False
+    with tempfile.TemporaryDirectory(prefix="maillage-bench-static-") as static_root:
+        print("[bench] collectstatic into a temp STATIC_ROOT", flush=True)
+        try:
+            manage(environment("sqlite://:memory:", static_root, 0), "collectstatic", "--noinput", quiet=True)
+        except subprocess.CalledProcessError:
+            # Without its static files the production configuration cannot render a page.
+            print("bench: collectstatic failed in the production configuration (see above); nothing measured")
+            return 1
+        for backend in args.backends:
+            try:
+                with contextlib.ExitStack() as stack:
+                    # A marker file describes the data set of each database that outlives the run.
+                    if backend == "sqlite":
+                        url, marker = f"sqlite:///{WORK_DIR / 'bench.sqlite3'}", WORK_DIR / "bench.sqlite3.json"
+                    elif os.environ.get("BENCH_DATABASE_URL_PG"):
+                        url, marker = os.environ["BENCH_DATABASE_URL_PG"], WORK_DIR / "postgres.json"
+                    else:
+                        say(backend, "starting a throwaway PostgreSQL server")
+                        url, marker = stack.enter_context(servers.postgres()), None
+                    bench_backend(rows, backend, url, static_root, args, marker)
+            except BenchError as exc:
+                crashed = True
+                say(backend, f"FAILED: {exc}")
+            except Exception:  # report it, still stop the servers and bench the other backends
+                crashed = True
+                traceback.print_exc()
+                say(backend, "FAILED (traceback above)")
+    print()
+    print(table(rows))
+    judged = [r for r in rows if r.ok is not None]
+    passed = sum(r.ok for r in judged)
+    print(f"bench: {passed} passed, {len(judged) - passed} failed")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

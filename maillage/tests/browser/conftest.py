@@ -1,0 +1,170 @@
+"""Browser tests: the real pages in Debian's Chromium, driven by Playwright's sync API.
+
+Everything here is shared by the whole ``browser`` package: the demo data is loaded once into the
+test database, one live server and one Chromium serve every test, and each test gets a fresh
+browser context (no cookies, no cache). Loading the demo per test would cost ~8 s each.
+
+Chromium is never downloaded: tests use /usr/bin/chromium (``apt-get install chromium``) and
+are skipped when it is missing, unless ``REQUIRE_BROWSER=1`` (CI), where they fail.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import modify_settings, override_settings
+from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(items):
+    """Every test here reads the test database (through the live server).
+
+    The ``django_db`` mark makes pytest-django create the test database even when only these tests
+    run (without it the data would go into the development database); each test then runs in a
+    transaction rolled back at its end, which leaves the data loaded for the package in place.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
+
+
+def _is_test_database(connection):
+    name = str(connection.settings_dict["NAME"])
+    test_name = connection.settings_dict["TEST"].get("NAME")
+    return "mode=memory" in name or name == ":memory:" or name.startswith("test_") or name == test_name
+
+
+def _chromium():
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if path:
+        return path
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` (never `playwright install`)"
+    )
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def _reset_process_caches():
+    """In-process caches built from database rows (ids): stale once the test data changes."""
+    from django.core.cache import cache
+
+    from territory.services import clear_caches
+
+    cache.clear()
+    clear_caches()
+    try:  # the directory's in-memory index, rebuilt when the data version moves
+        from directory import index
+    except ImportError:
+        return
+    if hasattr(index, "reset"):
+        index.reset()
+
+
+@pytest.fixture(scope="package")
+def site(django_db_setup, django_db_blocker):
+    """A live server on the demo data: territory with boundaries, then the demo dataset.
+
+    pytest-django's ``live_server`` fixture makes every test transactional, which empties the
+    database after each test; here the data is loaded once for the package instead, with the
+    same server class, and the database is emptied when the package is done.
+    """
+    from demo.services import load_demo
+    from territory.services import load_territory
+
+    _chromium()  # skip (or fail) before spending time on the data
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if not _is_test_database(connection):
+            pytest.fail(f"refusing to load the demo into {connection.settings_dict['NAME']}: not a test database")
+        overrides = override_settings(MAP_TILE_URL="")  # no request leaves the machine
+        overrides.enable()
+        try:
+            _reset_process_caches()
+            load_territory(boundaries_file=settings.TERRITORY_BOUNDARIES_FILE or None)
+            _reset_process_caches()
+            load_demo()
+            _reset_process_caches()
+            server = LiveServer("localhost")
+            hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+            hosts.enable()
+            try:
+                yield server
+            finally:
+                hosts.disable()
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            _reset_process_caches()
+            overrides.disable()
+
+
+@pytest.fixture(scope="package")
+def browser(site):
+    from django.db import connections
+    from playwright.sync_api import expect, sync_playwright
+
+    executable = _chromium()
+    expect.set_options(timeout=TIMEOUT_MS)
+    # Playwright's sync API runs an asyncio loop in this thread, so Django would refuse the ORM
+    # calls of the tests (and of pytest-django's per-test transaction) while it runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # Django keeps its connections per context, and the tests ran in Playwright's: close the
+        # ones they opened, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
+
+
+@pytest.fixture
+def context_factory(browser, site):
+    """New browser contexts on the live server; any request to another host is refused and fails the test."""
+    contexts, outside = [], []
+    origin = urlsplit(site.url).netloc
+
+    def refuse_outside(route):
+        if urlsplit(route.request.url).netloc == origin:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    def make(locale="fr-BE", **options):
+        context = browser.new_context(
+            base_url=site.url, locale=locale, viewport={"width": 1280, "height": 900}, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route(lambda url: not url.startswith(("data:", "blob:")), refuse_outside)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not outside, f"the pages requested other hosts: {outside}"
+
+
+@pytest.fixture
+def page(context_factory):
+    return context_factory().new_page()
