@@ -34,28 +34,28 @@ def remove(kind, object_id):
     Document.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def _sqlite(kind, words):
-    # FTS5 query: every word as a quoted prefix; bm25 weights names ten times texts.
+def _sqlite(kind, words, *, names_only, ranked):
+    # FTS5: every word as a quoted prefix, optionally in the name column only; bm25 weighs names
+    # ten times texts.
     match = " ".join(f'"{w}"*' for w in words)
     table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
-    sql = (
-        f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid "
-        f"WHERE {table} MATCH %s ORDER BY bm25({table}, 10.0, 1.0), d.object_id"
-    )
-    return sql, [match]
+    sql = f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid WHERE {table} MATCH %s"
+    if ranked:
+        sql += f" ORDER BY bm25({table}, 10.0, 1.0), d.object_id"
+    return sql, [f"name: ({match})" if names_only else match]
 
 
-def _postgresql(kind, words):
-    # ``vector`` is the stored column of migration 0002, with a GIN index per kind.
-    tsquery = " & ".join(f"{w}:*" for w in words)
-    sql = (
-        "SELECT object_id FROM search_document, to_tsquery('simple', %s) AS query "
-        f"WHERE kind = '{kind}' AND vector @@ query ORDER BY ts_rank(vector, query) DESC, object_id"
-    )
+def _postgresql(kind, words, *, names_only, ranked):
+    # ``vector`` is the stored column of migration 0002 (names weigh A), with a GIN index per kind.
+    weight = "A" if names_only else ""
+    tsquery = " & ".join(f"{w}:*{weight}" for w in words)
+    sql = f"SELECT object_id FROM search_document, to_tsquery('simple', %s) AS query WHERE kind = '{kind}' AND vector @@ query"
+    if ranked:
+        sql += " ORDER BY ts_rank(vector, query) DESC, object_id"
     return sql, [tsquery]
 
 
-def _run(sql, params, limit):
+def _run(sql, params, limit=None):
     if limit:
         sql += " LIMIT %s"
         params = [*params, limit]
@@ -74,11 +74,23 @@ def _fallback(kind, words, limit):
 
 
 def match_ids(kind, query, limit=None):
-    """Ids of the objects of ``kind`` matching ``query``, best first."""
+    """Ids of the objects of ``kind`` matching ``query``.
+
+    With a ``limit``: the best first, matches in names before matches in texts. Ranking every
+    match of a common word is what costs, so names are ranked first (they are short) and texts
+    only when names did not fill the list. Without a limit: every match, unordered (for filters).
+    """
     words = [w for w in query_words(query) if w.isalnum()]
     if not words or kind not in Document.Kind.values:
         return []
     engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor)
     if engine is None:
         return _fallback(kind, words, limit)
-    return _run(*engine(kind, words), limit)
+    if not limit:
+        return _run(*engine(kind, words, names_only=False, ranked=False))
+    found = _run(*engine(kind, words, names_only=True, ranked=True), limit)
+    if len(found) < limit:
+        seen = set(found)
+        more = _run(*engine(kind, words, names_only=False, ranked=True), limit + len(found))
+        found += [i for i in more if i not in seen][: limit - len(found)]
+    return found

@@ -75,6 +75,8 @@
       if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 15, padding: [20, 20] }); }
       el.dataset.loaded = String(markers.length);
       if (status) { status.textContent = (el.dataset.labelCount || "N").replace("N", markers.length); }
+    }).catch(function () {
+      if (status) { status.textContent = el.dataset.labelError; }
     });
   }
 
