@@ -34,34 +34,36 @@ def remove(kind, object_id):
     Document.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def _sqlite(kind, words, *, names_only, ranked):
-    # FTS5: every word as a quoted prefix, optionally in the name column only; bm25 weighs names
-    # ten times texts.
+def _sqlite(kind, words, limit):
+    """FTS5: every word as a quoted prefix; bm25 weighs names ten times texts."""
     match = " ".join(f'"{w}"*' for w in words)
     table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
-    sql = f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid WHERE {table} MATCH %s"
-    if ranked:
-        sql += f" ORDER BY bm25({table}, 10.0, 1.0), d.object_id"
-    return sql, [f"name: ({match})" if names_only else match]
+    select = f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid WHERE {table} MATCH %s"
+    if not limit:
+        return select, [match]
+    names = f"name: ({match})"
+    ranked = f" ORDER BY bm25({table}, 10.0, 1.0), d.object_id LIMIT %s"
+    return _tiers(select + ranked, select + ranked), [names, limit, f"({match}) NOT {names}", limit, limit]
 
 
-def _postgresql(kind, words, *, names_only, ranked):
-    # ``vector`` is the stored column of migration 0002 (names weigh A), with a GIN index per kind.
-    weight = "A" if names_only else ""
-    tsquery = " & ".join(f"{w}:*{weight}" for w in words)
-    sql = f"SELECT object_id FROM search_document, to_tsquery('simple', %s) AS query WHERE kind = '{kind}' AND vector @@ query"
-    if ranked:
-        sql += " ORDER BY ts_rank(vector, query) DESC, object_id"
-    return sql, [tsquery]
+def _postgresql(kind, words, limit):
+    """A stored tsvector (migration 0002: names weigh A) with a GIN index per kind."""
+    everything = " & ".join(f"{w}:*" for w in words)
+    select = (
+        "SELECT object_id FROM search_document, to_tsquery('simple', %s) AS query "
+        f"WHERE kind = '{kind}' AND vector @@ query"
+    )
+    if not limit:
+        return select, [everything]
+    names = " & ".join(f"{w}:*A" for w in words)
+    ranked = " ORDER BY ts_rank(vector, query) DESC, object_id LIMIT %s"
+    return _tiers(select + ranked, select + ranked), [names, limit, f"({everything}) & !({names})", limit, limit]
 
 
-def _run(sql, params, limit=None):
-    if limit:
-        sql += " LIMIT %s"
-        params = [*params, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+def _tiers(names_first, texts_then):
+    # Both databases run the parts of a UNION ALL in order and stop at the outer LIMIT: when the
+    # matches in names fill the list, the costly ranking of matches in texts never runs.
+    return f"SELECT * FROM ({names_first}) AS names UNION ALL SELECT * FROM ({texts_then}) AS texts LIMIT %s"
 
 
 def _fallback(kind, words, limit):
@@ -74,11 +76,10 @@ def _fallback(kind, words, limit):
 
 
 def match_ids(kind, query, limit=None):
-    """Ids of the objects of ``kind`` matching ``query``.
+    """Ids of the objects of ``kind`` matching ``query``, in one query.
 
-    With a ``limit``: the best first, matches in names before matches in texts. Ranking every
-    match of a common word is what costs, so names are ranked first (they are short) and texts
-    only when names did not fill the list. Without a limit: every match, unordered (for filters).
+    With a ``limit``: the best first, matches in names before matches in texts (each ranked).
+    Without: every match, unordered (for filters).
     """
     words = [w for w in query_words(query) if w.isalnum()]
     if not words or kind not in Document.Kind.values:
@@ -86,11 +87,7 @@ def match_ids(kind, query, limit=None):
     engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor)
     if engine is None:
         return _fallback(kind, words, limit)
-    if not limit:
-        return _run(*engine(kind, words, names_only=False, ranked=False))
-    found = _run(*engine(kind, words, names_only=True, ranked=True), limit)
-    if len(found) < limit:
-        seen = set(found)
-        more = _run(*engine(kind, words, names_only=False, ranked=True), limit + len(found))
-        found += [i for i in more if i not in seen][: limit - len(found)]
-    return found
+    sql, params = engine(kind, words, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
