@@ -93,7 +93,11 @@ class Occurrence(models.Model):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["start", "event"]), models.Index(fields=["day", "start"])]
+        indexes = [
+            models.Index(fields=["start", "event"]),
+            models.Index(fields=["event", "start"]),
+            models.Index(fields=["day", "start"]),
+        ]
 
     @classmethod
     def at(cls, event_id, start, end):

@@ -329,8 +329,11 @@ def next_occurrences(event, limit=5):
 def upcoming_for_actor(actor, limit=10):
     """The next occurrences of events the actor organises (one query)."""
     now = timezone.now()
+    # The actor's events first: given a short list, the databases walk the (event, start) index
+    # instead of every future occurrence looking for this actor's.
+    event_ids = list(Event.organisers.through.objects.filter(actor=actor).values_list("event_id", flat=True))
     return list(
-        Occurrence.objects.filter(event__organisers=actor, start__gte=now - dt.timedelta(hours=12))
+        Occurrence.objects.filter(event_id__in=event_ids, start__gte=now - dt.timedelta(hours=12))
         .select_related("event", "event__commune")
         .only(*LIST_FIELDS)
         .order_by("start")[:limit]
