@@ -93,7 +93,8 @@
           shape.on("click", function () { window.location.href = el.dataset.directory + "?commune=" + encodeURIComponent(slug); });
         }
       }).addTo(map);
-      map.fitBounds(layer.getBounds());
+      if (data.features.length) { map.fitBounds(layer.getBounds()); }
+      el.dataset.loaded = String(data.features.length);
     });
   }
 
