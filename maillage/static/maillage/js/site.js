@@ -2,8 +2,8 @@
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
+    // Filters apply as soon as they change; without JavaScript the "Apply" button does it.
     var form = event.target.closest("form[data-autosubmit]");
-    // Forms enhanced by htmx refresh themselves; the others are submitted as usual.
-    if (form && !form.hasAttribute("hx-get")) { form.requestSubmit(); }
+    if (form && event.target.type !== "search") { form.requestSubmit(); }
   });
 })();
