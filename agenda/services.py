@@ -16,7 +16,6 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 
 from directory.services import add_parent_themes
-from maillage import data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
 from search import index as search_index
@@ -27,6 +26,8 @@ from .models import Event, Occurrence
 TZ = ZoneInfo("Europe/Brussels")
 LANGS = ("fr", "nl", "en")
 MAX_OCCURRENCES = 1000  # per event: a daily rule over two years, with room to spare
+ARCHIVE_DAYS = 365  # how far back a recurring series keeps its dates
+RUNNING_DAYS = 92  # how long a multi-day event can run and still show as "now on"
 MAX_FEED_EVENTS = 5000
 
 
@@ -56,19 +57,29 @@ def _as_datetime(value):
     return dt.datetime.combine(value, dt.time(0, 0), tzinfo=TZ)
 
 
+def _all_day_end(start, end):
+    """All-day events end at the last minute of their last local day."""
+    last_day = timezone.localtime(end or start, TZ).date()
+    return dt.datetime.combine(last_day, dt.time(23, 59), tzinfo=TZ)
+
+
 def occurrence_times(event, until=None):
-    """(start, end) of each occurrence from the first up to ``until`` (default: the horizon)."""
+    """(start, end) of each occurrence, from a year back (or the first) up to ``until`` (default:
+    the horizon). Older dates of long-running series are dropped, so the cap never eats the future."""
     if not event.rrule:
-        return [(event.start, event.end)]
-    until = until or max(timezone.now(), event.start) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
+        end = _all_day_end(event.start, event.end) if event.all_day else event.end
+        return [(event.start, end)]
+    now = timezone.now()
+    until = until or max(now, event.start) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
+    since = max(event.start, now - dt.timedelta(days=ARCHIVE_DAYS))
     calendar_ = Calendar()
     calendar_.add_component(_ical_event(event))
     times = []
-    for component in recurring_ical_events.of(calendar_).between(event.start, until):
+    for component in recurring_ical_events.of(calendar_).between(since, until):
         start = _as_datetime(component["DTSTART"].dt)
         end = _as_datetime(component["DTEND"].dt) if "DTEND" in component else None
-        if event.all_day and end:
-            end -= dt.timedelta(minutes=1)  # iCal's exclusive end -> the last day, inclusive
+        if event.all_day:
+            end = _all_day_end(start, end - dt.timedelta(minutes=1) if end else None)
         times.append((start, end))
         if len(times) >= MAX_OCCURRENCES:
             break
@@ -110,15 +121,13 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
 
 def after_change(event):
     """Everything derived from an event: its commune, search document, iCal text and dates."""
-    if event.place_id:
-        event.commune_id = event.place.commune_id
+    event.commune_id = event.place.commune_id if event.place_id else event.commune_id
     texts = {f"vevent_{lang}": vevent_text(event, lang) for lang in LANGS}
     for name, text in texts.items():
         setattr(event, name, text)
     Event.objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
     search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
     refresh_occurrences(event)
-    data_version.bump(data_version.EVENTS)
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -189,18 +198,22 @@ def _occurrences(filters):
 
 
 def upcoming(filters, *, start=None, limit=50, offset=0):
-    """Occurrences of the day of ``start`` (default today) on, in order, after those still running
-    from earlier days (multi-day events). Both are range reads on the start index."""
+    """(running, later, has_next): multi-day events started on earlier days and still running
+    (first page only), then one page of occurrences from the day of ``start`` (default today) on.
+    Both are range reads on the start index."""
     start = start or timezone.now()
     day_start = dt.datetime.combine(start.astimezone(TZ).date(), dt.time(0), tzinfo=TZ)
-    rows = []
+    running = []
     if offset == 0:
-        running = _occurrences(filters).filter(
-            start__gte=day_start - dt.timedelta(days=7), start__lt=day_start, end__gte=start
+        running = list(
+            _occurrences(filters)
+            .filter(start__gte=day_start - dt.timedelta(days=RUNNING_DAYS), start__lt=day_start, end__gte=start)
+            .order_by("start", "pk")[:limit]
         )
-        rows = list(running.order_by("start", "pk")[:limit])
-    later = _occurrences(filters).filter(start__gte=day_start).order_by("start", "pk")
-    return rows + list(later[offset : offset + limit + 1 - len(rows)])  # one more: is there a next page?
+    later = list(
+        _occurrences(filters).filter(start__gte=day_start).order_by("start", "pk")[offset : offset + limit + 1]
+    )
+    return running, later[:limit], len(later) > limit
 
 
 def past(filters, *, before=None, limit=50, offset=0):
@@ -213,7 +226,7 @@ def past(filters, *, before=None, limit=50, offset=0):
 def group_by_day(occurrences):
     days = {}
     for occ in occurrences:
-        days.setdefault(timezone.localtime(occ.start, TZ).date(), []).append(occ)
+        days.setdefault(occ.day, []).append(occ)
     return list(days.items())
 
 
@@ -301,9 +314,7 @@ def feed_events(filters, *, since=None):
     """Events with an occurrence from ``since`` (default: 30 days ago) on."""
     since = since or timezone.now() - dt.timedelta(days=30)
     ids = Occurrence.objects.filter(start__gte=since).values("event_id")
-    return (
-        filter_events(filters).filter(pk__in=ids).select_related("place__commune").order_by("start")[:MAX_FEED_EVENTS]
-    )
+    return filter_events(filters).filter(pk__in=ids).order_by("start")[:MAX_FEED_EVENTS]
 
 
 # --- event page -------------------------------------------------------------------------------
@@ -327,7 +338,7 @@ def next_occurrences(event, limit=5):
 
 
 def upcoming_for_actor(actor, limit=10):
-    """The next occurrences of events the actor organises (one query)."""
+    """The next occurrences of events the actor organises (two short queries)."""
     now = timezone.now()
     # The actor's events first: given a short list, the databases walk the (event, start) index
     # instead of every future occurrence looking for this actor's.
@@ -366,13 +377,18 @@ def parse_day(raw, notices):
         return None
 
 
+def _jsonld_time(value, all_day):
+    local = timezone.localtime(value, TZ)
+    return (local.date() if all_day else local).isoformat()
+
+
 def event_jsonld(event, site_url, organisers):
     """schema.org Event for the event page."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "startDate": (event.start.date() if event.all_day else timezone.localtime(event.start, TZ)).isoformat(),
+        "startDate": _jsonld_time(event.start, event.all_day),
         "url": site_url + event.get_absolute_url(),
         "eventStatus": {
             Event.Status.SCHEDULED: "https://schema.org/EventScheduled",
@@ -381,7 +397,7 @@ def event_jsonld(event, site_url, organisers):
         }[event.status],
     }
     if event.end:
-        data["endDate"] = (event.end.date() if event.all_day else timezone.localtime(event.end, TZ)).isoformat()
+        data["endDate"] = _jsonld_time(event.end, event.all_day)
     if event.description:
         data["description"] = event.description
     if event.place_id:

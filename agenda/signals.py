@@ -1,16 +1,37 @@
-"""Deleting an event from the admin also removes its search document."""
+"""Changes made outside the services (the admin, deletions) still refresh what derives from them."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from maillage import data_version
+from directory.models import Place
 from search import index as search_index
 from search.models import Document
 
+from . import services
 from .models import Event
 
 
 @receiver(post_delete, sender=Event)
 def event_deleted(sender, instance, **kwargs):
     search_index.remove(Document.Kind.EVENT, instance.pk)
-    data_version.bump(data_version.EVENTS)
+
+
+@receiver(post_save, sender=Place)
+def place_saved(sender, instance, raw=False, **kwargs):
+    """An event's commune and iCalendar location come from its place."""
+    if raw:
+        return
+    for event in instance.events.select_related("place"):
+        services.after_change(event)
+
+
+@receiver(pre_delete, sender=Place)
+def place_deleting(sender, instance, **kwargs):
+    instance._event_ids = list(instance.events.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Place)
+def place_deleted(sender, instance, **kwargs):
+    for event in Event.objects.filter(pk__in=getattr(instance, "_event_ids", [])):
+        event.commune = None
+        services.after_change(event)

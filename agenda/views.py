@@ -37,16 +37,17 @@ def upcoming(request):
     number = page_number(request.GET, filters.notices)
     day = services.parse_day(request.GET.get("from"), filters.notices)
     start = dt.datetime.combine(day, dt.time(0), tzinfo=services.TZ) if day else None
-    rows = services.upcoming(filters, start=start, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    running, later, has_next = services.upcoming(filters, start=start, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render(
         request,
         "agenda/upcoming.html",
         _context(
             vocab,
             filters,
-            days=services.group_by_day(rows[:PAGE_SIZE]),
+            running=running,
+            days=services.group_by_day(later),
             page_number=number,
-            has_next=len(rows) > PAGE_SIZE,
+            has_next=has_next,
             view="upcoming",
         ),
     )

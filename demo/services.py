@@ -144,7 +144,6 @@ def _load_actors(items, lookup):
             )
         except Exception as exc:
             raise DemoDataError(f"{owner}: {exc}") from exc
-        directory_services.add_parent_themes(actor, [t.pk for t in themes])
         lookup.actors[actor.slug] = actor
 
 
@@ -211,7 +210,9 @@ def _load_events(items, lookup):
         event.registration_url = item.get("registration_url", "") or ""
         event.status = item.get("status", "scheduled")
         if item.get("place"):
-            place = _place(item["place"], lookup, event.place)
+            # Reuse the event's own place only: an actor's place (from ``place_of``) stays theirs.
+            own = event.place if event.place_id and not event.place.actors.exists() else None
+            place = _place(item["place"], lookup, own)
             directory_services.locate_place(place)
             place.save()
             event.place = place

@@ -227,6 +227,5 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
     Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
     Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
-    data_version.bump(data_version.EVENTS)
     bar.close()
     return actors, events

@@ -53,6 +53,11 @@ class ActorIndex:
     sort_keys: dict = field(default_factory=dict)  # lang -> folded names, by position
     points: dict = field(default_factory=dict)  # lang -> JSON fragment per position (or None)
     rows: list = field(default_factory=list)
+    by_group: dict = field(default_factory=dict)  # group -> [(value, bitset)]
+
+    def __post_init__(self):
+        for (group, value), mask in self.masks.items():
+            self.by_group.setdefault(group, []).append((value, mask))
 
     @property
     def size(self):
@@ -80,14 +85,11 @@ class ActorIndex:
 
     def counts(self, chosen, base=None):
         """{group: {value: count}}, each group counted as if none of its values were chosen."""
-        result = {group: {} for group in GROUPS}
+        result = {}
         for group in GROUPS:
             others = self.select(chosen, skip_group=group, base=base)
-            for (g, value), mask in self.masks.items():
-                if g == group:
-                    n = (others & mask).bit_count()
-                    if n:
-                        result[group][value] = n
+            counts = ((value, (others & mask).bit_count()) for value, mask in self.by_group.get(group, ()))
+            result[group] = {value: n for value, n in counts if n}
         return result
 
     # --- reading ---------------------------------------------------------------------------
@@ -123,6 +125,7 @@ def build():
             "lat",
             "lon",
             "location_approximate",
+            "is_synthetic",
         )
     )
     rows.sort(key=lambda r: (fold(r[2]), r[0]))
@@ -156,17 +159,17 @@ def build():
 
 
 def _points(rows, lang_index):
-    """One JSON fragment per actor: [lat, lon, slug, name, kind, approximate]."""
+    """One JSON fragment per actor: [lat, lon, slug, name, kind, approximate, synthetic]."""
     dumps = json.dumps
     return [
         dumps(
-            [round(lat, 5), round(lon, 5), slug, names[lang_index] or names[0], kind, int(approx)],
+            [round(lat, 5), round(lon, 5), slug, names[lang_index] or names[0], kind, int(approx), int(synthetic)],
             ensure_ascii=False,
             separators=(",", ":"),
         )
         if lat is not None
         else None
-        for _id, slug, *names, kind, _status, _commune, _venue, lat, lon, approx in rows
+        for _id, slug, *names, kind, _status, _commune, _venue, lat, lon, approx, synthetic in rows
     ]
 
 

@@ -34,8 +34,11 @@ FILTER_GROUPS = ("theme", "commune", "kind", "language", "audience", "venue", "s
 def locate_place(place):
     """Fill a place's commune from its position (or postcode) and put approximate places at the
     centre of their commune."""
-    if place.commune_id is None:
-        place.commune_id = commune_id_for(place.lat, place.lon, place.postcode)
+    if place.lat is not None and not place.approximate:
+        # A position decides the commune, also when a place moves.
+        place.commune_id = commune_id_for(place.lat, place.lon, place.postcode) or place.commune_id
+    elif place.commune_id is None:
+        place.commune_id = commune_id_for(None, None, place.postcode)
     if place.lat is None and place.commune_id:
         commune = Commune.objects.get(pk=place.commune_id)
         place.lat, place.lon, place.approximate = commune.lat, commune.lon, True
@@ -87,6 +90,7 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
     actor.save()
     if themes is not None:
         actor.themes.set(themes)
+        add_parent_themes(actor, [t.pk for t in themes])
     if audiences is not None:
         actor.audiences.set(audiences)
     if languages is not None:
@@ -361,8 +365,9 @@ def actor_jsonld(actor, places, site_url):
         data["alternateName"] = actor.acronym
     if actor.description:
         data["description"] = actor.description
-    if actor.website:
-        data["sameAs"] = [actor.website, *actor.social_links]
+    same_as = [link for link in [actor.website, *actor.social_links] if link]
+    if same_as:
+        data["sameAs"] = same_as
     if actor.email:
         data["email"] = actor.email
     if actor.phone:

@@ -1,6 +1,6 @@
-"""Changes made outside the services (the admin, deletions) still move the data version on."""
+"""Changes made outside the services (the admin, deletions) still refresh what derives from them."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from maillage import data_version
@@ -8,18 +8,42 @@ from search import index as search_index
 from search.models import Document
 from territory.models import Commune
 
+from . import services
 from .models import Actor, Audience, Language, Place, Theme
 
 
 @receiver(post_save, sender=Actor)
-@receiver(post_save, sender=Place)
 @receiver(post_save, sender=Theme)
 @receiver(post_save, sender=Audience)
 @receiver(post_save, sender=Language)
 @receiver(post_save, sender=Commune)
-@receiver(post_delete, sender=Place)
 @receiver(post_delete, sender=Theme)
+@receiver(post_delete, sender=Audience)
+@receiver(post_delete, sender=Language)
+@receiver(post_delete, sender=Commune)
 def actors_changed(sender, **kwargs):
+    data_version.bump(data_version.ACTORS)
+
+
+@receiver(post_save, sender=Place)
+def place_saved(sender, instance, raw=False, **kwargs):
+    """Actors take their position and commune from their places."""
+    if raw:
+        return
+    for actor in instance.actors.all():
+        services.refresh_actor(actor)
+    data_version.bump(data_version.ACTORS)
+
+
+@receiver(pre_delete, sender=Place)
+def place_deleting(sender, instance, **kwargs):
+    instance._actor_ids = list(instance.actors.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Place)
+def place_deleted(sender, instance, **kwargs):
+    for actor in Actor.objects.filter(pk__in=getattr(instance, "_actor_ids", [])):
+        services.refresh_actor(actor)
     data_version.bump(data_version.ACTORS)
 
 

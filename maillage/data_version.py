@@ -5,7 +5,6 @@ import secrets
 from .models import DataVersion
 
 ACTORS = "actors"
-EVENTS = "events"
 
 
 def current(name):

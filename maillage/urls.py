@@ -10,7 +10,6 @@ admin.site.site_title = "Maillage"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("territory/", include("territory.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("projects.urls")),
     path("", include("search.urls")),
+    path("territory/", include("territory.urls")),
     path("admin/", admin.site.urls),
 )
 

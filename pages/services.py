@@ -16,7 +16,7 @@ def home_summary(vocab):
     return {
         "communes": communes,
         "themes": themes,
-        "upcoming": agenda.upcoming(ParsedFilters(), limit=6)[:6],
+        "upcoming": agenda.upcoming(ParsedFilters(), limit=6)[1],
         "updates": latest_updates(5),
         "actor_total": open_actors.bit_count(),
     }

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from directory.services import add_parent_themes
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
 from search import index as search_index
@@ -27,6 +28,7 @@ def save_project(project, *, themes=None, participants=None):
     project.save()
     if themes is not None:
         project.themes.set(themes)
+        add_parent_themes(project, [t.pk for t in themes])
     if participants is not None:
         project.participations.all().delete()
         Participation.objects.bulk_create(

@@ -51,7 +51,7 @@ def load_territory(territory_file=None, boundaries_file=None):
     with_boundary = 0
     if boundaries_file:
         with_boundary = load_boundaries(boundaries_file)
-    _commune_shapes.cache_clear()
+    clear_caches()
     return with_boundary
 
 

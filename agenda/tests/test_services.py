@@ -71,7 +71,8 @@ def test_upcoming_lists_the_next_dates_of_recurring_and_single_events():
         rrule="FREQ=WEEKLY",
     )
     EventFactory(title_fr="Bientôt", start=now + dt.timedelta(days=1))
-    rows = services.upcoming(ParsedFilters(), limit=4)
+    running, rows, has_next = services.upcoming(ParsedFilters(), limit=4)
+    assert running == [] and has_next
     titles = [o.event.title_fr for o in rows]
     assert "Passé" not in titles and "Bientôt" in titles and titles.count("Hebdo") >= 2
     assert [o.start for o in rows] == sorted(o.start for o in rows)
@@ -80,7 +81,8 @@ def test_upcoming_lists_the_next_dates_of_recurring_and_single_events():
 def test_a_running_multi_day_event_is_still_upcoming():
     now = timezone.now()
     EventFactory(title_fr="Festival", start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=1))
-    assert [o.event.title_fr for o in services.upcoming(ParsedFilters())] == ["Festival"]
+    running, later, _has_next = services.upcoming(ParsedFilters())
+    assert [o.event.title_fr for o in running] == ["Festival"] and later == []
 
 
 def test_month_grid_shows_four_events_a_day_and_counts_the_rest():
@@ -154,3 +156,35 @@ def test_refreshing_replaces_occurrences():
     event.rrule = "FREQ=DAILY;COUNT=2"
     services.save_event(event)
     assert Occurrence.objects.filter(event=event).count() == 2
+
+
+def test_paging_never_skips_dates_when_events_are_running():
+    now = timezone.now()
+    EventFactory(title_fr="Exposition", start=now - dt.timedelta(days=20), end=now + dt.timedelta(days=20))
+    for i in range(5):
+        EventFactory(title_fr=f"Soirée {i}", start=now + dt.timedelta(days=1 + i))
+    first_running, first, has_next = services.upcoming(ParsedFilters(), limit=2)
+    _running, second, _ = services.upcoming(ParsedFilters(), limit=2, offset=2)
+    _running, third, last_has_next = services.upcoming(ParsedFilters(), limit=2, offset=4)
+    assert [o.event.title_fr for o in first_running] == ["Exposition"]
+    assert [o.event.title_fr for o in first + second + third] == [f"Soirée {i}" for i in range(5)]
+    assert has_next and not last_has_next
+
+
+def test_a_single_all_day_event_runs_until_the_end_of_its_last_day():
+    event = EventFactory(start=local(2030, 10, 3), end=local(2030, 10, 4), all_day=True)
+    occurrence = event.occurrences.get()
+    assert occurrence.end.astimezone(TZ) == local(2030, 10, 4, 23, 59)
+
+
+def test_all_day_json_ld_dates_are_brussels_dates():
+    event = EventFactory(start=local(2030, 10, 3), end=local(2030, 10, 3), all_day=True)
+    data = services.event_jsonld(event, "https://maillage.example", [])
+    assert data["startDate"] == "2030-10-03" and data["endDate"] == "2030-10-03"
+
+
+def test_a_long_daily_series_still_reaches_the_horizon(settings):
+    settings.AGENDA_HORIZON_DAYS = 60
+    start = timezone.now() - dt.timedelta(days=900)
+    event = EventFactory(start=start, end=start + dt.timedelta(hours=1), rrule="FREQ=DAILY")
+    assert event.occurrences.last().start >= timezone.now() + dt.timedelta(days=55)

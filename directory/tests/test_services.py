@@ -156,3 +156,22 @@ def small_directory(communes):
             languages=languages[i % 2 : 1 + i % 3],
             places=[PlaceFactory(commune=communes[slugs[i % 3]])] if i % 4 else [],
         )
+
+
+def test_moving_a_place_moves_its_actor_to_the_new_commune(communes, tmp_path):
+    place = PlaceFactory(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
+    actor = ActorFactory(places=[place])
+    place.postcode, place.lat, place.lon = "1030", 50.867, 4.38
+    services.locate_place(place)  # no boundaries loaded: the postcode decides
+    place.save()
+    actor.refresh_from_db()
+    assert (actor.commune, actor.lat) == (communes["schaerbeek"], 50.867)
+
+
+def test_deleting_its_only_venue_leaves_an_actor_without_venue(communes):
+    place = PlaceFactory(commune=communes["ixelles"])
+    actor = ActorFactory(places=[place])
+    place.delete()
+    actor.refresh_from_db()
+    assert not actor.has_venue and actor.lat is None
+    assert names_on_page("venue=no")[0] == [actor.name_fr]

@@ -52,3 +52,14 @@ def test_project_list_queries_do_not_grow(client):
 def test_project_page_queries_do_not_grow_with_phases(client):
     project = ProjectFactory()
     assert_queries_do_not_grow(client, project.get_absolute_url(), lambda: PhaseFactory(project=project))
+
+
+def test_a_project_with_a_sub_theme_is_found_under_its_top_theme(client):
+    from directory.tests.factories import ThemeFactory
+
+    top = ThemeFactory(slug="economy")
+    sub = ThemeFactory(slug="pooling", parent=top)
+    project = ProjectFactory(title_fr="Mutualisons !")
+    services.save_project(project, themes=[sub])
+    page = client.get("/fr/projects/?theme=economy").content.decode()
+    assert "Mutualisons !" in page
