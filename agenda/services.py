@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -17,6 +18,7 @@ from icalendar.prop import vRecur
 
 from directory.services import add_parent_themes
 from maillage.filters import ParsedFilters, pick
+from maillage.links import slug_url
 from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
@@ -244,11 +246,26 @@ def month_grid(filters, year, month, per_day=4):
     totals = dict(qs.values("day").annotate(n=Count("pk")).values_list("day", "n").order_by())
     ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("day")], order_by=[F("start"), F("pk")]))
     shown_ids = list(ranked.filter(rank__lte=per_day).values_list("pk", flat=True))
+    lang = translation.get_language() if translation.get_language() in LANGS else "fr"
+    rows = (
+        Occurrence.objects.filter(pk__in=shown_ids)
+        .order_by("start", "pk")
+        .values_list("day", "start", "event__slug", "event__all_day", f"event__title_{lang}", "event__title_fr")
+    )
     shown = {}
-    rows = Occurrence.objects.filter(pk__in=shown_ids).select_related("event").only(*LIST_FIELDS)
-    for occ in rows.order_by("start", "pk"):
-        shown.setdefault(occ.day, []).append(occ)
+    for day, start, slug, all_day, title, title_fr in rows:
+        entry = MonthEntry(slug_url("agenda:event", slug), None if all_day else start.astimezone(TZ), title or title_fr)
+        shown.setdefault(day, []).append(entry)
     return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
+
+
+@dataclass(frozen=True)
+class MonthEntry:
+    """What a month cell shows of an occurrence (read as plain values: a month has hundreds)."""
+
+    url: str
+    start: dt.datetime | None  # None for all-day events
+    title: str
 
 
 # --- iCal -------------------------------------------------------------------------------------

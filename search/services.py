@@ -7,9 +7,17 @@ from projects.models import Project
 from . import index
 from .models import Document
 
+# What the results list shows of each kind: never the long texts.
+NAMES = ("name_fr", "name_nl", "name_en")
+FIELDS = {
+    Actor: ("slug", *NAMES, "kind", "is_synthetic", "commune__name_fr", "commune__name_nl", "commune__name_en"),
+    Event: ("slug", "title_fr", "title_nl", "title_en", "start", "is_synthetic"),
+    Project: ("slug", "title_fr", "title_nl", "title_en", "is_synthetic"),
+}
+
 
 def _in_order(model, ids, related=()):
-    found = model.objects.select_related(*related).in_bulk(ids)
+    found = model.objects.select_related(*related).only(*FIELDS[model]).in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 
