@@ -5,7 +5,9 @@ Texts are folded (no accents, lower case) before they are stored and before a qu
 document; matches in names rank above matches in texts.
 """
 
-from django.db import connection
+from contextlib import nullcontext
+
+from django.db import connection, transaction
 
 from maillage.text import fold
 
@@ -101,6 +103,11 @@ def match_ids(kind, query, limit=None):
     if engine is None:
         return _fallback(kind, words, limit)
     sql, params = engine(kind, words, limit)
-    with connection.cursor() as cursor:
+    # PostgreSQL misjudges how many rows a prefix query matches and, under a LIMIT, may scan the
+    # whole table instead of the GIN index, so that a rare word costs the most: not for this query.
+    steer = connection.vendor == "postgresql" and limit
+    with transaction.atomic() if steer else nullcontext(), connection.cursor() as cursor:
+        if steer:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
