@@ -3,7 +3,7 @@
 import datetime as dt
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from shapely.geometry import Point, shape
 from tqdm import tqdm
@@ -182,6 +182,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
 
     data_version.bump(data_version.ACTORS)
     if not events:
+        _refresh_planner_statistics()
         bar.close()
         return actors, 0
     organisers = list(Actor.objects.filter(is_synthetic=True).values_list("pk", "commune_id"))
@@ -227,5 +228,13 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
     Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
     Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
+    _refresh_planner_statistics()
     bar.close()
     return actors, events
+
+
+def _refresh_planner_statistics():
+    """After a bulk load, give the query planner fresh statistics (SQLite and PostgreSQL alike)."""
+    if connection.vendor in ("sqlite", "postgresql"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
