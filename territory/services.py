@@ -106,10 +106,6 @@ def commune_id_for(lat=None, lon=None, postcode=None):
     return None
 
 
-def is_in_territory(lat, lon):
-    return commune_id_for(lat=lat, lon=lon) is not None if _commune_shapes() else True
-
-
 def communes_geojson():
     """All communes with a boundary as a GeoJSON FeatureCollection (for the map)."""
     features = [

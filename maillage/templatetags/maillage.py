@@ -9,7 +9,6 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -72,16 +71,6 @@ def jsonld(data):
 @register.filter
 def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-@register.simple_tag
-def kind_label(kinds, kind):
-    return kinds.get(kind, kind)
-
-
-@register.simple_tag
-def untranslated_notice():
-    return _("not available in this language")
 
 
 _CHECKED = mark_safe(" checked")
