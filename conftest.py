@@ -1,6 +1,11 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
+
+# Tasks (emails, reminders) run inside the request during tests, so their effects are visible.
+os.environ.setdefault("TASKS_IMMEDIATE", "1")
 from django.utils import translation
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor, Audience, Language, Place, Theme
+from maillage.models import PublicManager
 from maillage.links import slug_url
 from territory.models import Commune
 
@@ -65,6 +66,10 @@ class Event(models.Model):
     vevent_en = models.TextField(blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["start"]

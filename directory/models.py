@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.models import PublicManager
 from maillage.links import slug_url
 from territory.models import Commune
 
@@ -115,6 +116,12 @@ class Actor(models.Model):
         help_text=_("Belgian enterprise number (BCE/KBO), e.g. 0203.071.973."),
     )
     places = models.ManyToManyField(Place, blank=True, related_name="actors", verbose_name=_("places"))
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # A contact person is personal data: shown publicly only when they consented.
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's email"), blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+    contact_consent = models.BooleanField(_("the contact person agrees to be shown publicly"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("synthetic (test data)"), default=False)
@@ -136,6 +143,10 @@ class Actor(models.Model):
 
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["name"]

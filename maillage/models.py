@@ -13,3 +13,14 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}@{self.counter}"
+
+
+class PublicManager(models.Manager):
+    """The default manager of public objects: archived (deleted) ones are left out.
+
+    Deleting through the site archives instead (``archived_at``), so nothing is lost;
+    ``all_objects`` sees everything, for moderators, history and restore.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)

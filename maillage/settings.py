@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "maillage",
     "territory",
     "directory",
@@ -56,6 +60,11 @@ INSTALLED_APPS = [
     "search",
     "pages",
     "demo",
+    "accounts",
+    "charter",
+    "proposals",
+    "history",
+    "freshness",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.urls"
@@ -90,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.context_processors.site",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -108,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,6 +191,55 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+
+# Accounts (django-allauth): sign-in by email, verified addresses, throttled logins.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    # allauth's defaults, spelled out: failed logins are throttled per address and per IP.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
+
+# Email: printed to the console in development, SMTP (EMAIL_URL, e.g. smtp+tls://user:pw@host:587)
+# in production.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Maillage <noreply@maillage.brussels>")
+
+# Background work (emails, reminders, link checks) goes through django-tasks. The database
+# backend is served by `python manage.py worker`; TASKS_IMMEDIATE=on runs tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env.bool("TASKS_IMMEDIATE", default=False)
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# Contribution and freshness watch.
+FRESHNESS_MONTHS = env.int("FRESHNESS_MONTHS", default=12)
+FRESHNESS_GRACE_DAYS = env.int("FRESHNESS_GRACE_DAYS", default=30)
+LINK_CHECK_BATCH = env.int("LINK_CHECK_BATCH", default=200)
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
+# Anonymous proposals per client address and hour.
+PROPOSAL_RATE_LIMIT = env.int("PROPOSAL_RATE_LIMIT", default=20)
+LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,12 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("search.urls")),
     path("territory/", include("territory.urls")),
+    path("account/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("charter/", include("charter.urls")),
+    path("", include("proposals.urls")),
+    path("history/", include("history.urls")),
+    path("freshness/", include("freshness.urls")),
     path("admin/", admin.site.urls),
 )
 

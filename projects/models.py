@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.models import Actor, Theme
+from maillage.models import PublicManager
 from maillage.links import slug_url
 
 
@@ -27,6 +28,10 @@ class Project(models.Model):
     is_synthetic = models.BooleanField(_("synthetic (test data)"), default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["-start_date", "title"]

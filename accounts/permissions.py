@@ -1,0 +1,88 @@
+"""Every "may this user do that" of the site, in one module.
+
+Views, the API and commands ask here; they never test roles themselves. Each function takes the
+user (possibly anonymous) and the object, and returns a boolean.
+"""
+
+from .models import MODERATORS_GROUP, Editorship
+
+
+def is_administrator(user):
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_moderator(user):
+    """The watch group (and administrators)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_moderator = cached
+    return cached
+
+
+def edited_actor_ids(user):
+    """Ids of the actors this user edits (cached on the user object for the request)."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, "_edited_actor_ids", None)
+    if cached is None:
+        cached = frozenset(Editorship.objects.filter(user=user).values_list("actor_id", flat=True))
+        user._edited_actor_ids = cached
+    return cached
+
+
+def forget(user):
+    """Drop the per-request caches after roles changed."""
+    for attr in ("_is_moderator", "_edited_actor_ids"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def can_contribute(user):
+    """Propose anything (anonymous visitors too: their proposals need an email confirmation)."""
+    return True
+
+
+def can_edit_actor(user, actor):
+    """Change an actor directly (without review)."""
+    return is_moderator(user) or actor.pk in edited_actor_ids(user)
+
+
+def can_edit_event(user, event):
+    if is_moderator(user):
+        return True
+    mine = edited_actor_ids(user)
+    return bool(mine) and any(pk in mine for pk in event.organisers.values_list("pk", flat=True))
+
+
+def can_edit_project(user, project):
+    if is_moderator(user):
+        return True
+    mine = edited_actor_ids(user)
+    return bool(mine) and project.participations.filter(actor_id__in=mine).exists()
+
+
+def can_publish_event_for(user, organisers):
+    """Publish a new event directly: the user edits at least one of its organisers."""
+    if is_moderator(user):
+        return True
+    mine = edited_actor_ids(user)
+    return any(actor.pk in mine for actor in organisers)
+
+
+def can_invite(user, actor):
+    return can_edit_actor(user, actor)
+
+
+def can_moderate(user):
+    """See and decide proposals and claims, revert versions, archive and restore."""
+    return is_moderator(user)
+
+
+def can_see_history(user):
+    """Versions may hold personal data (contact persons without consent): moderators only."""
+    return is_moderator(user)
