@@ -3,7 +3,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
-
 from maillage.mail import deliver
 
 

@@ -64,6 +64,9 @@ class Claim(models.Model):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
 
+    def __str__(self):
+        return f"{self.user} → {self.actor} ({self.status})"
+
 
 class Invitation(models.Model):
     """An editor invites a colleague by email to edit the same actor."""
@@ -81,3 +84,6 @@ class Invitation(models.Model):
         ordering = ["-created"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.actor}"

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor, Audience, Language, Place, Theme
-from maillage.models import PublicManager
 from maillage.links import slug_url
+from maillage.models import PublicManager
 from territory.models import Commune
 
 from .validators import validate_rrule

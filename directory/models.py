@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from maillage.models import PublicManager
 from maillage.links import slug_url
+from maillage.models import PublicManager
 from territory.models import Commune
 
 from .validators import format_company_number, validate_company_number

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.models import Actor, Theme
-from maillage.models import PublicManager
 from maillage.links import slug_url
+from maillage.models import PublicManager
 
 
 class Project(models.Model):
