@@ -1,12 +1,16 @@
 """Fixtures shared by every app's tests."""
 
-import os
-
 import pytest
-
-# Tasks (emails, reminders) run inside the request during tests, so their effects are visible.
-os.environ.setdefault("TASKS_IMMEDIATE", "1")
 from django.utils import translation
+
+
+def pytest_configure(config):
+    """Tasks (emails, reminders) run inside the request during tests, so their effects show."""
+    from django.conf import settings
+    from django.core.signals import setting_changed
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +18,15 @@ def _french_by_default():
     """Tests run in the default language unless they switch."""
     with translation.override("fr"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached pages never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

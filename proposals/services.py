@@ -1,1 +1,367 @@
+"""The life of a proposal: submitted (by anyone), confirmed by email (visitors without an
+account), reviewed by the watch group (approved, edited then approved, or rejected with a reason),
+or published at once when its author edits the entry."""
 
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.models import Editorship
+from maillage import mail
+
+from . import entries
+from .models import Proposal, ProposalComment
+
+CONFIRM_SALT = "proposals.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+Kind = Proposal.Kind
+Status = Proposal.Status
+
+
+class ProposalError(Exception):
+    """A proposal that cannot be applied; the message is translated and shown to the moderator."""
+
+
+# --- anonymous visitors: rate limit -------------------------------------------------------------
+
+
+def client_key(request):
+    """A hashed client address: rate limits never store an IP address itself."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+
+
+def rate_limited(key, *, limit=None):
+    """Count one anonymous proposal for this client; True when over the hourly limit."""
+    limit = settings.PROPOSAL_RATE_LIMIT if limit is None else limit
+    name = f"proposals:rate:{key}:{timezone.now():%Y%m%d%H}"
+    cache.add(name, 0, 3600)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # evicted between add and incr
+        cache.set(name, 1, 3600)
+        count = 1
+    return count > limit
+
+
+# --- submitting --------------------------------------------------------------------------------
+
+
+def target_kind(obj):
+    return obj._meta.model_name if obj is not None else ""
+
+
+def may_publish(user, kind, target, data):
+    """Editors of the entry (and moderators) publish without review."""
+    if not user.is_authenticated:
+        return False
+    if kind == Kind.CHANGE_ACTOR:
+        return permissions.can_edit_actor(user, target)
+    if kind == Kind.CHANGE_EVENT:
+        return permissions.can_edit_event(user, target)
+    if kind in (Kind.CHANGE_PROJECT, Kind.PROJECT_UPDATE):
+        return permissions.can_edit_project(user, target)
+    if kind == Kind.NEW_EVENT:
+        organisers = entries._vocabulary(entries.Actor, data.get("organisers") or [])
+        return permissions.can_publish_event_for(user, organisers)
+    if kind == Kind.NEW_ACTOR:
+        return permissions.is_moderator(user)
+    return False
+
+
+def _duplicates_of(kind, data, target):
+    if kind not in (Kind.NEW_ACTOR, Kind.CHANGE_ACTOR):
+        return []
+    try:
+        from directory.duplicates import REASON_LABELS, find_duplicates  # noqa: F401
+    except ImportError:  # pragma: no cover - built in parallel
+        return []
+    fields = {k: data.get(k) for k in ("name_fr", "name_nl", "name_en", "company_number", "website", "email", "phone")}
+    fields["name"] = data.get("name_fr") or data.get("name_nl") or data.get("name_en") or ""
+    found = find_duplicates(fields, exclude_id=target.pk if target is not None else None)
+    return [
+        {"actor_id": c.actor_id, "slug": c.slug, "name": c.name, "score": round(c.score, 2), "reasons": list(c.reasons)}
+        for c in found
+    ]
+
+
+def submit(
+    kind,
+    data,
+    *,
+    user,
+    target=None,
+    base=None,
+    message="",
+    proposer_name="",
+    proposer_email="",
+    is_member=False,
+    submission=None,
+    charter_version=None,
+    language=None,
+):
+    """Record a proposal; publish it at once when the user may, else queue it.
+
+    Visitors without an account must confirm their email first (status "unconfirmed").
+    Submitting the same form twice (same ``submission``) returns the first proposal.
+    """
+    submission = submission or uuid.uuid4()
+    existing = Proposal.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    authenticated = user.is_authenticated
+    proposal = Proposal(
+        submission=submission,
+        kind=kind,
+        data=data,
+        base=base if base is not None else entries.snapshot(target) if kind.startswith("change_") else {},
+        message=message,
+        proposer=user if authenticated else None,
+        proposer_name=proposer_name or (user.get_full_name() if authenticated else ""),
+        proposer_email="" if authenticated else proposer_email,
+        proposer_is_member=is_member,
+        charter_version=charter_version,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        status=Status.PENDING if authenticated else Status.UNCONFIRMED,
+    )
+    if target is not None:
+        proposal.target_type = ContentType.objects.get_for_model(type(target))
+        proposal.target_id = target.pk
+        proposal.target_label = str(target)[:300]
+    else:
+        proposal.target_label = (data.get("name_fr") or data.get("title_fr") or data.get("name_nl") or "")[:300]
+    proposal.duplicates = _duplicates_of(kind, data, target)
+    publish = kind != Kind.PROBLEM and may_publish(user, kind, target, data)
+    try:
+        with transaction.atomic():
+            proposal.save()
+            if publish:
+                _apply(proposal, user)
+                proposal.status = Status.PUBLISHED
+                proposal.decided_by, proposal.decided_at = user, timezone.now()
+                proposal.save()
+    except IntegrityError:
+        # The same form submitted twice at the same moment: the other request won.
+        return Proposal.objects.get(submission=submission)
+    if proposal.status == Status.UNCONFIRMED:
+        send_confirmation(proposal)
+    return proposal
+
+
+def confirmation_token(proposal):
+    return signing.dumps(proposal.pk, salt=CONFIRM_SALT)
+
+
+def send_confirmation(proposal):
+    with translation.override(proposal.language):
+        link = settings.SITE_URL.rstrip("/") + reverse("proposals:confirm", args=[confirmation_token(proposal)])
+    mail.send(
+        proposal.proposer_email,
+        "proposals/email/confirm",
+        {"proposal": proposal, "link": link},
+        lang=proposal.language,
+    )
+
+
+def confirm(token):
+    """Follow the link of the confirmation email: the proposal joins the moderation queue.
+
+    Returns the proposal, or None when the link is invalid or expired.
+    """
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is not None and proposal.status == Status.UNCONFIRMED:
+        Proposal.objects.filter(pk=pk, status=Status.UNCONFIRMED).update(
+            status=Status.PENDING, confirmed_at=timezone.now()
+        )
+        proposal.refresh_from_db()
+    return proposal
+
+
+# --- reviewing ---------------------------------------------------------------------------------
+
+
+def current_values(proposal):
+    target = proposal.target if proposal.target_id and not proposal.kind.startswith("new_") else None
+    if proposal.kind in (Kind.PROJECT_UPDATE, Kind.PROBLEM) or target is None:
+        return {}
+    return entries.snapshot(target)
+
+
+def diff(proposal):
+    return entries.diff(proposal.kind, proposal.data, proposal.base, current_values(proposal))
+
+
+def _reason_text(proposal):
+    who = proposal.proposer.email if proposal.proposer_id else proposal.proposer_email or _("anonymous")
+    return _("Proposal #%(number)s by %(who)s") % {"number": proposal.pk, "who": who}
+
+
+def _apply(proposal, user):
+    """Apply a proposal's values through the apps' services; returns the object."""
+    data, reason = proposal.data, _reason_text(proposal)
+    kind = proposal.kind
+    target = proposal.target if proposal.target_id else None
+    if kind.startswith("change_") and target is None:
+        raise ProposalError(_("The entry this proposal is about no longer exists."))
+    if kind.startswith("change_"):
+        data = entries.changed_fields(data, proposal.base)
+    try:
+        if kind == Kind.NEW_ACTOR:
+            obj = entries.apply_actor(None, data, reason=reason)
+            if proposal.proposer_id and proposal.proposer_is_member:
+                Editorship.objects.get_or_create(
+                    user_id=proposal.proposer_id, actor=obj, defaults={"via": Editorship.Via.CREATION}
+                )
+        elif kind == Kind.CHANGE_ACTOR:
+            obj = entries.apply_actor(target, data, reason=reason)
+        elif kind == Kind.NEW_EVENT:
+            obj = entries.apply_event(None, data, reason=reason)
+        elif kind == Kind.CHANGE_EVENT:
+            obj = entries.apply_event(target, data, reason=reason)
+        elif kind == Kind.CHANGE_PROJECT:
+            obj = entries.apply_project(target, data, reason=reason)
+        elif kind == Kind.PROJECT_UPDATE:
+            obj = entries.apply_update(target, data, reason=reason)
+        else:
+            obj = target
+    except Exception as error:  # noqa: BLE001 - validation errors of any service
+        messages = getattr(error, "messages", None) or [str(error)]
+        raise ProposalError("; ".join(str(m) for m in messages)) from error
+    if kind.startswith("new_") and obj is not None:
+        proposal.target_type = ContentType.objects.get_for_model(type(obj))
+        proposal.target_id = obj.pk
+        proposal.target_label = str(obj)[:300]
+    return obj
+
+
+def _notify(proposal, template, **context):
+    email = proposal.contact_email
+    if email:
+        mail.send(email, template, {"proposal": proposal, **context}, lang=proposal.language)
+
+
+def _target_link(proposal):
+    target = proposal.target if proposal.target_id else None
+    if target is None or not hasattr(target, "get_absolute_url"):
+        return ""
+    with translation.override(proposal.language):
+        return entries.site_url(target)
+
+
+def approve(proposal, moderator, *, data=None):
+    """Apply and close a proposal; ``data`` replaces the proposed values (edit then approve).
+
+    Raises ProposalError (translated) when it cannot be applied; nothing is changed then.
+    """
+    if not permissions.can_moderate(moderator):
+        raise PermissionError
+    if not proposal.is_open:
+        raise ProposalError(_("This proposal was already decided."))
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not locked.is_open:
+            raise ProposalError(_("This proposal was already decided."))
+        if data is not None and data != proposal.data:
+            edited = sorted(k for k in set(data) | set(proposal.data) if data.get(k) != proposal.data.get(k))
+            ProposalComment.objects.create(
+                proposal=proposal,
+                author=moderator,
+                text=_("Edited before approval: %(fields)s") % {"fields": ", ".join(edited)},
+            )
+            proposal.data = data
+        _apply(proposal, moderator)
+        proposal.status = Status.APPROVED
+        proposal.decided_by, proposal.decided_at = moderator, timezone.now()
+        proposal.save()
+    _notify(proposal, "proposals/email/approved", link=_target_link(proposal))
+    return proposal
+
+
+def reject(proposal, moderator, reason):
+    if not permissions.can_moderate(moderator):
+        raise PermissionError
+    if not proposal.is_open:
+        raise ProposalError(_("This proposal was already decided."))
+    if not (reason or "").strip():
+        raise ProposalError(_("Please give a reason: it is sent to the person who proposed."))
+    updated = Proposal.objects.filter(pk=proposal.pk, status__in=[Status.UNCONFIRMED, Status.PENDING]).update(
+        status=Status.REJECTED, decided_by=moderator, decided_at=timezone.now(), reason=reason.strip()
+    )
+    if not updated:
+        raise ProposalError(_("This proposal was already decided."))
+    proposal.refresh_from_db()
+    _notify(proposal, "proposals/email/rejected")
+    return proposal
+
+
+def assign(proposal_ids, moderator, assignee):
+    if not permissions.can_moderate(moderator):
+        raise PermissionError
+    return Proposal.objects.filter(pk__in=proposal_ids).update(assigned_to=assignee)
+
+
+def comment(proposal, author, text):
+    if not permissions.can_moderate(author):
+        raise PermissionError
+    return ProposalComment.objects.create(proposal=proposal, author=author, text=text.strip())
+
+
+def bulk(action, proposal_ids, moderator, *, reason=""):
+    """Approve or reject several proposals; returns (done, [(proposal, error message)])."""
+    done, failed = 0, []
+    for proposal in Proposal.objects.filter(pk__in=proposal_ids).order_by("created"):
+        try:
+            if action == "approve":
+                approve(proposal, moderator)
+            else:
+                reject(proposal, moderator, reason)
+            done += 1
+        except ProposalError as error:
+            failed.append((proposal, str(error)))
+    return done, failed
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+QUEUE_STATUSES = (Status.PENDING, Status.UNCONFIRMED, Status.APPROVED, Status.REJECTED, Status.PUBLISHED)
+
+
+def queue(*, status=Status.PENDING, kind="", assigned=None, user=None):
+    """Proposals for the moderators' list, oldest first (decided ones: newest first)."""
+    qs = Proposal.objects.filter(status=status).select_related("proposer", "assigned_to", "target_type")
+    qs = qs.annotate(comment_count=Count("comments"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if assigned == "me" and user is not None:
+        qs = qs.filter(assigned_to=user)
+    elif assigned == "nobody":
+        qs = qs.filter(assigned_to__isnull=True)
+    return qs.order_by("created" if status in (Status.PENDING, Status.UNCONFIRMED) else "-decided_at")
+
+
+def queue_counts():
+    rows = Proposal.objects.values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def open_proposals_of(obj):
+    """Proposals still waiting about one entry (shown to its editors and moderators)."""
+    return Proposal.objects.filter(
+        Q(status__in=[Status.PENDING, Status.UNCONFIRMED]),
+        target_type=ContentType.objects.get_for_model(type(obj)),
+        target_id=obj.pk,
+    )

@@ -1,15 +1,335 @@
-"""Views (thin: they call services)."""
+"""Contribution pages (anyone) and the moderation queue (the watch group). Thin: they call
+``proposals.services``."""
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from agenda.models import Event
+from directory.models import Actor
+from maillage.filters import page_number
+from projects.models import Project
+
+from . import entries, forms, services
+from .models import Proposal
+
+QUEUE_PAGE_SIZE = 50
+MODELS = {"actor": Actor, "event": Event, "project": Project}
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _charter():
+    from charter import services as charter_services
+
+    return charter_services
 
 
-contribute = new = change = report = project_update = sent = confirm = queue = review = _todo
+def _needs_charter(user):
+    return _charter().needs_acceptance(user)
+
+
+def _charter_version():
+    current = _charter().current()
+    return current.pk if current else None
+
+
+def _target(kind, slug):
+    model = MODELS.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model, slug=slug)
+
+
+def _submit(request, form, kind, *, target=None, data=None, base=None):
+    """Shared end of every proposal form: spam trap, rate limit, charter, then the service."""
+    if form.is_spam():
+        # Robots get the same answer as people, and nothing is stored.
+        return redirect("proposals:sent", submission=form.cleaned_data["submission"])
+    if not request.user.is_authenticated and services.rate_limited(services.client_key(request)):
+        messages.error(request, _("Too many proposals from your connection: please try again in an hour."))
+        return None
+    if form.needs_charter and request.user.is_authenticated:
+        _charter().record_acceptance(request.user)
+    contributor = form.contributor()
+    proposal = services.submit(
+        kind,
+        data if data is not None else {},
+        user=request.user,
+        target=target,
+        base=base,
+        is_member=bool(form.cleaned_data.get("is_member")),
+        charter_version=_charter_version(),
+        **contributor,
+    )
+    if proposal.status == Proposal.Status.PUBLISHED and proposal.target_id:
+        messages.success(request, _("Published. Thank you!"))
+        return redirect(proposal.target.get_absolute_url())
+    return redirect("proposals:sent", submission=proposal.submission)
+
+
+def _form_page(request, template, form, *, proposal_kind, current=None, **context):
+    """The form, and above it a preview of what would be published when "Preview" was pressed."""
+    preview = None
+    if request.method == "POST" and "preview" in request.POST and form.is_valid():
+        current = current or {}
+        rows = entries.diff(proposal_kind, form.to_data(), current, current)
+        preview = [row for row in rows if row.proposed not in ("", None)]
+    return render(request, template, {"form": form, "preview": preview, **context})
+
+
+def contribute(request):
+    return render(request, "proposals/contribute.html", {})
 
 
 def how_to_publish(request):
     return render(request, "proposals/how_to_publish.html", {})
+
+
+def new(request, kind):
+    if kind not in ("actor", "event"):
+        raise Http404
+    form_class = forms.FORMS[kind]
+    options = {"user": request.user, "needs_charter": _needs_charter(request.user)}
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **options)
+        if form.is_valid() and "preview" not in request.POST:
+            response = _submit(request, form, f"new_{kind}", data=form.to_data())
+            if response is not None:
+                return response
+    else:
+        initial = {}
+        organiser = request.GET.get("organiser")
+        if kind == "event" and organiser:
+            names = list(Actor.objects.filter(slug=organiser).values_list("name_fr", flat=True)[:1])
+            initial["organiser_names"] = names[0] if names else ""
+        form = form_class(initial=initial, **options)
+    return _form_page(request, "proposals/new.html", form, proposal_kind=f"new_{kind}", kind=kind)
+
+
+def change(request, kind, slug):
+    target = _target(kind, slug)
+    form_class = forms.FORMS[kind]
+    current = entries.snapshot(target)
+    initial = forms.EventForm.initial_from(current) if kind == "event" else dict(current)
+    can_edit = services.may_publish(request.user, f"change_{kind}", target, {})
+    options = {"user": request.user, "needs_charter": _needs_charter(request.user), "initial": initial}
+    if kind == "actor":
+        options["change"] = True
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **options)
+        if form.is_valid() and "preview" not in request.POST:
+            response = _submit(request, form, f"change_{kind}", target=target, data=form.to_data(), base=current)
+            if response is not None:
+                return response
+    else:
+        form = form_class(**options)
+    return _form_page(
+        request,
+        "proposals/change.html",
+        form,
+        proposal_kind=f"change_{kind}",
+        current=current,
+        kind=kind,
+        target=target,
+        can_edit=can_edit,
+    )
+
+
+def report(request, kind, slug):
+    target = _target(kind, slug)
+    options = {"user": request.user, "needs_charter": False}
+    if request.method == "POST":
+        form = forms.ProblemForm(request.POST, **options)
+        if form.is_valid():
+            response = _submit(request, form, Proposal.Kind.PROBLEM, target=target)
+            if response is not None:
+                return response
+    else:
+        form = forms.ProblemForm(**options)
+    return render(request, "proposals/report.html", {"form": form, "target": target, "kind": kind})
+
+
+def project_update(request, slug):
+    project = _target("project", slug)
+    options = {"user": request.user, "needs_charter": _needs_charter(request.user)}
+    if request.method == "POST":
+        form = forms.UpdateForm(request.POST, **options)
+        if form.is_valid() and "preview" not in request.POST:
+            response = _submit(request, form, Proposal.Kind.PROJECT_UPDATE, target=project, data=form.to_data())
+            if response is not None:
+                return response
+    else:
+        form = forms.UpdateForm(**options)
+    return _form_page(
+        request, "proposals/project_update.html", form, proposal_kind=Proposal.Kind.PROJECT_UPDATE, target=project
+    )
+
+
+def sent(request, submission):
+    proposal = Proposal.objects.filter(submission=submission).first()
+    return render(request, "proposals/sent.html", {"proposal": proposal})
+
+
+def confirm(request, token):
+    proposal = services.confirm(token)
+    return render(request, "proposals/confirmed.html", {"proposal": proposal}, status=200 if proposal else 400)
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+def _moderator(request):
+    if not permissions.can_moderate(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def queue(request):
+    moderator = _moderator(request)
+    if request.method == "POST":
+        return _bulk(request, moderator)
+    status = request.GET.get("status") or Proposal.Status.PENDING
+    if status not in Proposal.Status.values:
+        status = Proposal.Status.PENDING
+    kind = request.GET.get("kind") if request.GET.get("kind") in Proposal.Kind.values else ""
+    assigned = request.GET.get("assigned") if request.GET.get("assigned") in ("me", "nobody") else None
+    qs = services.queue(status=status, kind=kind, assigned=assigned, user=moderator)
+    notices = []
+    number = page_number(request.GET, notices)
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(number)
+    return render(
+        request,
+        "proposals/queue.html",
+        {
+            "page": page,
+            "proposals": page.object_list,
+            "status": status,
+            "kind": kind,
+            "assigned": assigned or "",
+            "counts": services.queue_counts(),
+            "statuses": Proposal.Status.choices,
+            "kinds": Proposal.Kind.choices,
+            "query": [(k, v) for k, v in (("status", status), ("kind", kind), ("assigned", assigned)) if v],
+        },
+    )
+
+
+def _bulk(request, moderator):
+    ids = [int(pk) for pk in request.POST.getlist("proposal") if pk.isdigit()]
+    action = request.POST.get("action")
+    if not ids:
+        messages.error(request, _("Tick at least one proposal."))
+    elif action == "assign_me":
+        services.assign(ids, moderator, moderator)
+        messages.success(request, _("Assigned to you."))
+    elif action in ("approve", "reject"):
+        reason = request.POST.get("reason", "")
+        if action == "reject" and not reason.strip():
+            messages.error(request, _("Please give a reason: it is sent to the person who proposed."))
+        else:
+            done, failed = services.bulk(action, ids, moderator, reason=reason)
+            messages.success(request, _("%(count)d proposals decided.") % {"count": done})
+            for proposal, error in failed:
+                messages.error(request, f"#{proposal.pk}: {error}")
+    return redirect(request.get_full_path())
+
+
+@login_required
+def review(request, pk):
+    moderator = _moderator(request)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("proposer", "assigned_to", "decided_by", "target_type"), pk=pk
+    )
+    edit_form = None
+    reject_form = forms.RejectForm()
+    comment_form = forms.CommentForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve(proposal, moderator)
+                messages.success(request, _("Approved and published."))
+                return redirect("proposals:queue")
+            if action == "edit_approve":
+                edit_form = _edit_form(proposal, moderator, data=request.POST, files=request.FILES)
+                if edit_form.is_valid():
+                    services.approve(proposal, moderator, data=edit_form.to_data())
+                    messages.success(request, _("Edited, approved and published."))
+                    return redirect("proposals:queue")
+            elif action == "reject":
+                reject_form = forms.RejectForm(request.POST)
+                if reject_form.is_valid():
+                    services.reject(proposal, moderator, reject_form.cleaned_data["reason"])
+                    messages.success(request, _("Rejected; the reason was sent."))
+                    return redirect("proposals:queue")
+            elif action == "assign":
+                assignee = None
+                if request.POST.get("assignee") == "me":
+                    assignee = moderator
+                elif request.POST.get("assignee", "").isdigit():
+                    assignee = get_user_model().objects.filter(pk=request.POST["assignee"]).first()
+                services.assign([proposal.pk], moderator, assignee)
+                return redirect("proposals:review", pk=pk)
+            elif action == "comment":
+                comment_form = forms.CommentForm(request.POST)
+                if comment_form.is_valid():
+                    services.comment(proposal, moderator, comment_form.cleaned_data["text"])
+                    return redirect(reverse("proposals:review", args=[pk]) + "#comments")
+        except services.ProposalError as error:
+            messages.error(request, str(error))
+    if edit_form is None and proposal.is_open and proposal.kind in EDITABLE:
+        edit_form = _edit_form(proposal, moderator)
+    return render(
+        request,
+        "proposals/review.html",
+        {
+            "proposal": proposal,
+            "rows": services.diff(proposal),
+            "edit_form": edit_form,
+            "reject_form": reject_form,
+            "comment_form": comment_form,
+            "comments": proposal.comments.select_related("author"),
+            "duplicates": _duplicates(proposal),
+        },
+    )
+
+
+EDITABLE = {
+    Proposal.Kind.NEW_ACTOR: forms.ActorForm,
+    Proposal.Kind.CHANGE_ACTOR: forms.ActorForm,
+    Proposal.Kind.NEW_EVENT: forms.EventForm,
+    Proposal.Kind.CHANGE_EVENT: forms.EventForm,
+    Proposal.Kind.CHANGE_PROJECT: forms.ProjectForm,
+    Proposal.Kind.PROJECT_UPDATE: forms.UpdateForm,
+}
+
+
+def _edit_form(proposal, moderator, data=None, files=None):
+    form_class = EDITABLE[proposal.kind]
+    values = {**proposal.base, **proposal.data}
+    initial = forms.EventForm.initial_from(values) if form_class is forms.EventForm else values
+    initial = {**initial, "submission": proposal.submission}
+    options = {"user": moderator, "needs_charter": False, "initial": initial, "prefix": "edit"}
+    if form_class is forms.ActorForm:
+        options["change"] = True
+    return form_class(data, files, **options)
+
+
+def _duplicates(proposal):
+    if not proposal.duplicates:
+        return []
+    try:
+        from directory.duplicates import REASON_LABELS
+    except ImportError:  # pragma: no cover
+        REASON_LABELS = {}
+    return [
+        {**c, "reason_labels": [str(REASON_LABELS.get(r, r)) for r in c.get("reasons", [])]}
+        for c in proposal.duplicates
+    ]

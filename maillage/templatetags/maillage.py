@@ -112,3 +112,11 @@ def select_options(items, chosen, key="slug", indent_children=False):
         dash = "— " if indent_children and item.parent_id else ""
         options.append(f'<option value="{escape(value)}"{selected}>{dash}{escape(item.name)}</option>')
     return mark_safe("".join(options))  # every value escaped above
+
+
+@register.filter
+def rich(text):
+    """A description as sanitised HTML (see maillage.richtext)."""
+    from maillage.richtext import render
+
+    return render(str(text or ""))
