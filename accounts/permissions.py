@@ -86,3 +86,14 @@ def can_moderate(user):
 def can_see_history(user):
     """Versions may hold personal data (contact persons without consent): moderators only."""
     return is_moderator(user)
+
+
+def can_archive(user, obj):
+    """Archive or restore an actor, event or project: moderators; editors for their own events
+    and projects."""
+    model = obj._meta.model_name
+    if model == "event":
+        return can_edit_event(user, obj)
+    if model == "project":
+        return can_edit_project(user, obj)
+    return is_moderator(user)

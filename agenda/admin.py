@@ -3,6 +3,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.services import add_parent_themes
+from history.admin import ArchivingAdmin
 
 from . import services
 from .models import Event, ProgrammeItem
@@ -15,7 +16,7 @@ class ProgrammeInline(TranslationStackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ("title", "start", "status", "commune", "is_synthetic")
     list_filter = ("status", "all_day", "is_synthetic", "commune")
     search_fields = ("title_fr", "title_nl", "title_en", "slug")

@@ -127,7 +127,11 @@ def after_change(event):
     texts = {f"vevent_{lang}": vevent_text(event, lang) for lang in LANGS}
     for name, text in texts.items():
         setattr(event, name, text)
-    Event.objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
+    Event.all_objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
+    if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
+        search_index.remove(Document.Kind.EVENT, event.pk)
+        Occurrence.objects.filter(event=event).delete()
+        return
     search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
     refresh_occurrences(event)
 

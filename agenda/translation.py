@@ -15,8 +15,7 @@ class ProgrammeItemTranslation(TranslationOptions):
 
 
 # History is registered after the translated fields exist, so every version keeps all languages.
-for _model in (
-    Event,
-    ProgrammeItem,
-):
-    track_history(_model, excluded_fields=["updated", "vevent_fr", "vevent_nl", "vevent_en"])
+# Many-to-many fields are versioned too (one row per link and version), so a revert restores them.
+_DERIVED = ["updated", "vevent_fr", "vevent_nl", "vevent_en"]
+track_history(Event, excluded_fields=_DERIVED, m2m_fields=["organisers", "themes", "audiences", "languages"])
+track_history(ProgrammeItem, m2m_fields=["organisers"])

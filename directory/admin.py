@@ -2,6 +2,8 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from history.admin import ArchivingAdmin
+
 from . import services
 from .models import Actor, ActorRelation, Audience, Language, Place, Theme
 
@@ -44,7 +46,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(HistoryTranslationAdmin):
+class ActorAdmin(ArchivingAdmin, HistoryTranslationAdmin):
     list_display = ("name", "kind", "commune", "status", "last_verified", "is_synthetic")
     list_filter = ("kind", "status", "commune", "is_synthetic")
     search_fields = ("name_fr", "name_nl", "name_en", "acronym", "company_number", "slug")

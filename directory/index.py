@@ -149,7 +149,9 @@ def build():
         ("audience", Actor.audiences, "audience_id"),
     ):
         for actor_id, value in relation.through.objects.values_list("actor_id", column).iterator(chunk_size=5000):
-            add(group, value, positions[actor_id])
+            position = positions.get(actor_id)
+            if position is not None:  # archived actors keep their links but are not in the index
+                add(group, value, position)
     masks = {key: _mask(found, size) for key, found in members.items()}
     index = ActorIndex(version=version, ids=ids, positions=positions, masks=masks, all=(1 << size) - 1, rows=rows)
     for i, lang in enumerate(LANGS):

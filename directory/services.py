@@ -70,7 +70,10 @@ def refresh_actor(actor):
         location_approximate=actor.location_approximate,
         commune_id=actor.commune_id,
     )
-    search_index.index(Document.Kind.ACTOR, actor.pk, *search_fields(actor))
+    if actor.archived_at is None:
+        search_index.index(Document.Kind.ACTOR, actor.pk, *search_fields(actor))
+    else:  # archived: out of search (the index and the map leave it out at their rebuild)
+        search_index.remove(Document.Kind.ACTOR, actor.pk)
     data_version.bump(data_version.ACTORS)
     return actor
 
@@ -271,10 +274,18 @@ def actor_for_page(slug):
 def relations_of(actor):
     """Both sides of every relation, grouped by a label that reads from this actor's side."""
     groups = {}
-    outgoing = actor.relations_out.select_related("target").order_by("kind", "target__name_fr")
+    outgoing = (
+        actor.relations_out.filter(target__archived_at__isnull=True)
+        .select_related("target")
+        .order_by("kind", "target__name_fr")
+    )
     for rel in outgoing:
         groups.setdefault(rel.get_kind_display(), []).append(rel.target)
-    incoming = actor.relations_in.select_related("source").order_by("kind", "source__name_fr")
+    incoming = (
+        actor.relations_in.filter(source__archived_at__isnull=True)
+        .select_related("source")
+        .order_by("kind", "source__name_fr")
+    )
     for rel in incoming:
         label = rel.INVERSE_LABELS[rel.kind]
         groups.setdefault(label, []).append(rel.source)

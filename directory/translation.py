@@ -30,8 +30,6 @@ class ActorTranslation(TranslationOptions):
 
 
 # History is registered after the translated fields exist, so every version keeps all languages.
-for _model in (
-    Place,
-    Actor,
-):
-    track_history(_model, excluded_fields=["updated"])
+# Many-to-many fields are versioned too (one row per link and version), so a revert restores them.
+track_history(Place)
+track_history(Actor, excluded_fields=["updated"], m2m_fields=["themes", "audiences", "languages", "places"])

@@ -2,6 +2,8 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from history.admin import ArchivingAdmin
+
 from . import services
 from .models import Participation, Phase, Project, Update
 
@@ -23,7 +25,7 @@ class UpdateInline(TranslationStackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class ProjectAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ("title", "status", "start_date", "end_date", "is_synthetic")
     list_filter = ("status", "is_synthetic")
     search_fields = ("title_fr", "title_nl", "title_en", "slug")

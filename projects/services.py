@@ -16,6 +16,9 @@ LANGS = ("fr", "nl", "en")
 
 
 def refresh_search(project):
+    if project.archived_at is not None:  # archived: out of search
+        search_index.remove(Document.Kind.PROJECT, project.pk)
+        return
     names = [getattr(project, f"title_{lang}") for lang in LANGS]
     texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
     search_index.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
@@ -52,7 +55,9 @@ def parse_project_filters(params, vocab):
 def _participations():
     return Prefetch(
         "participations",
-        queryset=Participation.objects.select_related("actor").order_by("role", "actor__name_fr"),
+        queryset=Participation.objects.filter(actor__archived_at__isnull=True)
+        .select_related("actor")
+        .order_by("role", "actor__name_fr"),
     )
 
 
@@ -80,8 +85,10 @@ def timeline(project):
 
 
 def latest_updates(limit=5):
-    return list(Update.objects.select_related("project").order_by("-date", "-pk")[:limit])
+    updates = Update.objects.filter(project__archived_at__isnull=True)
+    return list(updates.select_related("project").order_by("-date", "-pk")[:limit])
 
 
 def projects_of(actor):
-    return list(Participation.objects.filter(actor=actor).select_related("project").order_by("-project__start_date"))
+    participations = Participation.objects.filter(actor=actor, project__archived_at__isnull=True)
+    return list(participations.select_related("project").order_by("-project__start_date"))

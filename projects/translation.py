@@ -20,9 +20,7 @@ class UpdateTranslation(TranslationOptions):
 
 
 # History is registered after the translated fields exist, so every version keeps all languages.
-for _model in (
-    Project,
-    Phase,
-    Update,
-):
-    track_history(_model, excluded_fields=["updated"])
+# Themes are versioned too (participations keep their own history: Participation.history).
+track_history(Project, excluded_fields=["updated"], m2m_fields=["themes"])
+track_history(Phase)
+track_history(Update)

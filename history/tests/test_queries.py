@@ -1,0 +1,63 @@
+"""The history pages cost the same number of queries whatever the number of versions or entries."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from agenda.tests.factories import EventFactory
+from directory import services as directory_services
+from directory.models import Actor
+from directory.tests.factories import AudienceFactory, PlaceFactory, ThemeFactory
+from history import services
+from maillage.testing import assert_queries_do_not_grow
+from projects.tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_versions_page_queries_do_not_grow(moderator_client, territory):
+    from territory.models import Commune
+
+    themes = [ThemeFactory() for _ in range(4)]
+    actor = Actor(slug="queries", name_fr="Compter les requêtes", kind=Actor.Kind.ASSOCIATION)
+    directory_services.save_actor(actor, themes=themes[:1], places=[PlaceFactory(commune=Commune.objects.first())])
+    counter = itertools.count(1)
+
+    def add_version():
+        # A new version that changes texts, a foreign key and links (each save is its own version).
+        n = next(counter)
+        actor.name_fr = f"Compter les requêtes {n}"
+        actor.description_nl = f"Versie {n}"
+        actor.commune = Commune.objects.all()[n % 3]
+        actor._change_reason = f"edit {n}"
+        directory_services.save_actor(actor, themes=themes[n % 4 : n % 4 + 1], audiences=[AudienceFactory()])
+
+    url = reverse("history:versions", args=["actor", actor.pk])
+    assert_queries_do_not_grow(moderator_client, url, add_version)
+    assert "Compter les requêtes 3" in moderator_client.get(url).content.decode()
+
+
+def test_event_versions_page_queries_do_not_grow(moderator_client):
+    event = EventFactory()
+    counter = itertools.count(1)
+
+    def add_version():
+        n = next(counter)
+        event.title_fr = f"Rencontre {n}"
+        event._change_reason = f"edit {n}"
+        from agenda import services as agenda_services
+
+        agenda_services.save_event(event, themes=[ThemeFactory()])
+
+    assert_queries_do_not_grow(moderator_client, reverse("history:versions", args=["event", event.pk]), add_version)
+
+
+def test_archived_list_queries_do_not_grow(moderator_client, moderator, territory):
+    from directory.tests.factories import ActorFactory
+
+    def add_archived():
+        for obj in (ActorFactory(), EventFactory(), ProjectFactory()):
+            services.archive(obj, moderator)
+
+    assert_queries_do_not_grow(moderator_client, reverse("history:archived"), add_archived)
