@@ -87,3 +87,29 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.actor}"
+
+
+class Profile(models.Model):
+    """What a user tells about themselves: the name others see and the language of our emails."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(
+        _("your name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown to moderators and to the editors you work with, e.g. “Aïcha from Repair Café Ixelles”."),
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the emails we send you."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return self.display_name or str(self.user)

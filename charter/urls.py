@@ -5,4 +5,6 @@ from . import views
 app_name = "charter"
 urlpatterns = [
     path("", views.charter, name="charter"),
+    path("version/<int:pk>/", views.version, name="version"),
+    path("accept/", views.accept, name="accept"),
 ]
