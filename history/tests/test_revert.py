@@ -147,3 +147,19 @@ def test_unknown_version_is_404(moderator_client, vandalised):
     assert moderator_client.get(reverse("history:revert", args=["actor", actor.pk, 999999])).status_code == 404
     assert moderator_client.get(reverse("history:versions", args=["nothing", actor.pk])).status_code == 404
     assert moderator_client.get(reverse("history:versions", args=["actor", 999999])).status_code == 404
+
+
+@pytest.mark.parametrize("lang,label", [("nl", "(NL)"), ("en", "Name (EN)")])
+def test_versions_page_in_each_language(moderator_client, vandalised, lang, label):
+    from django.utils import translation
+
+    actor, good, _themes = vandalised
+    actor.name_en = "Neighbours' house"
+    directory_services.save_actor(actor)
+    with translation.override(lang):
+        url = reverse("history:versions", args=["actor", actor.pk])
+        revert_url = reverse("history:revert", args=["actor", actor.pk, good.record.history_id])
+    assert url.startswith(f"/{lang}/")
+    page = moderator_client.get(url).content.decode()
+    assert label in page and f'lang="{lang}"' in page
+    assert moderator_client.get(revert_url).status_code == 200
