@@ -211,3 +211,28 @@ def test_deleting_the_account_unlinks_and_blanks_the_proposals(client):
     assert (signed_in.proposer_id, signed_in.proposer_name, signed_in.message) == (None, "", "Texte")
     assert (before_sign_up.proposer_email, before_sign_up.proposer_name) == ("", "")
     assert other.proposer_email == "other@example.org"
+
+
+def test_profile_queries_do_not_grow(client):
+    from maillage.testing import assert_queries_do_not_grow
+
+    user = UserFactory()
+    client.force_login(user)
+
+    def add_item():
+        EditorshipFactory(user=user)
+        ClaimFactory(user=user)
+        InvitationFactory(invited_by=user)
+
+    assert_queries_do_not_grow(client, reverse("accounts:profile"), add_item)
+
+
+def test_profile_shows_the_charter_status(client):
+    user = UserFactory()
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("charter:charter") in html
+    charter.record_acceptance(user)
+    response = client.get(reverse("accounts:profile"))
+    assert response.context["charter_needed"] is False
+    assert response.context["charter_accepted"].user == user

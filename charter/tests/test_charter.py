@@ -133,3 +133,23 @@ def test_admin_edits_with_history(admin_client):
     assert "text_nl" in response.content.decode()
     assert admin_client.get(reverse("admin:charter_charterversion_history", args=[version.pk])).status_code == 200
     assert admin_client.get(reverse("admin:charter_charteracceptance_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:charter_charterversion_changelist")).status_code == 200
+
+
+def test_admin_creates_a_new_version_which_becomes_current(admin_client):
+    CharterVersion.objects.update(published_at=timezone.now() - datetime.timedelta(days=2))
+    response = admin_client.post(
+        reverse("admin:charter_charterversion_add"),
+        {
+            "text_fr": "Version deux",
+            "text_nl": "Versie twee",
+            "text_en": "Version two",
+            "summary_fr": "Deux",
+            "published_at_0": timezone.localdate().isoformat(),
+            "published_at_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = services.current()
+    assert version.text_nl == "Versie twee"
+    assert version.history.count() == 1
