@@ -32,13 +32,13 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _fresh_indexes():
     """In-memory indexes never outlive a test's database."""
-    from directory import index, services
+    from directory import duplicates, index, services
 
-    index.reset()
-    services.reset_vocabularies()
+    for reset in (index.reset, services.reset_vocabularies, duplicates.reset):
+        reset()
     yield
-    index.reset()
-    services.reset_vocabularies()
+    for reset in (index.reset, services.reset_vocabularies, duplicates.reset):
+        reset()
 
 
 @pytest.fixture

@@ -90,6 +90,7 @@ class ContributorForm(forms.Form):
     accept_charter = forms.BooleanField(label=_("I have read and accept the charter"), required=False)
 
     def __init__(self, *args, user=None, needs_charter=False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         self.needs_charter = needs_charter

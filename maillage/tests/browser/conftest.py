@@ -168,3 +168,107 @@ def context_factory(browser, site):
 @pytest.fixture
 def page(context_factory):
     return context_factory().new_page()
+
+
+class Mailbox:
+    """Messages received by a real SMTP server (aiosmtpd) on 127.0.0.1, for the whole package."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self._changed = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler API
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._changed:
+            self.messages.append((list(envelope.rcpt_tos), message))
+            self._changed.notify_all()
+        return "250 OK"
+
+    def wait_for(self, to, *, timeout=10):
+        """The last message to ``to``, waiting for it to arrive: (subject, plain text body)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for rcpts, message in reversed(self.messages):
+                    if to in rcpts:
+                        body = message.get_body(preferencelist=("plain",)).get_content()
+                        self.messages.remove((rcpts, message))
+                        return str(message["Subject"]), body
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no email to {to} within {timeout} s")
+                self._changed.wait(left)
+
+    @staticmethod
+    def link(body, contains=""):
+        """The first link of a message (containing ``contains``), as a path on the site."""
+        import re
+
+        for url in re.findall(r"https?://\S+", body):
+            if contains in url:
+                return re.sub(r"^https?://[^/]+", "", url)
+        raise AssertionError(f"no link with {contains!r} in:\n{body}")
+
+
+@pytest.fixture(scope="package")
+def mailbox(site):
+    """Every email the site sends goes to this server while the browser tests run."""
+    from aiosmtpd.controller import Controller
+
+    import socket
+
+    with socket.socket() as probe:  # aiosmtpd needs a known port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    overrides = override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        SITE_URL=site.url,
+    )
+    overrides.enable()
+    try:
+        yield handler
+    finally:
+        overrides.disable()
+        controller.stop()
+
+
+@pytest.fixture
+def site_db(site):
+    """Use the live server's own database connection for data a test writes.
+
+    With SQLite in memory, the server shares one connection; another connection (the one Django
+    would open in Playwright's context) would wait on its table locks. With PostgreSQL there is
+    nothing to share and the test's writes, in autocommit, are visible to the server at once.
+    """
+    from contextlib import contextmanager
+
+    from django.db import connections
+
+    @contextmanager
+    def use():
+        overrides = getattr(site.thread, "connections_override", None) or {}
+        previous = {alias: connections[alias] for alias in overrides}
+        for alias, connection in overrides.items():
+            connections[alias] = connection
+        try:
+            yield
+        finally:
+            for alias, connection in previous.items():
+                connections[alias] = connection
+
+    return use
