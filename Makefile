@@ -22,8 +22,11 @@ demo: migrate
 	$(BIN)/python manage.py load_territory
 	$(BIN)/python manage.py load_demo
 
-## Set everything up and serve the demo on http://127.0.0.1:$(PORT)
+## Set everything up and serve the demo on http://127.0.0.1:$(PORT), with the background worker
+## (emails, reminders, link checks; emails print on the console). Ctrl-C stops both.
 run: demo
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (browser tests included when Chromium is installed)

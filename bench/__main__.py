@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import ROOT, WORK_DIR, servers
+from . import ROOT, WORK_DIR, freshness, servers
 from .measure import Client
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -265,6 +265,7 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
     say(backend, "picking slugs and counting queries in-process")
     info = probe(env, "inspect")
     rows += query_rows(backend, info)
+    rows += freshness.measure(backend, env, say)  # a reminder run, in its own process
     log = WORK_DIR / f"gunicorn-{backend}.log"
     say(backend, f"starting gunicorn on 127.0.0.1:{port} (1 worker, DEBUG off; log in {log.relative_to(ROOT)})")
     with servers.gunicorn(env, port, log, wsgi_app()) as master:

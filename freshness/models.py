@@ -1,1 +1,70 @@
-from django.db import models  # noqa: F401
+"""Freshness watch: reminders sent to actors' editors, website checks, periodic runs.
+
+An actor's freshness itself is ``Actor.last_verified`` (directory); this app only records what was
+done to keep it fresh.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Actor
+
+
+class Reminder(models.Model):
+    """One "is this still correct?" email run for an actor (to all its recipients)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(_("sent on"))
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    # 0 when the actor had nobody to write to: it goes to the moderators after the grace period.
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("freshness reminder")
+        verbose_name_plural = _("freshness reminders")
+        indexes = [models.Index(fields=["actor", "sent_at"], name="reminder_actor_sent_idx")]
+
+    def __str__(self):
+        return f"{self.actor} ({self.sent_at:%Y-%m-%d})"
+
+
+class LinkCheck(models.Model):
+    """The latest check of an actor's website."""
+
+    actor = models.OneToOneField(Actor, on_delete=models.CASCADE, related_name="link_check")
+    url = models.URLField(_("address"), max_length=500)
+    checked_at = models.DateTimeField(_("checked on"), db_index=True)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    ok = models.BooleanField(_("reachable"), default=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    failures = models.PositiveSmallIntegerField(_("consecutive failures"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    # A link is dead when it failed on this many consecutive checks.
+    DEAD_AFTER = 2
+
+    class Meta:
+        verbose_name = _("website check")
+        verbose_name_plural = _("website checks")
+
+    def __str__(self):
+        return f"{self.url}: {'ok' if self.ok else self.status or self.error}"
+
+    @property
+    def dead(self):
+        return self.failures >= self.DEAD_AFTER
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job last started: several workers enqueue it at most once per period."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "freshness"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("to-verify/", views.to_verify, name="to_verify"),
+    path("to-verify/<int:pk>/verified/", views.mark_verified, name="mark_verified"),
+    path("still-correct/<str:token>/", views.still_correct, name="still_correct"),
+]
