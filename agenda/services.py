@@ -341,9 +341,10 @@ def feed_events(filters, *, since=None):
 # --- event page -------------------------------------------------------------------------------
 
 
-def event_for_page(slug):
+def event_for_page(slug, *, include_archived=False):
+    manager = Event.all_objects if include_archived else Event.objects
     return (
-        Event.objects.select_related("place__commune", "commune")
+        manager.select_related("place__commune", "commune")
         .prefetch_related("organisers", "themes", "audiences", "languages")
         .get(slug=slug)
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts import permissions
 from directory.services import vocabularies
 from maillage.filters import page_number
 
@@ -105,16 +106,16 @@ def feed(request):
     return response
 
 
-def _event_or_404(slug):
+def _event_or_404(slug, include_archived=False):
     try:
-        return services.event_for_page(slug)
+        return services.event_for_page(slug, include_archived=include_archived)
     except Event.DoesNotExist:
         raise Http404(_("No event has this address.")) from None
 
 
 @require_GET
 def event_detail(request, slug):
-    event = _event_or_404(slug)
+    event = _event_or_404(slug, include_archived=permissions.can_moderate(request.user))
     organisers = list(event.organisers.all())
     return render(
         request,

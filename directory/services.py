@@ -263,9 +263,11 @@ def sorted_by_name(qs):
 # --- actor page -------------------------------------------------------------------------------
 
 
-def actor_for_page(slug):
+def actor_for_page(slug, *, include_archived=False):
+    """The actor of a page; archived ones only for moderators (``include_archived``)."""
+    manager = Actor.all_objects if include_archived else Actor.objects
     return (
-        Actor.objects.select_related("commune")
+        manager.select_related("commune")
         .prefetch_related("themes__parent", "audiences", "languages", "places__commune")
         .get(slug=slug)
     )

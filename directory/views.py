@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts import permissions
 from agenda.services import upcoming_for_actor
 from maillage.filters import page_number
 from projects.services import projects_of
@@ -136,7 +137,7 @@ def actor_list(request):
 @require_GET
 def actor_detail(request, slug):
     try:
-        actor = services.actor_for_page(slug)
+        actor = services.actor_for_page(slug, include_archived=permissions.can_moderate(request.user))
     except Actor.DoesNotExist:
         raise Http404(_("No actor has this address.")) from None
     places = list(actor.places.all())

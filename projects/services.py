@@ -73,8 +73,9 @@ def filter_projects(filters):
     return qs.prefetch_related(_participations(), "themes")
 
 
-def project_for_page(slug):
-    return Project.objects.prefetch_related(_participations(), "themes", "phases").get(slug=slug)
+def project_for_page(slug, *, include_archived=False):
+    manager = Project.all_objects if include_archived else Project.objects
+    return manager.prefetch_related(_participations(), "themes", "phases").get(slug=slug)
 
 
 def timeline(project):

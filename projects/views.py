@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts import permissions
 from directory.services import vocabularies
 from maillage.filters import page_number
 
@@ -41,7 +42,7 @@ def project_list(request):
 @require_GET
 def project_detail(request, slug):
     try:
-        project = services.project_for_page(slug)
+        project = services.project_for_page(slug, include_archived=permissions.can_moderate(request.user))
     except Project.DoesNotExist:
         raise Http404(_("No project has this address.")) from None
     return render(
