@@ -186,7 +186,9 @@ def test_export_includes_proposals_and_comments_without_internal_notes(client):
     Proposal, ProposalComment = _proposal_models()
     user = UserFactory(email="me@example.org")
     moderator = UserFactory()
-    signed_in = Proposal.objects.create(kind="problem", proposer=user, message="Le site est mort", assigned_to=moderator)
+    signed_in = Proposal.objects.create(
+        kind="problem", proposer=user, message="Le site est mort", assigned_to=moderator
+    )
     before_sign_up = Proposal.objects.create(kind="problem", proposer_email="ME@example.org", message="Avant")
     Proposal.objects.create(kind="problem", proposer_email="someone@example.org", message="Pas moi")
     ProposalComment.objects.create(proposal=signed_in, author=user, text="Ma note")
