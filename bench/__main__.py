@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import ROOT, WORK_DIR, freshness, servers
+from . import ROOT, WORK_DIR, freshness, moderation, servers
 from .measure import Client
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -77,6 +77,8 @@ def environment(database_url, static_root, port):
         DATABASE_URL=database_url,
         STATIC_ROOT=str(static_root),
         SITE_URL=f"http://127.0.0.1:{port}",
+        # The concurrent proposals all come from 127.0.0.1; people would come from many addresses.
+        PROPOSAL_RATE_LIMIT="100000",
     )
     env.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
     return env
@@ -257,6 +259,30 @@ def measure(rows, backend, port, master, info, repeat):
         client.close()
 
 
+def measure_moderation(rows, backend, port, env, queue_info, repeat):
+    client = Client(port, headers={"Cookie": f"sessionid={queue_info['session']}"})
+    try:
+        pages = [f"/fr/moderation/?page={n}" for n in (1, 2, 50, 100)]
+        timing, row = timed(client, backend, "moderation queue (5,000 pending)", pages, repeat, 100)
+        if not timing.error:
+            row.count = f"{queue_info['pending']:,} pending"
+        rows.append(row)
+    finally:
+        client.close()
+    say(backend, f"{moderation.CONCURRENT} concurrent anonymous proposals ({moderation.RETRIED} sent twice)")
+    stored, distinct, errors = moderation.concurrent_proposals(port, env)
+    ok = stored == distinct == moderation.CONCURRENT and not errors
+    rows.append(
+        Row(
+            backend,
+            f"{moderation.CONCURRENT} concurrent proposals stored",
+            count=f"{stored} stored, {distinct} distinct" + (f", errors: {errors[:2]}" if errors else ""),
+            budget=f"{moderation.CONCURRENT}, none lost or doubled",
+            ok=ok,
+        )
+    )
+
+
 def bench_backend(rows, backend, database_url, static_root, args, marker):
     port = servers.free_port()
     env = environment(database_url, static_root, port)
@@ -266,10 +292,13 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
     info = probe(env, "inspect")
     rows += query_rows(backend, info)
     rows += freshness.measure(backend, env, say)  # a reminder run, in its own process
+    say(backend, f"seeding {moderation.PENDING:,} pending proposals")
+    queue_info = moderation.seed(env)
     log = WORK_DIR / f"gunicorn-{backend}.log"
     say(backend, f"starting gunicorn on 127.0.0.1:{port} (1 worker, DEBUG off; log in {log.relative_to(ROOT)})")
     with servers.gunicorn(env, port, log, wsgi_app()) as master:
         measure(rows, backend, port, master, info, args.repeat)
+        measure_moderation(rows, backend, port, env, queue_info, args.repeat)
 
 
 # --- table ---------------------------------------------------------------------------------------

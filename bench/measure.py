@@ -31,7 +31,8 @@ class Timing:
 
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, headers=None):
+        self.headers = {"Accept-Encoding": "gzip", **(headers or {})}
         # http.client reconnects by itself when the server closes the connection (gunicorn's
         # sync worker does after each response), so the same code works with or without keep-alive.
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
@@ -39,7 +40,7 @@ class Client:
     def get(self, path):
         """(status, wire bytes, decompressed body, milliseconds until the last byte)."""
         start = time.perf_counter()
-        self.connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        self.connection.request("GET", path, headers=self.headers)
         response = self.connection.getresponse()
         raw = response.read()
         elapsed = (time.perf_counter() - start) * 1000

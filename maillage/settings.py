@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
+    # accounts before allauth: its templates replace allauth's (site layout, no inline script/style).
+    "accounts",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -60,7 +62,6 @@ INSTALLED_APPS = [
     "search",
     "pages",
     "demo",
-    "accounts",
     "charter",
     "proposals",
     "history",
@@ -206,6 +207,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"

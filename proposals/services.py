@@ -342,7 +342,12 @@ QUEUE_STATUSES = (Status.PENDING, Status.UNCONFIRMED, Status.APPROVED, Status.RE
 
 def queue(*, status=Status.PENDING, kind="", assigned=None, user=None):
     """Proposals for the moderators' list, oldest first (decided ones: newest first)."""
-    qs = Proposal.objects.filter(status=status).select_related("proposer", "assigned_to", "target_type")
+    # The list shows neither the proposed values nor the messages: leave the big columns behind.
+    qs = (
+        Proposal.objects.filter(status=status)
+        .select_related("proposer", "assigned_to")
+        .defer("data", "base", "message", "reason")
+    )
     qs = qs.annotate(comment_count=Count("comments"))
     if kind:
         qs = qs.filter(kind=kind)
