@@ -219,9 +219,9 @@ class Mailbox:
 @pytest.fixture(scope="package")
 def mailbox(site):
     """Every email the site sends goes to this server while the browser tests run."""
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:  # aiosmtpd needs a known port
         probe.bind(("127.0.0.1", 0))
