@@ -30,7 +30,7 @@ def link(message, name):
 
 def test_editors_get_an_email_with_both_links(make_actor, make_editor, mailoutbox, settings):
     settings.SITE_URL = "https://maillage.example"
-    actor = make_actor(name_fr="Repair Café Ixelles", verified=LONG_AGO, email="public@example.org")
+    actor = make_actor(name_fr="Repair Café & Co l'Ixellois", verified=LONG_AGO, email="public@example.org")
     make_editor(actor, "ed1@example.org")
     make_editor(actor, "ed2@example.org")
     make_editor(actor, "gone@example.org", is_active=False)
@@ -39,7 +39,9 @@ def test_editors_get_an_email_with_both_links(make_actor, make_editor, mailoutbo
     assert sorted(m.to[0] for m in mailoutbox) == ["ed1@example.org", "ed2@example.org"]  # not the public email
     message = mailoutbox[0]
     assert len(message.to) == 1, "editors do not see each other's addresses"
-    assert "Repair Café Ixelles" in message.subject
+    assert "Repair Café & Co l'Ixellois" in message.subject, "plain text: nothing escaped"
+    assert "Repair Café & Co l'Ixellois" in message.body
+    assert LONG_AGO.strftime("%Y") in message.body  # the last verification date
     assert "https://maillage.example/fr/freshness/still-correct/" in message.body
     assert f"https://maillage.example/fr/contribute/change/actor/{actor.slug}/" in message.body
     assert f"https://maillage.example{actor.get_absolute_url()}" in message.body
@@ -54,6 +56,23 @@ def test_the_public_email_when_there_is_no_editor_and_nobody_otherwise(make_acto
     assert (run.reminded, run.emails, run.without_recipient) == (2, 1, 1)
     assert Reminder.objects.get(actor=nobody).recipients == 0
     assert Reminder.objects.get(actor=public).recipients == 1
+
+
+def test_every_email_has_its_own_values(make_actor, mailoutbox):
+    """Texts are rendered once per language and date, then filled: nothing leaks between actors."""
+    first = make_actor(name_fr="Premier", verified=LONG_AGO, email="1@example.org")
+    second = make_actor(name_fr="Second", verified=LONG_AGO, email="2@example.org")
+    never = make_actor(name_fr="Jamais", verified=None, created=LONG_AGO, email="3@example.org")
+    never.languages.set([LanguageFactory(code="en")])  # written in English
+    services.send_reminders()
+    by_address = {m.to[0]: m for m in mailoutbox}
+    for address, actor in (("1@example.org", first), ("2@example.org", second)):
+        message = by_address[address]
+        assert actor.name in message.subject and actor.slug in message.body
+        token = link(message, "still-correct").split("/")[-2]
+        assert services.actor_for_token(token) == actor
+    assert "never been confirmed" in by_address["3@example.org"].body
+    assert "\0" not in "".join(m.subject + m.body for m in mailoutbox)
 
 
 def test_language_of_the_recipient_else_of_the_actor(make_actor, make_editor, mailoutbox):
@@ -147,8 +166,7 @@ def test_the_still_correct_link_verifies_the_actor_and_removes_the_notice(client
     actor = make_actor(name_fr="Potager du Parc", verified=LONG_AGO, email="potager@example.org")
     services.send_reminders(now=timezone.now() - dt.timedelta(days=45))  # unanswered for 45 days
     page = client.get(actor.get_absolute_url())
-    assert "This information may be outdated" in page.content.decode()
-    assert 'role="note"' in page.content.decode()
+    assert 'class="freshness-notice" role="note"' in page.content.decode()
 
     path = link(mailoutbox[0], "still-correct")
     confirm = client.get(path)
@@ -162,8 +180,8 @@ def test_the_still_correct_link_verifies_the_actor_and_removes_the_notice(client
     assert actor.last_verified == timezone.localdate()
     assert Reminder.objects.get(actor=actor).answered_at is not None
     body = answered.content.decode()
-    assert "This information may be outdated" not in body
-    assert "Thank you!" in body or "Merci" in body
+    assert "freshness-notice" not in body
+    assert 'class="message-success"' in body
 
     assert client.post(path).status_code == 302  # twice: same result
     assert Actor.objects.get(pk=actor.pk).last_verified == timezone.localdate()
