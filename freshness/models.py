@@ -51,9 +51,23 @@ class LinkCheck(models.Model):
     def __str__(self):
         return f"{self.url}: {'ok' if self.ok else self.status or self.error}"
 
+    # What the checker records (services.check_url), as moderators read it.
+    ERRORS = {
+        "timeout": _("no answer in time"),
+        "private address": _("address on a private network"),
+        "unsupported address": _("not a web address"),
+        "unknown host": _("unknown domain name"),
+    }
+
     @property
     def dead(self):
         return self.failures >= self.DEAD_AFTER
+
+    @property
+    def problem(self):
+        if self.status and self.status >= 400:
+            return f"HTTP {self.status}"
+        return self.ERRORS.get(self.error) or _("unreachable (%(error)s)") % {"error": self.error or "?"}
 
 
 class ScheduledRun(models.Model):

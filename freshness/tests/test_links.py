@@ -101,6 +101,10 @@ def test_a_run_records_results_and_flags_dead_links_after_two_failures(server, l
     run = services.check_links(timeout=0.5)
     assert run.dead == 2
     assert set(services.to_verify()) == {missing, slow}
+    assert [c.problem for c in LinkCheck.objects.filter(ok=False).order_by("actor_id")] == [
+        "HTTP 404",
+        "no answer in time",
+    ]
     first_failure = checks[missing.pk].failing_since
     assert LinkCheck.objects.get(actor=missing).failing_since == first_failure
 
