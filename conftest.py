@@ -9,6 +9,8 @@ def pytest_configure(config):
     from django.conf import settings
     from django.core.signals import setting_changed
 
+    # Passwords are hashed for real in production; in tests a fast hash keeps sign-ins cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
