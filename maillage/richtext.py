@@ -23,5 +23,5 @@ def render(text):
     """Plain text gets paragraphs; text with tags is sanitised again (defence in depth)."""
     text = text or ""
     if "<" not in text:
-        return linebreaks(text, autoescape=True)
+        return mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped the text itself
     return mark_safe(clean(text))

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from agenda.models import Event, Occurrence
 from agenda.tests.factories import EventFactory
@@ -15,6 +16,13 @@ from search.models import Document
 from territory.models import Commune
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read the English messages (pages under /en/, reasons written in English)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

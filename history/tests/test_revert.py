@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from directory import services as directory_services
 from directory.models import Actor
@@ -11,6 +12,13 @@ from search import index as search_index
 from search.models import Document
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read the English messages (pages under /en/, reasons written in English)."""
+    with translation.override("en"):
+        yield
 
 
 def save(actor, user=None, reason=None, **links):
@@ -55,7 +63,7 @@ def test_versions_page_shows_who_when_and_a_field_by_field_diff(moderator_client
     assert "someone@example.org" in page
     assert "anonymous proposal" in page
     # What: every language labelled, old and new values, themes added and removed by name.
-    assert "Nom (FR)" in page and "Nom (NL)" in page
+    assert "Name (FR)" in page and "Name (NL)" in page
     assert "<del>Maison des voisins</del>" in page and "<ins>Gagnez au casino</ins>" in page
     assert "<del>Burenhuis</del>" in page and "<ins>Win in het casino</ins>" in page
     assert "<ins>Casino en ligne</ins>" in page

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from accounts.models import MODERATORS_GROUP, Editorship
@@ -114,7 +115,7 @@ def test_invalid_proposal_shows_errors_and_keeps_what_was_typed(client, taxonomy
     html = response.content.decode()
     assert response.status_code == 200
     assert "Rue Bonnevie 40" in html and "Une soupe et des jeux" in html
-    assert "Please fill in at least one language." in html or "au moins une langue" in html
+    assert _("Please fill in at least one language.") in html
     assert not Proposal.objects.exists()
 
 
@@ -140,7 +141,7 @@ def test_same_submission_twice_is_one_proposal(client, taxonomy):
 
 def test_anonymous_proposals_are_rate_limited(client, taxonomy, settings):
     settings.PROPOSAL_RATE_LIMIT = 2
-    for _ in range(3):
+    for _attempt in range(3):
         response = client.post(reverse("proposals:new", args=["event"]), _event_post())
     assert Proposal.objects.count() == 2
     assert response.status_code == 200  # the form again, with what was typed
@@ -156,7 +157,7 @@ def test_suggested_change_shows_a_diff_and_applies_only_what_changed(client, ter
     actor = ActorFactory(name_fr="Maison Bonnevie", phone="02 111 11 11", website="https://bonnevie.be")
     url = reverse("proposals:change", args=["actor", actor.slug])
     form = client.get(url).content.decode()
-    assert "Maison Bonnevie" in form and "Suggest a change" in form or "Suggérer" in form
+    assert "Maison Bonnevie" in form and _("Suggest a change") in form
     client.force_login(User.objects.create_user("v", "v@example.org", "pw-v-123456"))
     from charter import services as charter_services
 
@@ -198,7 +199,7 @@ def test_editor_publishes_directly(client, territory, taxonomy, contributor):
     Editorship.objects.create(user=contributor, actor=actor, via=Editorship.Via.ADMIN)
     client.force_login(contributor)
     url = reverse("proposals:change", args=["actor", actor.slug])
-    assert "Edit this page" in client.get(url).content.decode() or "Modifier" in client.get(url).content.decode()
+    assert _("Edit this page") in client.get(url).content.decode()
     response = client.post(
         url,
         {
@@ -380,3 +381,13 @@ def test_contribute_links_on_pages(client, taxonomy):
         html = client.get(obj.get_absolute_url()).content.decode()
         assert reverse("proposals:change", args=[kind, obj.slug]) in html
         assert reverse("proposals:report", args=[kind, obj.slug]) in html
+
+
+def test_descriptions_render_as_safe_rich_text(client, taxonomy):
+    actor = ActorFactory(description_fr="L'atelier\n\nDeuxième <b>paragraphe</b>")
+    plain = ActorFactory(description_fr="L'atelier de réparation\n\nle samedi")
+    html = client.get(actor.get_absolute_url()).content.decode()
+    assert "<b>paragraphe</b>" in html and "&lt;" not in html.split('class="description"')[1][:200]
+    html = client.get(plain.get_absolute_url()).content.decode()
+    assert "<p>L&#x27;atelier de réparation</p>" in html or "<p>L'atelier de réparation</p>" in html
+    assert "&lt;p&gt;" not in html
