@@ -28,7 +28,9 @@ def test_no_content_security_policy_violation(context_factory):
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     problems = []
-    for url in ["/fr/", "/fr/map/", "/fr/agenda/forum-journee-annuelle-2024/"]:
+    pages = ["/fr/", "/fr/map/", "/fr/agenda/forum-journee-annuelle-2024/", "/fr/contribute/new/actor/"]
+    pages += ["/fr/account/login/", "/fr/account/signup/", "/fr/charter/", "/fr/freshness/"]
+    for url in pages:
         response = page.goto(url)
         policy = response.headers.get("content-security-policy", "")
         assert "script-src 'self'" in policy and "style-src 'self'" in policy, f"{url}: {policy!r}"
