@@ -104,7 +104,8 @@ class ActorIndex:
 
     def map_json(self, mask, lang="fr"):
         """The map's points for the selection, as a JSON array (built from cached fragments)."""
-        fragments = self.points.get(lang) or self.points["fr"]
+        # An empty list is a valid result (no located actor): fall back only when missing.
+        fragments = self.points[lang] if lang in self.points else self.points["fr"]
         return "[" + ",".join(f for f in (fragments[p] for p in bit_positions(mask)) if f) + "]"
 
 

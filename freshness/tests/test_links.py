@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from directory.models import Actor
 from freshness import services
@@ -103,7 +104,7 @@ def test_a_run_records_results_and_flags_dead_links_after_two_failures(server, l
     assert set(services.to_verify()) == {missing, slow}
     assert [c.problem for c in LinkCheck.objects.filter(ok=False).order_by("actor_id")] == [
         "HTTP 404",
-        "no answer in time",
+        gettext("no answer in time"),
     ]
     first_failure = checks[missing.pk].failing_since
     assert LinkCheck.objects.get(actor=missing).failing_since == first_failure

@@ -79,6 +79,18 @@ def _reset_process_caches():
         index.reset()
 
 
+def _ensure_charter():
+    """The charter comes from a data migration; a transactional test elsewhere may have flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    from charter.models import CharterVersion
+
+    if not CharterVersion.objects.exists():
+        importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
+
+
 @pytest.fixture(scope="package")
 def site(django_db_setup, django_db_blocker):
     """A live server on the demo data: territory with boundaries, then the demo dataset.
@@ -103,6 +115,7 @@ def site(django_db_setup, django_db_blocker):
             load_territory(boundaries_file=settings.TERRITORY_BOUNDARIES_FILE or None)
             _reset_process_caches()
             load_demo()
+            _ensure_charter()
             _reset_process_caches()
             server = LiveServer("localhost")
             hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
