@@ -24,11 +24,31 @@ def _french_by_default():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters and cached pages never leak from one test to the next."""
+    """Rate-limit counters and cached pages never leak from one test to the next.
+
+    Content type ids are cached per process too; a transactional test flushes the database and
+    recreates them with new ids.
+    """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
     yield
+
+
+@pytest.fixture
+def charter(db):
+    """The published charter (a data migration creates it; a transactional test may flush it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from charter.models import CharterVersion
+
+    if not CharterVersion.objects.exists():
+        importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
+    return CharterVersion.objects.first()
 
 
 @pytest.fixture(autouse=True)

@@ -45,9 +45,7 @@ def test_run_due_enqueues_each_job_once(make_actor, mailoutbox):
     assert scheduler.run_due(now + HOUR, tasks.PERIODIC) == ["freshness.check_links"]
 
 
-# serialized_rollback: the flush after a transactional test would also remove the charter that
-# a data migration created, which other tests expect.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_let_one_win():
     now = at(dt.date(2026, 5, 6), 8)
     scheduler.claim("race", DAY, now - DAY)  # the row exists

@@ -148,7 +148,7 @@ def test_anonymous_proposals_are_rate_limited(client, taxonomy, settings):
     assert "Soupe de quartier" in response.content.decode()
 
 
-def test_charter_must_be_accepted_by_visitors(client, taxonomy):
+def test_charter_must_be_accepted_by_visitors(client, taxonomy, charter):
     response = client.post(reverse("proposals:new", args=["event"]), _event_post(accept_charter=""))
     assert response.status_code == 200 and not Proposal.objects.exists()
 

@@ -84,9 +84,11 @@ def _ensure_charter():
     import importlib
 
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
 
     from charter.models import CharterVersion
 
+    ContentType.objects.clear_cache()  # a transactional test may have recreated them
     if not CharterVersion.objects.exists():
         importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
 
