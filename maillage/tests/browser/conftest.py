@@ -264,19 +264,24 @@ def mailbox(site):
 
 @pytest.fixture
 def site_db(site):
-    """Use the live server's own database connection for data a test writes.
+    """Make the data a test writes visible to the live server at once.
 
-    With SQLite in memory, the server shares one connection; another connection (the one Django
-    would open in Playwright's context) would wait on its table locks. With PostgreSQL there is
-    nothing to share and the test's writes, in autocommit, are visible to the server at once.
+    With SQLite in memory the server shares one connection: use it (another connection would wait
+    on its table locks). With PostgreSQL the test's own connection sits in a transaction that is
+    rolled back at the end: write through a fresh connection in autocommit instead (the package
+    empties the database when it is done).
     """
     from contextlib import contextmanager
 
-    from django.db import connections
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     @contextmanager
     def use():
-        overrides = getattr(site.thread, "connections_override", None) or {}
+        overrides = dict(getattr(site.thread, "connections_override", None) or {})
+        fresh = None
+        if not overrides:
+            fresh = connections.create_connection(DEFAULT_DB_ALIAS)
+            overrides = {DEFAULT_DB_ALIAS: fresh}
         previous = {alias: connections[alias] for alias in overrides}
         for alias, connection in overrides.items():
             connections[alias] = connection
@@ -285,5 +290,7 @@ def site_db(site):
         finally:
             for alias, connection in previous.items():
                 connections[alias] = connection
+            if fresh is not None:
+                fresh.close()
 
     return use
