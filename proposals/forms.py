@@ -460,6 +460,15 @@ class EventForm(EntryFormMixin, ContributorForm):
         data["organisers"] = sorted(c.get("organisers") or [])
         return data
 
+    def contributor(self):
+        """Organiser names that match no actor reach the moderators in the proposal's message."""
+        values = super().contributor()
+        unknown = getattr(self, "unknown_organisers", [])
+        if unknown:
+            note = _("Organisers not found in Maillage: %(names)s") % {"names": "; ".join(unknown)}
+            values["message"] = "\n\n".join(m for m in (values["message"], str(note)) if m)
+        return values
+
     @staticmethod
     def initial_from(values):
         initial = dict(values)

@@ -391,3 +391,14 @@ def test_descriptions_render_as_safe_rich_text(client, taxonomy):
     html = client.get(plain.get_absolute_url()).content.decode()
     assert "<p>L&#x27;atelier de réparation</p>" in html or "<p>L'atelier de réparation</p>" in html
     assert "&lt;p&gt;" not in html
+
+
+def test_unknown_organisers_are_told_to_the_moderators(client, taxonomy):
+    ActorFactory(name_fr="Maison Bonnevie")
+    client.post(
+        reverse("proposals:new", args=["event"]),
+        _event_post(organiser_names="Maison Bonnevie; Collectif Inconnu", message="Merci"),
+    )
+    proposal = Proposal.objects.get()
+    assert proposal.data["organisers"] == [Actor.objects.get(name_fr="Maison Bonnevie").slug]
+    assert "Collectif Inconnu" in proposal.message and proposal.message.startswith("Merci")
