@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from maillage import richtext
+
 register = template.Library()
 
 LANGS = ("fr", "nl", "en")
@@ -117,6 +119,4 @@ def select_options(items, chosen, key="slug", indent_children=False):
 @register.filter
 def rich(text):
     """A description as sanitised HTML (see maillage.richtext)."""
-    from maillage.richtext import render
-
-    return render(str(text or ""))
+    return richtext.render(str(text or ""))
