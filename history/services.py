@@ -498,10 +498,9 @@ def revert(kind, obj, target, user):
     for f in versioned_fields(kind):
         setattr(obj, f.attname, getattr(record, f.attname))
     links = {name: set(ids.get(record.history_id, ())) for name, ids in _links(kind, [record.history_id]).items()}
-    reason = _("Reverted to version of %(date)s by %(user)s") % {
-        "date": date_label(record.history_date),
-        "user": user_display(user),
-    }
+    # Who reverted is the record's ``history_user``: the reason names nobody, so no name or
+    # address outlives a deleted account.
+    reason = _("Reverted to version of %(date)s") % {"date": date_label(record.history_date)}
     _stamp(obj, user, reason[:100])
     try:
         kind.save(obj, links)
@@ -527,7 +526,7 @@ def archive(obj, user):
     kind = kind_of(obj)
     if obj.archived_at is not None:
         return obj
-    return _set_archived(kind, obj, user, timezone.now(), _("Archived by %(user)s") % {"user": user_display(user)})
+    return _set_archived(kind, obj, user, timezone.now(), _("Archived"))
 
 
 @transaction.atomic
@@ -536,7 +535,7 @@ def restore(obj, user):
     kind = kind_of(obj)
     if obj.archived_at is None:
         return obj
-    return _set_archived(kind, obj, user, None, _("Restored by %(user)s") % {"user": user_display(user)})
+    return _set_archived(kind, obj, user, None, _("Restored"))
 
 
 @dataclass
