@@ -236,6 +236,14 @@ def group_by_day(occurrences):
     return list(days.items())
 
 
+def _title_order():
+    """The languages to read a title in: the current one, then the fallbacks the model
+    translations use (a month is read as plain values, without modeltranslation's fallback)."""
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    fallbacks = fallbacks.get("default", LANGS) if isinstance(fallbacks, dict) else fallbacks
+    return [lang for lang in dict.fromkeys([translation.get_language(), *fallbacks, *LANGS]) if lang in LANGS]
+
+
 def month_grid(filters, year, month, per_day=4):
     """Weeks of the month, each a list of days: (date, in_month, first occurrences, total).
 
@@ -250,15 +258,17 @@ def month_grid(filters, year, month, per_day=4):
     totals = dict(qs.values("day").annotate(n=Count("pk")).values_list("day", "n").order_by())
     ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F("day")], order_by=[F("start"), F("pk")]))
     shown_ids = list(ranked.filter(rank__lte=per_day).values_list("pk", flat=True))
-    lang = translation.get_language() if translation.get_language() in LANGS else "fr"
+    order = _title_order()
     rows = (
         Occurrence.objects.filter(pk__in=shown_ids)
         .order_by("start", "pk")
-        .values_list("day", "start", "event__slug", "event__all_day", f"event__title_{lang}", "event__title_fr")
+        .values_list("day", "start", "event__slug", "event__all_day", *(f"event__title_{lang}" for lang in LANGS))
     )
     shown = {}
-    for day, start, slug, all_day, title, title_fr in rows:
-        entry = MonthEntry(slug_url("agenda:event", slug), None if all_day else start.astimezone(TZ), title or title_fr)
+    for day, start, slug, all_day, *titles in rows:
+        by_lang = dict(zip(LANGS, titles, strict=True))
+        title = next((by_lang[lang] for lang in order if by_lang[lang]), "")
+        entry = MonthEntry(slug_url("agenda:event", slug), None if all_day else start.astimezone(TZ), title)
         shown.setdefault(day, []).append(entry)
     return [[(d, d.month == first.month, shown.get(d, []), totals.get(d, 0)) for d in week] for week in weeks]
 

@@ -17,7 +17,8 @@ TITLE_CHARS = 48
 
 
 def _entry(entry):
-    title = entry.title if len(entry.title) <= TITLE_CHARS else entry.title[: TITLE_CHARS - 1] + "…"
+    title = entry.title or ""
+    title = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
     time = f'<span class="time">{entry.start:%H:%M}</span> ' if entry.start else ""
     return f'<li><a href="{escape(entry.url)}">{time}{escape(title)}</a></li>'
 

@@ -56,6 +56,13 @@ def test_month_view_shows_the_month_and_links_to_the_next(client, place):
     assert "month=2030-07" in page and "month=2030-05" in page
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_month_view_shows_an_event_titled_only_in_dutch(client, territory, lang):
+    EventFactory(title_fr=None, title_nl="Buurtfeest", start=dt.datetime(2030, 6, 21, 15, tzinfo=TZ))
+    response = client.get(f"/{lang}/agenda/month/?month=2030-06")
+    assert response.status_code == 200 and "Buurtfeest" in response.content.decode()
+
+
 def test_a_malformed_month_shows_this_month_with_a_notice(client, territory):
     response = client.get("/fr/agenda/month/?month=2030-13")
     assert response.status_code == 200 and 'class="notices"' in response.content.decode()
