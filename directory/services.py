@@ -102,7 +102,12 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
         saved = []
         for place in places:
             locate_place(place)
-            place.save()
+            # The place_saved signal refreshes the place's other actors; this one is refreshed below.
+            place.refreshed_by = actor.pk
+            try:
+                place.save()
+            finally:
+                del place.refreshed_by
             saved.append(place)
         actor.places.set(saved)
     return refresh_actor(actor)

@@ -30,7 +30,11 @@ def place_saved(sender, instance, raw=False, **kwargs):
     """Actors take their position and commune from their places."""
     if raw:
         return
-    for actor in instance.actors.all():
+    actors = instance.actors.all()
+    being_saved = getattr(instance, "refreshed_by", None)  # set by services.save_actor
+    if being_saved is not None:
+        actors = actors.exclude(pk=being_saved)
+    for actor in actors:
         services.refresh_actor(actor)
     data_version.bump(data_version.ACTORS)
 

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.http import QueryDict
 from django.utils import translation
@@ -166,6 +168,23 @@ def test_moving_a_place_moves_its_actor_to_the_new_commune(communes, tmp_path):
     place.save()
     actor.refresh_from_db()
     assert (actor.commune, actor.lat) == (communes["schaerbeek"], 50.867)
+
+
+def test_save_actor_refreshes_the_actor_once_and_the_other_actors_of_its_places(communes):
+    place = PlaceFactory(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
+    actor = ActorFactory(places=[place])
+    neighbour = ActorFactory(places=[place])
+    place.postcode, place.lat, place.lon = "1030", 50.867, 4.38
+    new_place = PlaceFactory.build(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
+    with mock.patch.object(services, "refresh_actor", wraps=services.refresh_actor) as refresh:
+        services.save_actor(actor, places=[place, new_place])
+    refreshed = sorted(call.args[0].pk for call in refresh.call_args_list)
+    assert refreshed == sorted([actor.pk, neighbour.pk])  # the actor saved once, not again per place
+    neighbour.refresh_from_db()
+    assert neighbour.commune == communes["schaerbeek"]
+    assert not hasattr(place, "refreshed_by")
+    place.save()  # a later save outside save_actor refreshes every actor of the place again
+    assert Actor.objects.get(pk=actor.pk).commune == communes["schaerbeek"]
 
 
 def test_deleting_its_only_venue_leaves_an_actor_without_venue(communes):
