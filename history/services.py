@@ -572,7 +572,7 @@ def archived_objects():
 def children(kind, obj):
     """Versioned parts shown on the object's history page: (kind, objects) pairs."""
     if kind.name == "actor":
-        return [(KINDS["place"], list(obj.places.all()))]
+        return [(KINDS["place"], list(obj.places.select_related("commune")))]  # a place reads as its address
     if kind.name == "event":
         return [(KINDS["programme_item"], list(obj.programme.all()))]
     if kind.name == "project":

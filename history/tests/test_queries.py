@@ -38,6 +38,20 @@ def test_versions_page_queries_do_not_grow(moderator_client, territory):
     assert "Compter les requêtes 3" in moderator_client.get(url).content.decode()
 
 
+def test_versions_page_queries_do_not_grow_with_places(moderator_client, territory):
+    """The actor's places are listed as parts, each read as its address (with its commune)."""
+    actor = Actor(slug="lieux", name_fr="Beaucoup de lieux", kind=Actor.Kind.ASSOCIATION)
+    directory_services.save_actor(actor)
+
+    def add_place():
+        actor.places.add(PlaceFactory())  # each in a commune of its own
+
+    url = reverse("history:versions", args=["actor", actor.pk])
+    assert_queries_do_not_grow(moderator_client, url, add_place)
+    page = moderator_client.get(url).content.decode()
+    assert page.count(reverse("history:versions", args=["place", actor.places.first().pk])) == 1
+
+
 def test_event_versions_page_queries_do_not_grow(moderator_client):
     event = EventFactory()
     counter = itertools.count(1)
