@@ -19,6 +19,7 @@ from icalendar.prop import vRecur
 from directory.services import add_parent_themes
 from maillage.filters import ParsedFilters, pick
 from maillage.links import slug_url
+from maillage.richtext import plain
 from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
@@ -96,7 +97,7 @@ def refresh_occurrences(event, until=None):
 
 def search_fields(event):
     names = [getattr(event, f"title_{lang}") for lang in LANGS]
-    texts = [getattr(event, f"description_{lang}") for lang in LANGS]
+    texts = [plain(getattr(event, f"description_{lang}")) for lang in LANGS]
     return fold_all(*names), fold_all(*texts)
 
 
@@ -288,7 +289,7 @@ class MonthEntry:
 def vevent_text(event, lang):
     """The event as iCalendar text (one VEVENT) in a language, with a stable UID and its URL."""
     with translation.override(lang):
-        title, description = event.title, event.description
+        title, description = event.title, plain(event.description)
         url = settings.SITE_URL + event.get_absolute_url()
         synthetic_label = _("synthetic test data")
     vevent = _ical_event(event)
@@ -431,7 +432,7 @@ def event_jsonld(event, site_url, organisers):
     if event.end:
         data["endDate"] = _jsonld_time(event.end, event.all_day)
     if event.description:
-        data["description"] = event.description
+        data["description"] = plain(event.description)
     if event.place_id:
         place = event.place
         location = {

@@ -14,6 +14,7 @@ from agenda.validators import validate_rrule
 from directory.services import vocabularies
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from maillage.filters import ParsedFilters
+from search.models import Document
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Europe/Brussels")
@@ -138,6 +139,15 @@ def test_bulk_created_events_get_their_ical_text_on_first_feed():
     body = services.ical_feed(Event.objects.filter(pk=event.pk), name="Test").decode()
     assert "SUMMARY:Importé" in body
     assert "SUMMARY:Importé" in Event.objects.get(pk=event.pk).vevent_fr
+
+
+def test_rich_descriptions_are_plain_text_in_ical_json_ld_and_search():
+    event = EventFactory(title_fr="Repair café", description_fr="<p><strong>Gratuit</strong> &amp; ouvert</p>")
+    description = str(Calendar.from_ical(event.vevent_fr).walk("VEVENT")[0]["DESCRIPTION"])
+    assert description.startswith("Gratuit & ouvert\n")
+    assert services.event_jsonld(event, "https://maillage.example", [])["description"] == "Gratuit & ouvert"
+    document = Document.objects.get(kind=Document.Kind.EVENT, object_id=event.pk)
+    assert document.text == "gratuit ouvert"
 
 
 def test_event_jsonld_gives_start_location_and_organisers():
