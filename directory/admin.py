@@ -33,9 +33,7 @@ class PlaceAdmin(HistoryTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         services.locate_place(obj)
-        super().save_model(request, obj, form, change)
-        for actor in obj.actors.all():
-            services.refresh_actor(actor)
+        super().save_model(request, obj, form, change)  # signals.place_saved refreshes its actors
 
 
 class RelationInline(admin.TabularInline):
