@@ -122,13 +122,20 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
     return event
 
 
-def after_change(event):
-    """Everything derived from an event: its commune, search document, iCal text and dates."""
+def refresh_from_place(event):
+    """What an event takes from its place: its commune and the location in its iCal texts, in one
+    UPDATE (its dates and search document do not depend on the place). Load the event with
+    ``select_related("place__commune")``."""
     event.commune_id = event.place.commune_id if event.place_id else event.commune_id
     texts = {f"vevent_{lang}": vevent_text(event, lang) for lang in LANGS}
     for name, text in texts.items():
         setattr(event, name, text)
     Event.all_objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
+
+
+def after_change(event):
+    """Everything derived from an event: its commune, search document, iCal text and dates."""
+    refresh_from_place(event)
     if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
         search_index.remove(Document.Kind.EVENT, event.pk)
         Occurrence.objects.filter(event=event).delete()

@@ -18,20 +18,20 @@ def event_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Place)
 def place_saved(sender, instance, raw=False, **kwargs):
-    """An event's commune and iCalendar location come from its place."""
+    """An event's commune and iCalendar location come from its place (nothing else does)."""
     if raw:
         return
-    for event in instance.events.select_related("place"):
-        services.after_change(event)
+    for event in Event.all_objects.filter(place=instance).select_related("place__commune"):
+        services.refresh_from_place(event)
 
 
 @receiver(pre_delete, sender=Place)
 def place_deleting(sender, instance, **kwargs):
-    instance._event_ids = list(instance.events.values_list("pk", flat=True))
+    instance._event_ids = list(Event.all_objects.filter(place=instance).values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Place)
 def place_deleted(sender, instance, **kwargs):
-    for event in Event.objects.filter(pk__in=getattr(instance, "_event_ids", [])):
+    for event in Event.all_objects.filter(pk__in=getattr(instance, "_event_ids", [])):
         event.commune = None
-        services.after_change(event)
+        services.refresh_from_place(event)

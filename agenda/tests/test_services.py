@@ -13,6 +13,7 @@ from agenda.tests.factories import EventFactory
 from agenda.validators import validate_rrule
 from directory.services import vocabularies
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
+from territory.tests.factories import CommuneFactory
 from maillage.filters import ParsedFilters
 from search.models import Document
 
@@ -158,6 +159,24 @@ def test_event_jsonld_gives_start_location_and_organisers():
     assert data["startDate"].startswith(str(timezone.localtime(event.start, TZ).date()))
     assert data["location"]["address"]["streetAddress"] == "Rue des Palais 46"
     assert data["organizer"][0]["name"] == "CBCS"
+
+
+def test_a_place_change_reaches_its_events_without_rebuilding_their_dates():
+    place = PlaceFactory(name_fr="Salle A")
+    event = EventFactory(rrule="FREQ=WEEKLY;COUNT=3", place=place)
+    occurrences = list(event.occurrences.values_list("pk", flat=True))
+    assert len(occurrences) == 3 and event.commune_id == place.commune_id
+    other = CommuneFactory()
+    place.name_fr, place.commune = "Salle B", other
+    place.save()
+    event = Event.objects.get(pk=event.pk)
+    assert list(event.occurrences.values_list("pk", flat=True)) == occurrences
+    assert event.commune == other
+    assert "Salle B" in str(Calendar.from_ical(event.vevent_fr).walk("VEVENT")[0]["LOCATION"])
+    place.delete()
+    event = Event.objects.get(pk=event.pk)
+    assert event.commune is None and "LOCATION" not in event.vevent_fr
+    assert list(event.occurrences.values_list("pk", flat=True)) == occurrences
 
 
 def test_refreshing_replaces_occurrences():
