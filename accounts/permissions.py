@@ -89,11 +89,6 @@ def can_see_history(user):
 
 
 def can_archive(user, obj):
-    """Archive or restore an actor, event or project: moderators; editors for their own events
-    and projects."""
-    model = obj._meta.model_name
-    if model == "event":
-        return can_edit_event(user, obj)
-    if model == "project":
-        return can_edit_project(user, obj)
+    """Archive or restore an actor, event or project: moderators only (the archived entries, their
+    history and the Restore button are theirs)."""
     return is_moderator(user)

@@ -119,9 +119,7 @@ def archive(request, kind, pk):
     messages.success(
         request, _("“%(name)s” is archived: it no longer appears on the site. It can be restored.") % {"name": obj}
     )
-    if permissions.can_see_history(request.user):
-        return redirect(_versions_url(kind, obj))
-    return redirect(reverse("agenda:upcoming" if kind.name == "event" else "projects:list"))
+    return redirect(_versions_url(kind, obj))
 
 
 @require_POST

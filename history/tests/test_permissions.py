@@ -8,7 +8,6 @@ from agenda.tests.factories import EventFactory
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
 from history import services
-from projects.models import Project
 from projects.tests.factories import ParticipationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,28 +78,20 @@ def test_contributors_get_403_and_change_nothing(contributor_client, objects, na
     assert contributor_client.get(reverse("history:archived")).status_code == 403
 
 
-def test_editors_archive_and_restore_their_own_events_and_projects_only(client, objects, make_editor):
+def test_editors_may_not_archive_or_restore_even_their_own_events_and_projects(client, objects, make_editor):
+    """Archiving is the moderators' (deliberately narrowed: editors had no page to do it or to
+    see and restore what they archived)."""
     client.force_login(make_editor(objects["actor"]))
-    # Their own actor: history and archiving stay with the moderators.
-    for action, method, url in _requests(objects["actor"]):
-        assert getattr(client, method)(url).status_code == 403, action
-    # Other actors' events and projects: nothing.
-    for name in ("other_event", "other_project", "other_actor"):
+    for name in ("actor", "own_event", "own_project", "other_event", "other_project", "other_actor"):
         obj = objects[name]
         for action, method, url in _requests(obj):
             assert getattr(client, method)(url).status_code == 403, (name, action)
         assert _unchanged(obj)
-    # Their own events and projects: archive and restore, but no history or revert.
-    for name, model in (("own_event", Event), ("own_project", Project)):
-        obj = objects[name]
-        actions = {action: (method, url) for action, method, url in _requests(obj)}
-        for action in ("versions", "revert-confirm", "revert"):
-            method, url = actions[action]
-            assert getattr(client, method)(url).status_code == 403, (name, action)
-        assert client.post(actions["archive"][1]).status_code == 302
-        assert model.all_objects.get(pk=obj.pk).archived_at is not None
-        assert client.post(actions["restore"][1]).status_code == 302
-        assert model.all_objects.get(pk=obj.pk).archived_at is None
+    # Archived by a moderator, their own event stays archived.
+    event = objects["own_event"]
+    services.archive(event, None)
+    assert client.post(reverse("history:restore", args=["event", event.pk])).status_code == 403
+    assert Event.all_objects.get(pk=event.pk).archived_at is not None
     assert client.get(reverse("history:archived")).status_code == 403
 
 

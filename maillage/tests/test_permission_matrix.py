@@ -176,7 +176,7 @@ MATRIX = {
     bulk_assign: STAFF,
     revert_actor: STAFF,
     archive_actor: STAFF,
-    archive_event: {"editor"} | STAFF,
+    archive_event: STAFF,  # not the event's editors: archived entries are the moderators'
     restore_actor: STAFF,
     invite_colleague: {"editor"} | STAFF,
     decide_claim: STAFF,
