@@ -13,9 +13,9 @@ from agenda.tests.factories import EventFactory
 from agenda.validators import validate_rrule
 from directory.services import vocabularies
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
-from territory.tests.factories import CommuneFactory
 from maillage.filters import ParsedFilters
 from search.models import Document
+from territory.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Europe/Brussels")
