@@ -18,18 +18,20 @@ from PIL import Image, UnidentifiedImageError
 from agenda.models import Event
 from directory.models import Actor, Audience, Language, Theme
 from directory.validators import normalise_company_number, validate_company_number
-from projects.models import Project
+from projects.models import Project, Update
 
 from . import entries
 
 LANG_NAMES = {"fr": _("in French"), "nl": _("in Dutch"), "en": _("in English")}
 
 
-def _translated_fields(form, name, label, *, required_one=True, widget=None, help_text="", example=""):
+def _translated_fields(form, model, name, label, *, required_one=True, widget=None, help_text="", example=""):
     for lang in entries.LANGS:
         field = forms.CharField(
             label=f"{label} ({LANG_NAMES[lang]})",
             required=False,
+            # The model's limit (names and titles): too long is a form error, not a failed save.
+            max_length=model._meta.get_field(f"{name}_{lang}").max_length,
             widget=widget() if widget else forms.TextInput(),
             help_text=help_text if lang == "fr" else "",
         )
@@ -259,6 +261,7 @@ class ActorForm(EntryFormMixin, ContributorForm):
         super().__init__(*args, **kwargs)
         _translated_fields(
             self,
+            Actor,
             "name",
             _("Name"),
             help_text=_("The name people know you by. One language is enough; add others if you have them."),
@@ -266,6 +269,7 @@ class ActorForm(EntryFormMixin, ContributorForm):
         )
         _translated_fields(
             self,
+            Actor,
             "description",
             _("What you do"),
             widget=lambda: forms.Textarea(attrs={"rows": 4}),
@@ -417,6 +421,7 @@ class EventForm(EntryFormMixin, ContributorForm):
         super().__init__(*args, **kwargs)
         _translated_fields(
             self,
+            Event,
             "title",
             _("Title"),
             help_text=_("Short and clear: what happens."),
@@ -424,6 +429,7 @@ class EventForm(EntryFormMixin, ContributorForm):
         )
         _translated_fields(
             self,
+            Event,
             "description",
             _("Description"),
             widget=lambda: forms.Textarea(attrs={"rows": 4}),
@@ -530,9 +536,11 @@ class ProjectForm(EntryFormMixin, ContributorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _translated_fields(self, "title", _("Title"))
-        _translated_fields(self, "summary", _("Summary"), widget=lambda: forms.Textarea(attrs={"rows": 2}))
-        _translated_fields(self, "description", _("Description"), widget=lambda: forms.Textarea(attrs={"rows": 5}))
+        _translated_fields(self, Project, "title", _("Title"))
+        _translated_fields(self, Project, "summary", _("Summary"), widget=lambda: forms.Textarea(attrs={"rows": 2}))
+        _translated_fields(
+            self, Project, "description", _("Description"), widget=lambda: forms.Textarea(attrs={"rows": 5})
+        )
         self.fields["themes"] = forms.MultipleChoiceField(
             label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, choices=_theme_choices
         )
@@ -550,9 +558,10 @@ class UpdateForm(EntryFormMixin, ContributorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _translated_fields(self, "title", _("Title"), example=_("The second workshop took place"))
+        _translated_fields(self, Update, "title", _("Title"), example=_("The second workshop took place"))
         _translated_fields(
             self,
+            Update,
             "body",
             _("Text"),
             widget=lambda: forms.Textarea(attrs={"rows": 5}),

@@ -57,16 +57,21 @@ def _submit(request, form, kind, *, target=None, data=None, base=None):
     if form.needs_charter and request.user.is_authenticated:
         _charter().record_acceptance(request.user)
     contributor = form.contributor()
-    proposal = services.submit(
-        kind,
-        data if data is not None else {},
-        user=request.user,
-        target=target,
-        base=base,
-        is_member=bool(form.cleaned_data.get("is_member")),
-        charter_version=_charter_version(),
-        **contributor,
-    )
+    try:
+        proposal = services.submit(
+            kind,
+            data if data is not None else {},
+            user=request.user,
+            target=target,
+            base=base,
+            is_member=bool(form.cleaned_data.get("is_member")),
+            charter_version=_charter_version(),
+            **contributor,
+        )
+    except services.ProposalError as error:
+        # An editor's change that the entry refuses: nothing is stored, the form shows why.
+        form.add_error(None, str(error))
+        return None
     if proposal.status == Proposal.Status.PUBLISHED and proposal.target_id:
         messages.success(request, _("Published. Thank you!"))
         return redirect(proposal.target.get_absolute_url())

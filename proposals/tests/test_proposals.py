@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -215,6 +216,50 @@ def test_editor_publishes_directly(client, territory, taxonomy, contributor):
     assert actor.name_fr == "Repair Café Saint-Gilles"
     assert Proposal.objects.get().status == Proposal.Status.PUBLISHED
     assert actor.history.first().history_user == contributor
+
+
+def _editor_of(contributor, actor):
+    Editorship.objects.create(user=contributor, actor=actor, via=Editorship.Via.ADMIN)
+    return actor
+
+
+def _actor_change(actor, **extra):
+    return {
+        "submission": str(uuid.uuid4()),
+        "kind": actor.kind,
+        "name_fr": actor.name_fr,
+        "status": "active",
+        "accept_charter": "on",
+        **extra,
+    }
+
+
+def test_too_long_name_is_a_form_error(client, taxonomy, contributor):
+    actor = _editor_of(contributor, ActorFactory(name_fr="Repair Café"))
+    client.force_login(contributor)
+    url = reverse("proposals:change", args=["actor", actor.slug])
+    response = client.post(url, _actor_change(actor, name_fr="R" * 300))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("name_fr")
+    assert not Proposal.objects.exists()
+    actor.refresh_from_db()
+    assert actor.name_fr == "Repair Café"
+
+
+def test_editor_change_refused_by_the_entry_shows_the_form_again(client, taxonomy, contributor):
+    """The form accepts it, saving the actor does not (a website longer than the column)."""
+    actor = _editor_of(contributor, ActorFactory(name_fr="Repair Café", website="https://repair.be"))
+    client.force_login(contributor)
+    url = reverse("proposals:change", args=["actor", actor.slug])
+    long_url = "https://repair.be/" + "a" * 300
+    response = client.post(url, _actor_change(actor, name_fr="Repair Café 2", website=long_url))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors()
+    assert escape(form.non_field_errors()[0]) in response.content.decode()
+    assert not Proposal.objects.exists()  # rolled back with the failed change
+    actor.refresh_from_db()
+    assert actor.name_fr == "Repair Café" and actor.website == "https://repair.be"
 
 
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
