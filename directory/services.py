@@ -116,10 +116,14 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
 # --- vocabularies -----------------------------------------------------------------------------
 
 
-def vocabularies():
-    """Everything the filters offer: one query per table, kept while the data version holds."""
+def vocabularies(version=None):
+    """Everything the filters offer: one query per table, kept while the data version holds.
+
+    ``version``: the actors' data version when the caller already read it (``index.version``
+    of the index just fetched), so a request reads it once."""
     global _vocabularies
-    version = data_version.current(data_version.ACTORS)
+    if version is None:
+        version = data_version.current(data_version.ACTORS)
     cached = _vocabularies
     if cached is None or cached[0] != version:
         cached = _vocabularies = (version, _load_vocabularies())
@@ -197,8 +201,8 @@ class Selection:
         return self.mask.bit_count()
 
 
-def select(filters, vocab):
-    idx = actor_index.get_index()
+def select(filters, vocab, index=None):
+    idx = actor_index.get_index() if index is None else index
     matches = text_matches(filters)
     base = idx.all if matches is None else idx.ids_mask(matches)
     keys = filter_keys(filters, vocab)

@@ -12,6 +12,7 @@ from agenda.services import upcoming_for_actor
 from maillage.filters import page_number
 from projects.services import projects_of
 
+from . import index as actor_index
 from . import services
 from .models import Actor
 
@@ -46,8 +47,10 @@ class Page:
         return self.number + 1
 
 
-def _filters(request):
-    vocab = services.vocabularies()
+def _filters(request, index=None):
+    """The vocabularies and the filters chosen; given the index just fetched, the vocabularies
+    are checked against its version (the data version is read once per request)."""
+    vocab = services.vocabularies(None if index is None else index.version)
     return vocab, services.parse_actor_filters(request.GET, vocab)
 
 
@@ -113,9 +116,10 @@ def facet_groups(vocab, filters, counts):
 
 @require_GET
 def actor_list(request):
-    vocab, filters = _filters(request)
+    index = actor_index.get_index()
+    vocab, filters = _filters(request, index)
     number = page_number(request.GET, filters.notices)
-    selection = services.select(filters, vocab)
+    selection = services.select(filters, vocab, index)
     actors, shown_number, pages = services.actor_page(selection, vocab, number, PAGE_SIZE)
     if shown_number != number:
         filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
@@ -174,8 +178,9 @@ def actors_geojson(request):
 
 @require_GET
 def map_page(request):
-    vocab, filters = _filters(request)
-    groups = facet_groups(vocab, filters, services.facet_counts(services.select(filters, vocab)))
+    index = actor_index.get_index()
+    vocab, filters = _filters(request, index)
+    groups = facet_groups(vocab, filters, services.facet_counts(services.select(filters, vocab, index)))
     return render(
         request,
         "directory/map.html",
@@ -186,7 +191,8 @@ def map_page(request):
 @require_GET
 def map_data(request):
     """Every matching actor with a position, as compact rows (see ``fields``)."""
-    vocab, filters = _filters(request)
-    points = services.map_json(services.select(filters, vocab))
+    index = actor_index.get_index()
+    vocab, filters = _filters(request, index)
+    points = services.map_json(services.select(filters, vocab, index))
     body = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":' + points + "}"
     return HttpResponse(body, content_type="application/json")

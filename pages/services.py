@@ -3,13 +3,15 @@
 from agenda import services as agenda
 from directory.index import get_index
 from directory.models import Actor
+from directory.services import vocabularies
 from maillage.filters import ParsedFilters
 from projects.services import latest_updates
 
 
-def home_summary(vocab):
+def home_summary():
     """Counts of open (not closed) actors by commune and top theme, read from the index."""
     idx = get_index()
+    vocab = vocabularies(idx.version)  # the data version is read once
     open_actors = idx.group_mask("status", [Actor.Status.ACTIVE, Actor.Status.DORMANT])
     communes = [(c, (open_actors & idx.masks.get(("commune", c.pk), 0)).bit_count()) for c in vocab["communes"]]
     themes = [(t, (open_actors & idx.masks.get(("theme", t.pk), 0)).bit_count()) for t in vocab["top_themes"]]

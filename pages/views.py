@@ -3,14 +3,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from directory.services import vocabularies
-
 from . import services
 
 
 @require_GET
 def home(request):
-    return render(request, "pages/home.html", services.home_summary(vocabularies()))
+    return render(request, "pages/home.html", services.home_summary())
 
 
 @require_GET

@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.models import ActorRelation
@@ -121,6 +123,17 @@ def test_map_page_keeps_the_filters_for_its_data(client, schaerbeek):
 def test_directory_pages_make_the_same_number_of_queries_for_1_and_3_actors(client, schaerbeek, url):
     theme = ThemeFactory()
     assert_queries_do_not_grow(client, url, lambda: actor_in(schaerbeek, themes=[theme]))
+
+
+@pytest.mark.parametrize(
+    "url", ["/fr/directory/", "/fr/directory/?commune=schaerbeek", "/fr/map/", "/fr/map/points.json"]
+)
+def test_directory_pages_read_the_data_version_once(client, schaerbeek, url):
+    actor_in(schaerbeek)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert sum("maillage_dataversion" in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_actor_page_queries_do_not_grow_with_relations(client, schaerbeek):

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agenda.tests.factories import EventFactory
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
@@ -46,6 +48,14 @@ def test_unknown_pages_are_a_translated_404(client, territory):
 
 def test_home_queries_do_not_grow(client, territory):
     assert_queries_do_not_grow(client, "/fr/", lambda: (ActorFactory(), EventFactory()))
+
+
+def test_home_reads_the_data_version_once(client, territory):
+    ActorFactory()
+    client.get("/fr/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/fr/").status_code == 200
+    assert sum("maillage_dataversion" in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_health_check_answers(client, db):
