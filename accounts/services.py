@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from maillage.mail import send
 
@@ -36,7 +37,8 @@ class ClaimError(Exception):
 
 
 class InvitationError(Exception):
-    pass
+    """An invitation that cannot be accepted; accept_invitation's messages are for the person
+    invited (translated)."""
 
 
 # Profiles -------------------------------------------------------------------------------------
@@ -281,14 +283,28 @@ def has_verified_email(user, email):
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+def check_inviter(invitation):
+    """``InvitationError`` when the person who invited may no longer invite for the actor (their
+    editorship was removed, their account deactivated): their links stop working with them."""
+    if not permissions.can_invite(invitation.invited_by, invitation.actor):
+        raise InvitationError(
+            _(
+                "The person who invited you no longer edits this entry, so the invitation is no longer valid. "
+                "Ask one of its current editors or a moderator for a new one."
+            )
+        )
+
+
 @transaction.atomic
 def accept_invitation(invitation, user):
-    """``user`` accepts; they must own the invited address (verified)."""
-    invitation = Invitation.objects.select_for_update().select_related("actor").get(pk=invitation.pk)
+    """``user`` accepts; they must own the invited address (verified), and the inviter must still
+    be allowed to invite."""
+    invitation = Invitation.objects.select_for_update().select_related("actor", "invited_by").get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise InvitationError("already used")
+        raise InvitationError(_("This invitation was already accepted."))
     if not has_verified_email(user, invitation.email):
-        raise InvitationError("not the invited address")
+        raise InvitationError(_("This invitation was sent to another address."))
+    check_inviter(invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save()

@@ -242,10 +242,16 @@ def invitation_accept(request, token):
     except services.LinkError as error:
         return render(request, "accounts/link_invalid.html", {"reason": str(error)}, status=400)
     owns_address = services.has_verified_email(request.user, invitation.email)
-    if request.method == "POST" and owns_address:
-        services.accept_invitation(invitation, request.user)
-        messages.success(request, _("Welcome! You now edit %(actor)s.") % {"actor": invitation.actor.name})
-        return redirect(invitation.actor.get_absolute_url())
+    try:
+        services.check_inviter(invitation)  # before the button: a revoked editor's link is void
+        if request.method == "POST" and owns_address:
+            services.accept_invitation(invitation, request.user)
+            messages.success(request, _("Welcome! You now edit %(actor)s.") % {"actor": invitation.actor.name})
+            return redirect(invitation.actor.get_absolute_url())
+    except services.InvitationError as exc:
+        error = str(exc)
+    else:
+        error = None
     return render(
         request,
         "accounts/invitation_accept.html",
@@ -254,8 +260,9 @@ def invitation_accept(request, token):
             "actor": invitation.actor,
             "inviter": services.display_name(invitation.invited_by),
             "owns_address": owns_address,
+            "error": error,
             "already_editor": invitation.actor.pk in permissions.edited_actor_ids(request.user),
             "email_url": reverse("account_email"),
         },
-        status=200 if owns_address or request.method == "GET" else 403,
+        status=403 if error or (request.method == "POST" and not owns_address) else 200,
     )

@@ -53,9 +53,19 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation from an editor of the actor (``inviter_edits=False``: from anybody)."""
+
     class Meta:
         model = Invitation
+        skip_postgeneration_save = True
 
     actor = factory.SubFactory(ActorFactory)
     email = factory.Sequence(lambda n: f"colleague{n}@example.org")
     invited_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def inviter_edits(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Editorship.objects.get_or_create(
+                user=self.invited_by, actor=self.actor, defaults={"via": Editorship.Via.ADMIN}
+            )

@@ -86,7 +86,7 @@ def test_invitation_needs_the_invited_verified_address(client):
     # An unverified copy of the address is not enough.
     EmailAddress.objects.create(user=stranger, email="invited@example.org", verified=False)
     assert client.post(link).status_code == 403
-    assert not Editorship.objects.exists()
+    assert not Editorship.objects.filter(user=stranger).exists()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
 
@@ -131,3 +131,34 @@ def test_bad_invitation_links_change_nothing(client):
     response = client.post(reverse("accounts:invitation_accept", args=["nonsense:abc"]))
     assert response.status_code == 400
     assert not Editorship.objects.exists()
+
+
+def test_invitation_of_an_editor_who_lost_the_right_no_longer_works(client, mailoutbox):
+    """Removing an editor also voids the links they sent (they are valid for 7 days)."""
+    invitation = InvitationFactory(email="invited@example.org")
+    link = reverse("accounts:invitation_accept", args=[services.invitation_token(invitation)])
+    Editorship.objects.filter(user=invitation.invited_by, actor=invitation.actor).delete()
+    invited = UserFactory(email="invited@example.org")
+    client.force_login(invited)
+    page = client.get(link)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "no longer edits this entry" in html and "Accept the invitation" not in html
+    assert client.post(link).status_code == 403
+    assert not Editorship.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    # The service refuses too (whoever calls it), with a message for the person invited.
+    with pytest.raises(services.InvitationError, match="no longer edits this entry"):
+        services.accept_invitation(invitation, invited)
+
+
+def test_invitation_from_a_moderator_works_and_stops_with_their_role(client):
+    moderator = ModeratorFactory()
+    invitation = InvitationFactory(email="invited@example.org", invited_by=moderator, inviter_edits=False)
+    user = UserFactory(email="invited@example.org")
+    assert services.accept_invitation(invitation, user).actor == invitation.actor
+    other = InvitationFactory(email="second@example.org", invited_by=moderator, inviter_edits=False)
+    moderator.groups.clear()
+    with pytest.raises(services.InvitationError):
+        services.accept_invitation(other, UserFactory(email="second@example.org"))

@@ -67,9 +67,9 @@ def test_profile_rejects_an_unknown_language_and_keeps_the_input(client):
 def test_export_contains_everything_about_the_user(client):
     user = UserFactory(email="me@example.org")
     Profile.objects.create(user=user, display_name="Moi", language="en")
-    EditorshipFactory(user=user, actor=ActorFactory(slug="mine"))
+    mine = EditorshipFactory(user=user, actor=ActorFactory(slug="mine")).actor
     ClaimFactory(user=user, actor=ActorFactory(slug="claimed"), message="C'est nous")
-    InvitationFactory(invited_by=user, email="colleague@example.org")
+    InvitationFactory(invited_by=user, actor=mine, email="colleague@example.org")
     charter.record_acceptance(user)
     other = UserFactory(email="someone-else@example.org")
     ClaimFactory(user=other)
