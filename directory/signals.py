@@ -11,6 +11,10 @@ from territory.models import Commune
 from . import services
 from .models import Actor, Audience, Language, Place, Theme
 
+# Actor fields that no index or cache built from the data version reads: saving only these (an
+# actor marked verified) leaves the version, and so every process's indexes, as they are.
+UNINDEXED_ACTOR_FIELDS = frozenset({"last_verified", "updated"})
+
 
 @receiver(post_save, sender=Actor)
 @receiver(post_save, sender=Theme)
@@ -21,7 +25,9 @@ from .models import Actor, Audience, Language, Place, Theme
 @receiver(post_delete, sender=Audience)
 @receiver(post_delete, sender=Language)
 @receiver(post_delete, sender=Commune)
-def actors_changed(sender, **kwargs):
+def actors_changed(sender, update_fields=None, **kwargs):
+    if sender is Actor and update_fields and update_fields <= UNINDEXED_ACTOR_FIELDS:
+        return
     data_version.bump(data_version.ACTORS)
 
 

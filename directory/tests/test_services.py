@@ -6,9 +6,11 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory import services
+from directory import duplicates, services
+from directory import index as actor_index
 from directory.models import Actor
 from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory, ThemeFactory
+from maillage import data_version
 from territory.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +187,20 @@ def test_save_actor_refreshes_the_actor_once_and_the_other_actors_of_its_places(
     assert not hasattr(place, "refreshed_by")
     place.save()  # a later save outside save_actor refreshes every actor of the place again
     assert Actor.objects.get(pk=actor.pk).commune == communes["schaerbeek"]
+
+
+def test_marking_an_actor_verified_keeps_the_indexes(communes):
+    from freshness.services import mark_verified
+
+    actor = ActorFactory()
+    version = data_version.current(data_version.ACTORS)
+    directory_index, duplicate_index = actor_index.get_index(), duplicates.get_index()
+    assert mark_verified(actor)
+    assert data_version.current(data_version.ACTORS) == version
+    assert actor_index.get_index() is directory_index and duplicates.get_index() is duplicate_index
+    actor.name_fr = "Renamed"
+    actor.save(update_fields=["name_fr", "updated"])
+    assert data_version.current(data_version.ACTORS) != version
 
 
 def test_deleting_its_only_venue_leaves_an_actor_without_venue(communes):
