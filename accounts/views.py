@@ -147,21 +147,24 @@ def claim_confirm(request, token):
         pending = services.claim_from_token(token)
     except services.LinkError as error:
         return render(request, "accounts/link_invalid.html", {"reason": str(error)}, status=400)
-    if request.method == "POST":
-        if request.POST.get("decision") == "decline":
-            services.reject_claim(pending, reason=_("The organisation declined the claim from its public address."))
-            messages.info(request, _("Thank you: the claim is declined. Nobody was given access."))
-        else:
-            services.accept_claim(pending)
-            messages.success(
-                request,
-                _("Thank you: %(name)s can now edit the entry.") % {"name": services.display_name(pending.user)},
-            )
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    if decision == "decline":
+        services.reject_claim(pending, reason=_("The organisation declined the claim from its public address."))
+        messages.info(request, _("Thank you: the claim is declined. Nobody was given access."))
         return redirect(pending.actor.get_absolute_url())
+    if decision == "accept":
+        services.accept_claim(pending)
+        messages.success(
+            request,
+            _("Thank you: %(name)s can now edit the entry.") % {"name": services.display_name(pending.user)},
+        )
+        return redirect(pending.actor.get_absolute_url())
+    # A GET, or a POST without one of the two buttons: the page again, nothing decided.
     return render(
         request,
         "accounts/claim_confirm.html",
         {"claim": pending, "actor": pending.actor, "claimer": services.display_name(pending.user), "token": token},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -295,3 +295,17 @@ def test_object_actions_render_nothing_on_events_and_projects(rf):
     assert html.strip() == ""
     html = render_to_string("accounts/_object_actions.html", {"object": actor, "kind": "actor"}, request=request)
     assert html.strip().startswith("<li>") and html.strip().endswith("</li>")
+
+
+@pytest.mark.parametrize("data", [{}, {"decision": ""}, {"decision": "yes"}, {"decision": "ACCEPT"}])
+def test_claim_link_accepts_only_on_the_accept_button(client, mailoutbox, data):
+    actor = ActorFactory(email="contact@asbl.example")
+    user = UserFactory()
+    client.force_login(user)
+    client.post(claim_page(actor), {"message": ""})
+    link = path_of(links_in(mailoutbox[0])[0])
+    response = client.__class__().post(link, data)
+    assert response.status_code == 400
+    assert 'value="accept"' in response.content.decode()  # the page again, with its two buttons
+    assert Claim.objects.get(user=user).status == Claim.Status.PENDING
+    assert not Editorship.objects.exists()
