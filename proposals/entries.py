@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from icalendar.prop import vRecur
 
 from agenda import services as agenda_services
 from agenda.models import Event
@@ -258,15 +259,58 @@ def apply_actor(actor, values, *, reason=""):
     return directory_services.save_actor(actor, places=places, **args)
 
 
-def rrule_for(repeat, until):
-    """The RRULE of the simple repetitions offered to newcomers."""
-    base = {"weekly": "FREQ=WEEKLY", "biweekly": "FREQ=WEEKLY;INTERVAL=2", "monthly": "FREQ=MONTHLY"}.get(repeat)
-    if not base:
+REPEATS = {"weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
+OTHER_REPEAT = "other"  # a rule the simple choices do not offer (daily, every 3 months, ...)
+
+
+def _parse_rrule(rrule):
+    try:
+        rule = vRecur.from_ical(rrule.removeprefix("RRULE:"))
+    except (ValueError, TypeError):
+        return None
+    return rule if "FREQ" in rule else None
+
+
+def repeat_of(rrule):
+    """``rrule`` as the form's simple repetition: (repeat, last day or None). A rule the choices do
+    not offer reads as ``OTHER_REPEAT``; its other parts (BYDAY, COUNT...) are not shown."""
+    if not rrule:
+        return "", None
+    rule = _parse_rrule(rrule)
+    if rule is None:
+        return OTHER_REPEAT, None
+    rhythm = (str(rule["FREQ"][0]).upper(), int((rule.get("INTERVAL") or [1])[0]))
+    repeat = next((name for name, value in REPEATS.items() if value == rhythm), OTHER_REPEAT)
+    until = (rule.get("UNTIL") or [None])[0]
+    if isinstance(until, datetime):
+        until = (timezone.localtime(until) if timezone.is_aware(until) else until).date()
+    return repeat, until
+
+
+def _until(until):
+    return datetime.combine(until, time(23, 59))
+
+
+def rrule_for(repeat, until, *, current=""):
+    """The RRULE of the simple repetitions offered to newcomers.
+
+    With ``current`` (the event's rule, whose rhythm was not changed), only its last day changes:
+    BYDAY and the rest are kept, a COUNT gives way to the new last day.
+    """
+    if current:
+        rule = _parse_rrule(current)
+        if rule is None:
+            return current
+        rule.pop("COUNT", None)
+        rule.pop("UNTIL", None)
+        if until:
+            rule["UNTIL"] = [_until(until)]
+        return rule.to_ical().decode()
+    if repeat not in REPEATS:
         return ""
-    if until:
-        end = datetime.combine(until, time(23, 59))
-        return f"{base};UNTIL={end.strftime('%Y%m%dT%H%M%S')}"
-    return base
+    freq, interval = REPEATS[repeat]
+    base = f"FREQ={freq}" + (f";INTERVAL={interval}" if interval != 1 else "")
+    return f"{base};UNTIL={_until(until):%Y%m%dT%H%M%S}" if until else base
 
 
 def apply_event(event, values, *, reason=""):

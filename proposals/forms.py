@@ -440,14 +440,46 @@ class EventForm(EntryFormMixin, ContributorForm):
         )
         self.fields["audiences"] = _vocabulary_field(Audience, _("For whom"), _("Leave empty if it is for everyone."))
         self.fields["languages"] = _vocabulary_field(Language, _("Languages"), "", key="code")
+        if self.initial.get("repeat") == entries.OTHER_REPEAT:
+            # A rule the simple choices do not offer: shown as such, so "Does not repeat" stays a change.
+            other = (entries.OTHER_REPEAT, _("Another rhythm, kept as it is"))
+            self.fields["repeat"].choices = [*REPEAT_CHOICES, other]
         self.order_fields(self.field_order + ["message", "proposer_name", "proposer_email", "accept_charter"])
+
+    def _kept(self, name, inputs):
+        """True when ``name`` keeps its initial value: none of the fields it is typed in changed.
+        A rule or an end the form cannot show exactly (BYDAY, an end after midnight) stays as it is."""
+        return name in self.initial and not set(inputs) & set(self.changed_data)
+
+    def _start_end(self, data):
+        """Start and end as ISO texts (local time, to the minute)."""
+        day = data.get("day")
+        if day is None:
+            return "", ""
+        start = dt.datetime.combine(day, data.get("start_time") or dt.time()).isoformat(timespec="minutes")
+        if self._kept("end", ("day", "end_time")):
+            end = self.initial["end"] or ""
+        elif data.get("end_time"):
+            end = dt.datetime.combine(day, data["end_time"]).isoformat(timespec="minutes")
+        else:
+            end = ""
+        return start, end
+
+    def _rrule(self, data):
+        current = self.initial.get("rrule") or ""
+        if self._kept("rrule", ("repeat", "repeat_until")):
+            return current
+        if current and "repeat" not in self.changed_data:  # only the last day changed
+            return entries.rrule_for(data.get("repeat"), data.get("repeat_until"), current=current)
+        return entries.rrule_for(data.get("repeat"), data.get("repeat_until"))
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start_time"), data.get("end_time")
-        if end and not start:
+        if end and not start and not self._kept("end", ("day", "end_time")):
             self.add_error("start_time", _("Please give the start time too."))
-        if start and end and end <= start:
+        start_at, end_at = self._start_end(data)
+        if start and end_at and dt.datetime.fromisoformat(end_at) <= dt.datetime.fromisoformat(start_at):
             self.add_error("end_time", _("The end must come after the start."))
         if data.get("repeat_until") and data.get("day") and data["repeat_until"] < data["day"]:
             self.add_error("repeat_until", _("The last date must come after the first."))
@@ -458,11 +490,9 @@ class EventForm(EntryFormMixin, ContributorForm):
     def to_data(self):
         data = super().to_data()
         c = self.cleaned_data
-        day, start, end = c["day"], c.get("start_time"), c.get("end_time")
-        data["all_day"] = start is None
-        data["start"] = dt.datetime.combine(day, start or dt.time()).isoformat(timespec="minutes")
-        data["end"] = dt.datetime.combine(day, end).isoformat(timespec="minutes") if end else ""
-        data["rrule"] = entries.rrule_for(c.get("repeat"), c.get("repeat_until"))
+        data["all_day"] = c.get("start_time") is None
+        data["start"], data["end"] = self._start_end(c)
+        data["rrule"] = self._rrule(c)
         data["organisers"] = sorted(c.get("organisers") or [])
         return data
 
@@ -484,19 +514,7 @@ class EventForm(EntryFormMixin, ContributorForm):
             initial["start_time"] = None if values.get("all_day") else start.time()
         if values.get("end"):
             initial["end_time"] = dt.datetime.fromisoformat(values["end"]).time()
-        rrule = values.get("rrule") or ""
-        initial["repeat"] = (
-            "biweekly"
-            if "INTERVAL=2" in rrule
-            else "weekly"
-            if "WEEKLY" in rrule
-            else "monthly"
-            if "MONTHLY" in rrule
-            else ""
-        )
-        if "UNTIL=" in rrule:
-            until = rrule.split("UNTIL=")[1][:8]
-            initial["repeat_until"] = dt.date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+        initial["repeat"], initial["repeat_until"] = entries.repeat_of(values.get("rrule") or "")
         slugs = values.get("organisers") or []
         names = dict(Actor.objects.filter(slug__in=slugs).values_list("slug", "name_fr"))
         initial["organiser_names"] = "; ".join(names.get(s, s) for s in slugs)

@@ -262,6 +262,95 @@ def test_editor_change_refused_by_the_entry_shows_the_form_again(client, taxonom
     assert actor.name_fr == "Repair Café" and actor.website == "https://repair.be"
 
 
+def _as_posted(form, **changes):
+    """What a browser sends back for ``form`` as it was shown, with ``changes``."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if value in (None, "", False, []) or field.name == "logo":
+            continue
+        if value is True:
+            value = "on"
+        data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    return {**data, **changes}
+
+
+def _local(day, hour):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def edited_event(contributor):
+    """An event whose organiser the contributor edits."""
+
+    def make(**values):
+        organiser = _editor_of(contributor, ActorFactory())
+        return EventFactory(organisers=[organiser], **values)
+
+    return make
+
+
+def _edit_event(client, event, **changes):
+    url = reverse("proposals:change", args=["event", event.slug])
+    form = client.get(url).context["form"]
+    return client.post(url, _as_posted(form, accept_charter="on", **changes))
+
+
+def test_unchanged_recurrence_is_kept_when_an_editor_changes_an_event(client, taxonomy, contributor, edited_event):
+    event = edited_event(rrule="FREQ=MONTHLY;BYDAY=2TU")
+    client.force_login(contributor)
+    response = _edit_event(client, event, title_fr="Soirée jeux")
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert event.title_fr == "Soirée jeux" and event.rrule == "FREQ=MONTHLY;BYDAY=2TU"
+    assert Proposal.objects.get().data["rrule"] == "FREQ=MONTHLY;BYDAY=2TU"
+
+
+def test_a_new_last_day_keeps_the_rest_of_the_rule(client, taxonomy, contributor, edited_event):
+    event = edited_event(rrule="FREQ=MONTHLY;BYDAY=2TU;COUNT=10")
+    client.force_login(contributor)
+    response = _edit_event(client, event, repeat_until="2030-06-30")
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert event.rrule == "FREQ=MONTHLY;UNTIL=20300630T235900;BYDAY=2TU"
+
+
+def test_a_rhythm_the_form_does_not_offer_is_kept_or_removed(client, taxonomy, contributor, edited_event):
+    event = edited_event(rrule="FREQ=DAILY;COUNT=3")
+    client.force_login(contributor)
+    assert _edit_event(client, event, title_fr="Stage").status_code == 302
+    event.refresh_from_db()
+    assert event.title_fr == "Stage" and event.rrule == "FREQ=DAILY;COUNT=3"
+    assert _edit_event(client, event, repeat="").status_code == 302
+    event.refresh_from_db()
+    assert event.rrule == ""
+
+
+def test_an_event_ending_after_midnight_can_be_changed(client, taxonomy, contributor, edited_event):
+    day = timezone.localdate() + dt.timedelta(days=5)
+    event = edited_event(start=_local(day, 22), end=_local(day + dt.timedelta(days=1), 0))
+    client.force_login(contributor)
+    response = _edit_event(client, event, title_fr="Nuit des étoiles")
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert event.title_fr == "Nuit des étoiles"
+    assert event.start == _local(day, 22) and event.end == _local(day + dt.timedelta(days=1), 0)
+    # A new end time on the same day is still checked against the start.
+    response = _edit_event(client, event, end_time="21:00")
+    assert response.status_code == 200 and response.context["form"].has_error("end_time")
+
+
+def test_an_all_day_event_with_an_end_can_be_changed(client, taxonomy, contributor, edited_event):
+    day = timezone.localdate() + dt.timedelta(days=5)
+    event = edited_event(start=_local(day, 0), end=_local(day + dt.timedelta(days=2), 0), all_day=True)
+    client.force_login(contributor)
+    response = _edit_event(client, event, title_fr="Festival")
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert event.title_fr == "Festival" and event.all_day
+    assert event.end == _local(day + dt.timedelta(days=2), 0)
+
+
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
     proposal = services.submit(
         "new_actor",
