@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from maillage import data_version
+from maillage import data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
 from search import index as search_index
@@ -47,7 +47,7 @@ def locate_place(place):
 
 def search_fields(actor):
     names = [getattr(actor, f"name_{lang}") for lang in LANGS] + [actor.acronym]
-    texts = [getattr(actor, f"description_{lang}") for lang in LANGS]
+    texts = [richtext.plain(getattr(actor, f"description_{lang}")) for lang in LANGS]
     return fold_all(*names), fold_all(*texts)
 
 
@@ -386,7 +386,7 @@ def actor_jsonld(actor, places, site_url):
     if actor.acronym:
         data["alternateName"] = actor.acronym
     if actor.description:
-        data["description"] = actor.description
+        data["description"] = richtext.plain(actor.description)
     same_as = [link for link in [actor.website, *actor.social_links] if link]
     if same_as:
         data["sameAs"] = same_as

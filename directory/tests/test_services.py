@@ -203,6 +203,12 @@ def test_marking_an_actor_verified_keeps_the_indexes(communes):
     assert data_version.current(data_version.ACTORS) != version
 
 
+def test_search_and_json_ld_read_descriptions_without_tags(communes):
+    actor = ActorFactory(description_fr="<p>Ateliers <strong>vélo</strong> &amp; réparation</p>")
+    assert services.search_fields(actor)[1] == "ateliers velo reparation"
+    assert services.actor_jsonld(actor, [], "https://example.org")["description"] == "Ateliers vélo & réparation"
+
+
 def test_deleting_its_only_venue_leaves_an_actor_without_venue(communes):
     place = PlaceFactory(commune=communes["ixelles"])
     actor = ActorFactory(places=[place])
