@@ -12,7 +12,7 @@ def home_summary():
     """Counts of open (not closed) actors by commune and top theme, read from the index."""
     idx = get_index()
     vocab = vocabularies(idx.version)  # the data version is read once
-    open_actors = idx.group_mask("status", [Actor.Status.ACTIVE, Actor.Status.DORMANT])
+    open_actors = idx.all & ~idx.group_mask("status", [Actor.Status.CLOSED])
     communes = [(c, (open_actors & idx.masks.get(("commune", c.pk), 0)).bit_count()) for c in vocab["communes"]]
     themes = [(t, (open_actors & idx.masks.get(("theme", t.pk), 0)).bit_count()) for t in vocab["top_themes"]]
     return {
