@@ -330,23 +330,13 @@ def _calendar_frame(name):
 def ical_feed(events, *, name):
     """An RFC 5545 calendar of the events, recurring ones with their RRULE.
 
-    Each VEVENT is written by icalendar when the event is saved (``Event.vevent_<lang>``); a feed
-    joins them. Events without it (bulk-created) get it now, and keep it.
+    Each VEVENT is written by icalendar when the event is saved (``Event.vevent_<lang>``, also
+    filled by the synthetic data generator); a feed only joins them: a GET never writes.
     """
     lang = translation.get_language() if translation.get_language() in LANGS else "fr"
-    column = f"vevent_{lang}"
     head, tail = _calendar_frame(name)
-    rows = list(events.values_list("pk", column))
-    missing = [pk for pk, text in rows if not text]
-    if missing:
-        fresh = []
-        for event in Event.objects.filter(pk__in=missing).select_related("place__commune"):
-            setattr(event, column, vevent_text(event, lang))
-            fresh.append(event)
-        Event.objects.bulk_update(fresh, [column], batch_size=500)
-        texts = {event.pk: getattr(event, column) for event in fresh}
-        rows = [(pk, text or texts.get(pk, "")) for pk, text in rows]
-    return "".join([head, *(text for _pk, text in rows), tail]).encode()
+    texts = events.values_list(f"vevent_{lang}", flat=True)
+    return "".join([head, *texts, tail]).encode()
 
 
 def feed_events(filters, *, since=None):

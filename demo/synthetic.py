@@ -8,11 +8,11 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 from tqdm import tqdm
 
+from agenda import services as agenda_services
 from agenda.models import Event, Occurrence
-from agenda.services import occurrence_times
+from directory import services as directory_services
 from directory.models import Actor, Audience, Language, Place, Theme
 from maillage import data_version
-from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
 from territory.models import Boundary, Commune
@@ -159,7 +159,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
         Actor.objects.bulk_create(actor_batch)
         Place.objects.bulk_create(place_batch)
         search_index.index_many(
-            Document.Kind.ACTOR, [(a.pk, fold_all(a.name_fr), fold_all(a.description_fr)) for a in actor_batch]
+            Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actor_batch]
         )
         for actor, place in zip(actor_batch, place_batch, strict=True):
             chosen = rng.sample(sub_themes, k=rng.randint(1, 3)) if sub_themes else []
@@ -189,6 +189,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     actor_places = dict(
         Actor.places.through.objects.filter(actor__is_synthetic=True).values_list("actor_id", "place_id")
     )
+    places = Place.objects.select_related("commune").in_bulk(set(actor_places.values()))  # for the iCal texts
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     event_rows, event_links = [], []
     for i in range(events):
@@ -205,7 +206,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
                 start=start,
                 end=start + dt.timedelta(hours=2),
                 rrule="FREQ=MONTHLY" if recurring else "",
-                place_id=actor_places.get(organiser),
+                place=places.get(actor_places.get(organiser)),
                 commune_id=commune_id,
                 is_synthetic=True,
             )
@@ -214,7 +215,12 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
     theme_links, organiser_links, occurrences = [], [], []
     for batch_start, batch in enumerate(_batches(event_rows)):
         Event.objects.bulk_create(batch)
-        search_index.index_many(Document.Kind.EVENT, [(e.pk, fold_all(e.title_fr), "") for e in batch])
+        # What save_event derives, in bulk: the iCal texts (their UID needs the pk) and the search text.
+        for event in batch:
+            for lang in agenda_services.LANGS:
+                setattr(event, f"vevent_{lang}", agenda_services.vevent_text(event, lang))
+        Event.objects.bulk_update(batch, [f"vevent_{lang}" for lang in agenda_services.LANGS], batch_size=500)
+        search_index.index_many(Document.Kind.EVENT, [(e.pk, *agenda_services.search_fields(e)) for e in batch])
         for offset, event in enumerate(batch):
             organiser_links.append(
                 Event.organisers.through(event_id=event.pk, actor_id=event_links[batch_start * BATCH + offset])
@@ -222,7 +228,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
             if sub_themes:
                 sub, parent = rng.choice(sub_themes)
                 theme_links += [Event.themes.through(event_id=event.pk, theme_id=t) for t in (sub, parent)]
-            for start, end in occurrence_times(event):
+            for start, end in agenda_services.occurrence_times(event):
                 occurrences.append(Occurrence.at(event.pk, start, end))
         bar.update(len(batch))
     Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)

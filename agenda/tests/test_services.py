@@ -11,6 +11,7 @@ from agenda import services
 from agenda.models import Event, Occurrence
 from agenda.tests.factories import EventFactory
 from agenda.validators import validate_rrule
+from demo import synthetic
 from directory.services import vocabularies
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from maillage.filters import ParsedFilters
@@ -134,12 +135,17 @@ def test_the_ical_feed_is_valid_and_keeps_recurrences():
     assert str(events["Annulé"]["UID"]).startswith("event-")
 
 
-def test_bulk_created_events_get_their_ical_text_on_first_feed():
-    event = EventFactory(title_fr="Importé")
-    Event.objects.filter(pk=event.pk).update(vevent_fr="")
-    body = services.ical_feed(Event.objects.filter(pk=event.pk), name="Test").decode()
-    assert "SUMMARY:Importé" in body
-    assert "SUMMARY:Importé" in Event.objects.get(pk=event.pk).vevent_fr
+def test_synthetic_events_come_with_their_ical_text_and_search_text(territory):
+    synthetic.generate(actors=5, events=12, progress=False)
+    events = Event.objects.filter(is_synthetic=True)
+    for lang in services.LANGS:
+        assert not events.filter(**{f"vevent_{lang}": ""}).exists()
+    calendar = Calendar.from_ical(services.ical_feed(events, name="Test"))
+    assert len(calendar.walk("VEVENT")) == 12
+    event = events.select_related("place__commune").exclude(place=None).first()
+    assert event.vevent_fr == services.vevent_text(event, "fr")
+    document = Document.objects.get(kind=Document.Kind.EVENT, object_id=event.pk)
+    assert (document.name, document.text) == services.search_fields(event)
 
 
 def test_rich_descriptions_are_plain_text_in_ical_json_ld_and_search():
