@@ -15,6 +15,7 @@ and the app services take it out of search, the in-memory index (map, facets) an
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
+from accounts.services import display_name
 from agenda import services as agenda_services
 from agenda.models import Event, ProgrammeItem
 from directory import services as directory_services
@@ -252,6 +254,10 @@ class Version:
     def user(self):
         return self.first.history_user
 
+    @cached_property
+    def who(self):
+        return user_display(self.user)
+
     @property
     def reason(self):
         return self.first.history_change_reason or ""
@@ -266,12 +272,13 @@ class Version:
 
 
 def user_display(user):
-    """Who made a version: the person's name and email, or a note when nobody was signed in."""
+    """Who made a version: the name the person chose and their address. No user is recorded for an
+    import, a task, a signed link (a claim confirmed from the actor's mailbox) or an account
+    deleted since; an anonymous proposal is recorded as the moderator who applied it."""
     if user is None:
-        return _("anonymous proposal")
-    name = user.get_full_name() or user.get_username()
-    email = user.email
-    return f"{name} <{email}>" if email and email != name else name
+        return _("no signed-in user, or a deleted account")
+    name = display_name(user)
+    return f"{name} <{user.email}>" if user.email and user.email != name else name
 
 
 def _same_save(previous, record, fields):
@@ -303,7 +310,10 @@ def group_records(kind, records):
 def all_versions(kind, pk):
     """Every version of one object, oldest first (one query)."""
     records = (
-        kind.history_model().objects.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
+        kind.history_model()
+        .objects.filter(id=pk)
+        .select_related("history_user__profile")
+        .order_by("history_date", "history_id")
     )
     return group_records(kind, list(records))
 
@@ -544,6 +554,10 @@ class Archived:
     object: object
     archived_by: object = None  # the user, when known
 
+    @cached_property
+    def who(self):
+        return user_display(self.archived_by)
+
 
 def archived_objects():
     """Archived actors, events and projects, latest first, each with who archived it.
@@ -558,7 +572,7 @@ def archived_objects():
         records = (
             kind.history_model()
             .objects.filter(id__in=list(by_pk), archived_at__isnull=False)
-            .select_related("history_user")
+            .select_related("history_user__profile")
             .order_by("history_date", "history_id")
         )
         archived_by = {}

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.models import MODERATORS_GROUP, Editorship
+from accounts.models import MODERATORS_GROUP, Editorship, Profile
 
 
 def make_user(email, **extra):
@@ -11,7 +11,8 @@ def make_user(email, **extra):
 
 @pytest.fixture
 def moderator(db):
-    user = make_user("watch@example.org", first_name="Wanda", last_name="Watch")
+    user = make_user("watch@example.org")
+    Profile.objects.create(user=user, display_name="Wanda Watch")
     user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
     return user
 

@@ -52,6 +52,32 @@ def test_versions_page_queries_do_not_grow_with_places(moderator_client, territo
     assert page.count(reverse("history:versions", args=["place", actor.places.first().pk])) == 1
 
 
+def test_versions_page_queries_do_not_grow_with_authors(moderator_client, territory):
+    """Each version's author is read with their profile (the name they chose), or without one."""
+    from accounts.models import Profile
+
+    from .conftest import make_user
+
+    actor = Actor(slug="auteurs", name_fr="Plusieurs auteurs", kind=Actor.Kind.ASSOCIATION)
+    directory_services.save_actor(actor)
+    counter = itertools.count(1)
+
+    def add_version():
+        n = next(counter)
+        for suffix, named in (("a", True), ("b", False)):
+            user = make_user(f"author{n}{suffix}@example.org")
+            if named:
+                Profile.objects.create(user=user, display_name=f"Auteur {n}")
+            actor.name_fr = f"Plusieurs auteurs {n}{suffix}"
+            actor._history_user = user
+            directory_services.save_actor(actor)
+
+    url = reverse("history:versions", args=["actor", actor.pk])
+    assert_queries_do_not_grow(moderator_client, url, add_version)
+    page = moderator_client.get(url).content.decode()
+    assert "Auteur 3 &lt;author3a@example.org&gt;" in page and "author3b@example.org" in page
+
+
 def test_event_versions_page_queries_do_not_grow(moderator_client):
     event = EventFactory()
     counter = itertools.count(1)

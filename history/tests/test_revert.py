@@ -59,9 +59,10 @@ def test_versions_page_shows_who_when_and_a_field_by_field_diff(moderator_client
     response = moderator_client.get(reverse("history:versions", args=["actor", actor.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    # Who: the vandal's email; the first version was made without an account.
+    # Who: the vandal's email (no name chosen); the first version was saved with no user recorded.
     assert "someone@example.org" in page
-    assert "anonymous proposal" in page
+    assert "no signed-in user, or a deleted account" in page
+    assert "anonymous proposal" not in page
     # What: every language labelled, old and new values, themes added and removed by name.
     assert "Name (FR)" in page and "Name (NL)" in page
     assert "<del>Maison des voisins</del>" in page and "<ins>Gagnez au casino</ins>" in page

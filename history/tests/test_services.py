@@ -104,3 +104,15 @@ def test_parts_have_versions_and_revert(moderator_client, moderator, territory):
     item = ProgrammeItem.objects.create(event=event, kind="workshop", title_fr="Atelier")
     item.organisers.set([actor])
     assert moderator_client.get(reverse("history:versions", args=["programme_item", item.pk])).status_code == 200
+
+
+def test_who_is_the_chosen_name_or_a_neutral_note(moderator, contributor):
+    from django.utils import translation
+
+    with translation.override("en"):
+        # The name chosen in the profile (as elsewhere on the site), with the address.
+        assert services.user_display(moderator) == "Wanda Watch <watch@example.org>"
+        # No name chosen: the address.
+        assert services.user_display(contributor) == "someone@example.org"
+        # No user recorded: an import, a task, a signed link or a deleted account, not a proposal.
+        assert services.user_display(None) == "no signed-in user, or a deleted account"
