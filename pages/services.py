@@ -1,5 +1,9 @@
 """What the home page summarises: counts by commune and theme, what is coming up, what is new."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from agenda import services as agenda
 from directory.index import get_index
 from directory.models import Actor
@@ -18,7 +22,16 @@ def home_summary():
     return {
         "communes": communes,
         "themes": themes,
-        "upcoming": agenda.upcoming(ParsedFilters(), limit=6)[1],
+        "upcoming": coming_up(6),
         "updates": latest_updates(5),
         "actor_total": open_actors.bit_count(),
     }
+
+
+def coming_up(limit):
+    """The next occurrences from today on, as the agenda lists them after the events still running
+    from earlier days; the home leaves those out, so it does not read them (agenda.upcoming would)."""
+    day = timezone.now().astimezone(agenda.TZ).date()
+    day_start = dt.datetime.combine(day, dt.time(0), tzinfo=agenda.TZ)
+    occurrences = agenda._occurrences(ParsedFilters()).filter(start__gte=day_start)
+    return list(occurrences.order_by("start", "pk")[:limit])

@@ -58,5 +58,14 @@ def test_home_reads_the_data_version_once(client, territory):
     assert sum("maillage_dataversion" in q["sql"] for q in queries.captured_queries) == 1
 
 
+def test_home_reads_the_coming_events_in_one_query(client, territory):
+    EventFactory(title_fr="Assemblée de quartier")
+    client.get("/fr/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/fr/").content.decode()
+    assert "Assemblée de quartier" in page
+    assert sum('"agenda_occurrence"' in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_health_check_answers(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
