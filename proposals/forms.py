@@ -111,6 +111,18 @@ class ContributorForm(forms.Form):
     def is_spam(self):
         return bool(self.data.get("nickname"))
 
+    def to_data(self):
+        """The proposed values (a report has none)."""
+        return {}
+
+    def store_files(self, data):
+        """``data`` with the files sent in the form saved to storage: called once the proposal is
+        really sent (never for a preview, spam or a refused request)."""
+        return data
+
+    def discard_files(self):
+        """Remove what ``store_files`` saved, when the proposal could not be stored after all."""
+
     def contributor(self):
         data = self.cleaned_data
         return {
@@ -313,16 +325,28 @@ class ActorForm(EntryFormMixin, ContributorForm):
         return logo
 
     def to_data(self):
+        """A new logo is not in the values yet: ``store_files`` saves it when the proposal is sent."""
         logo = self.cleaned_data.get("logo")
         data = super().to_data()
-        if hasattr(logo, "image_format"):
-            extension = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}[logo.image_format]
-            data["logo"] = default_storage.save(f"logos/proposed/{uuid.uuid4().hex}.{extension}", logo)
-        elif logo is False:  # "clear" ticked
+        if logo is False:  # "clear" ticked
             data["logo"] = ""
         else:
             data["logo"] = logo if isinstance(logo, str) else str(self.initial.get("logo") or "")
         return data
+
+    def store_files(self, data):
+        logo = self.cleaned_data.get("logo")
+        if not hasattr(logo, "image_format"):
+            return data
+        extension = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}[logo.image_format]
+        name = default_storage.save(f"logos/proposed/{uuid.uuid4().hex}.{extension}", logo)
+        self.stored_files = [name]
+        return {**data, "logo": name}
+
+    def discard_files(self):
+        for name in getattr(self, "stored_files", []):
+            default_storage.delete(name)
+        self.stored_files = []
 
 
 REPEAT_CHOICES = [

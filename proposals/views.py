@@ -46,8 +46,8 @@ def _target(kind, slug):
     return get_object_or_404(model, slug=slug)
 
 
-def _submit(request, form, kind, *, target=None, data=None, base=None):
-    """Shared end of every proposal form: spam trap, rate limit, charter, then the service."""
+def _submit(request, form, kind, *, target=None, base=None):
+    """Shared end of every proposal form: spam trap, rate limit, charter, files, then the service."""
     if form.is_spam():
         # Robots get the same answer as people, and nothing is stored.
         return redirect("proposals:sent", submission=form.cleaned_data["submission"])
@@ -57,10 +57,11 @@ def _submit(request, form, kind, *, target=None, data=None, base=None):
     if form.needs_charter and request.user.is_authenticated:
         _charter().record_acceptance(request.user)
     contributor = form.contributor()
+    data = form.store_files(form.to_data())
     try:
         proposal = services.submit(
             kind,
-            data if data is not None else {},
+            data,
             user=request.user,
             target=target,
             base=base,
@@ -70,6 +71,7 @@ def _submit(request, form, kind, *, target=None, data=None, base=None):
         )
     except services.ProposalError as error:
         # An editor's change that the entry refuses: nothing is stored, the form shows why.
+        form.discard_files()
         form.add_error(None, str(error))
         return None
     if proposal.status == Proposal.Status.PUBLISHED and proposal.target_id:
@@ -104,7 +106,7 @@ def new(request, kind):
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, f"new_{kind}", data=form.to_data())
+            response = _submit(request, form, f"new_{kind}")
             if response is not None:
                 return response
     else:
@@ -129,7 +131,7 @@ def change(request, kind, slug):
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, f"change_{kind}", target=target, data=form.to_data(), base=current)
+            response = _submit(request, form, f"change_{kind}", target=target, base=current)
             if response is not None:
                 return response
     else:
@@ -166,7 +168,7 @@ def project_update(request, slug):
     if request.method == "POST":
         form = forms.UpdateForm(request.POST, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, Proposal.Kind.PROJECT_UPDATE, target=project, data=form.to_data())
+            response = _submit(request, form, Proposal.Kind.PROJECT_UPDATE, target=project)
             if response is not None:
                 return response
     else:
@@ -277,7 +279,12 @@ def review(request, pk):
             if action == "edit_approve":
                 edit_form = _edit_form(proposal, moderator, data=request.POST, files=request.FILES)
                 if edit_form.is_valid():
-                    services.approve(proposal, moderator, data=edit_form.to_data())
+                    data = edit_form.store_files(edit_form.to_data())
+                    try:
+                        services.approve(proposal, moderator, data=data)
+                    except services.ProposalError:
+                        edit_form.discard_files()
+                        raise
                     messages.success(request, _("Edited, approved and published."))
                     return redirect("proposals:queue")
             elif action == "reject":

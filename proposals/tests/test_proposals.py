@@ -466,6 +466,34 @@ def test_logo_must_be_a_small_image(client, taxonomy, settings, tmp_path):
     assert Proposal.objects.get().data["logo"].startswith("logos/proposed/")
 
 
+def test_logo_is_stored_only_when_the_proposal_is_sent(client, taxonomy, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PROPOSAL_RATE_LIMIT = 1
+    url = reverse("proposals:new", args=["actor"])
+
+    def post(**extra):
+        logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
+        data = {
+            "submission": str(uuid.uuid4()),
+            "kind": "association",
+            "name_fr": "Avec logo",
+            "status": "active",
+            "proposer_email": "a@example.org",
+            "accept_charter": "on",
+            "logo": logo,
+        }
+        return client.post(url, {**data, **extra})
+
+    def stored():
+        return [path for path in tmp_path.rglob("*") if path.is_file()]
+
+    assert post(preview="1").status_code == 200 and not stored()
+    assert post(nickname="buy pills").status_code == 302 and not stored()
+    assert post().status_code == 302 and len(stored()) == 1
+    assert post().status_code == 200 and len(stored()) == 1  # rate limited: the form again
+    assert Proposal.objects.count() == 1
+
+
 @pytest.mark.parametrize("who", ["anonymous", "contributor", "editor_of_other"])
 def test_only_moderators_see_and_decide(client, who, contributor, taxonomy):
     proposal = services.submit("new_actor", {"name_fr": "Z", "kind": "association"}, user=contributor)
