@@ -105,9 +105,7 @@ def search_fields(event):
 def save_event(event, *, organisers=None, themes=None, audiences=None, languages=None):
     """Create or update an event and everything derived from it: the one entry point."""
     event.full_clean(exclude=["slug"] if not event.slug else None)
-    if event.place_id:
-        event.commune_id = event.place.commune_id
-    event.save()
+    event.save()  # its commune comes from its place in after_change, with the iCal texts
     for name, values in (
         ("organisers", organisers),
         ("themes", themes),

@@ -185,6 +185,14 @@ def test_a_place_change_reaches_its_events_without_rebuilding_their_dates():
     assert list(event.occurrences.values_list("pk", flat=True)) == occurrences
 
 
+def test_save_event_takes_the_commune_from_the_place():
+    event = EventFactory()
+    event.place = PlaceFactory()
+    services.save_event(event)
+    assert event.commune_id == event.place.commune_id
+    assert Event.objects.get(pk=event.pk).commune_id == event.place.commune_id
+
+
 def test_refreshing_replaces_occurrences():
     event = EventFactory(rrule="FREQ=DAILY;COUNT=5")
     assert event.occurrences.count() == 5
