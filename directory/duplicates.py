@@ -130,7 +130,10 @@ _ALIAS = re.compile(r"(?:^|\s)(?:en abrege|afgekort|in het kort|verkort)(?:\s|$)
 
 
 def _fold(text):
-    """Accents and case folded, dotted abbreviations joined ("a.s.b.l." -> "asbl"), words only."""
+    """Accents and case folded, dotted abbreviations joined ("a.s.b.l." -> "asbl"), words only.
+
+    Not maillage.text.fold: that one splits "a.s.b.l." into letters, and runs unidecode on every
+    accented name (about twice slower on names with only accents)."""
     text = str(text or "").casefold()
     if not text.isascii():
         # Accents the fast way; unidecode (slower) only for what is still not ASCII ("œ", "ø").
@@ -325,12 +328,8 @@ def normalise_email(email):
     return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z0-9-]+", text) else ""
 
 
-def email_domain_key(email):
-    """The domain of an email, or '' for webmail and internet providers' domains."""
-    return _email_domain_key(normalise_email(email))
-
-
 def _email_domain_key(address):
+    """The domain of a normalised email address, or '' for webmail and internet providers'."""
     if not address:
         return ""
     domain = address.rsplit("@", 1)[1]
@@ -426,10 +425,6 @@ class DuplicateIndex:
     name_keys: list  # name keys, for rapidfuzz
     name_ids: list  # actor id of each name key
     cells: dict  # grid cell -> [(id, lat, lon)]
-
-    @property
-    def size(self):
-        return len(self.actors)
 
 
 def _add(mapping, key, actor_id):
