@@ -109,7 +109,7 @@ FIELDS = {
     "problem": [],
 }
 
-# The model each kind of proposal is about.
+# The model of each kind of entry named in the URLs (change, report).
 TARGET_MODELS = {
     "actor": Actor,
     "event": Event,

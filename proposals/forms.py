@@ -25,7 +25,7 @@ from . import entries
 LANG_NAMES = {"fr": _("in French"), "nl": _("in Dutch"), "en": _("in English")}
 
 
-def _translated_fields(form, model, name, label, *, required_one=True, widget=None, help_text="", example=""):
+def _translated_fields(form, model, name, label, *, widget=None, help_text="", example=""):
     for lang in entries.LANGS:
         field = forms.CharField(
             label=f"{label} ({LANG_NAMES[lang]})",

@@ -10,13 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Editorship
+from directory.duplicates import find_duplicates
 from maillage import mail
 
 from . import entries
@@ -57,10 +58,6 @@ def rate_limited(key, *, limit=None):
 # --- submitting --------------------------------------------------------------------------------
 
 
-def target_kind(obj):
-    return obj._meta.model_name if obj is not None else ""
-
-
 def may_publish(user, kind, target, data):
     """Editors of the entry (and moderators) publish without review."""
     if not user.is_authenticated:
@@ -81,10 +78,6 @@ def may_publish(user, kind, target, data):
 
 def _duplicates_of(kind, data, target):
     if kind not in (Kind.NEW_ACTOR, Kind.CHANGE_ACTOR):
-        return []
-    try:
-        from directory.duplicates import REASON_LABELS, find_duplicates  # noqa: F401
-    except ImportError:  # pragma: no cover - built in parallel
         return []
     fields = {k: data.get(k) for k in ("name_fr", "name_nl", "name_en", "company_number", "website", "email", "phone")}
     fields["name"] = data.get("name_fr") or data.get("name_nl") or data.get("name_en") or ""
@@ -337,8 +330,6 @@ def bulk(action, proposal_ids, moderator, *, reason=""):
 
 # --- the queue ---------------------------------------------------------------------------------
 
-QUEUE_STATUSES = (Status.PENDING, Status.UNCONFIRMED, Status.APPROVED, Status.REJECTED, Status.PUBLISHED)
-
 
 def queue(*, status=Status.PENDING, kind="", assigned=None, user=None):
     """Proposals for the moderators' list, oldest first (decided ones: newest first)."""
@@ -374,12 +365,3 @@ def with_comment_counts(proposals):
 def queue_counts():
     rows = Proposal.objects.values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
-
-
-def open_proposals_of(obj):
-    """Proposals still waiting about one entry (shown to its editors and moderators)."""
-    return Proposal.objects.filter(
-        Q(status__in=[Status.PENDING, Status.UNCONFIRMED]),
-        target_type=ContentType.objects.get_for_model(type(obj)),
-        target_id=obj.pk,
-    )

@@ -12,35 +12,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from agenda.models import Event
+from charter import services as charter_services
+from directory.duplicates import REASON_LABELS
 from directory.models import Actor
 from maillage.filters import page_number
-from projects.models import Project
 
 from . import entries, forms, services
 from .models import Proposal
 
 QUEUE_PAGE_SIZE = 50
-MODELS = {"actor": Actor, "event": Event, "project": Project}
-
-
-def _charter():
-    from charter import services as charter_services
-
-    return charter_services
 
 
 def _needs_charter(user):
-    return _charter().needs_acceptance(user)
+    return charter_services.needs_acceptance(user)
 
 
 def _charter_version():
-    current = _charter().current()
+    current = charter_services.current()
     return current.pk if current else None
 
 
 def _target(kind, slug):
-    model = MODELS.get(kind)
+    model = entries.TARGET_MODELS.get(kind)
     if model is None:
         raise Http404
     return get_object_or_404(model, slug=slug)
@@ -55,7 +48,7 @@ def _submit(request, form, kind, *, target=None, base=None):
         messages.error(request, _("Too many proposals from your connection: please try again in an hour."))
         return None
     if form.needs_charter and request.user.is_authenticated:
-        _charter().record_acceptance(request.user)
+        charter_services.record_acceptance(request.user)
     contributor = form.contributor()
     data = form.store_files(form.to_data())
     try:
@@ -349,10 +342,6 @@ def _edit_form(proposal, moderator, data=None, files=None):
 def _duplicates(proposal):
     if not proposal.duplicates:
         return []
-    try:
-        from directory.duplicates import REASON_LABELS
-    except ImportError:  # pragma: no cover
-        REASON_LABELS = {}
     return [
         {**c, "reason_labels": [str(REASON_LABELS.get(r, r)) for r in c.get("reasons", [])]}
         for c in proposal.duplicates

@@ -529,7 +529,6 @@ def test_duplicates_are_shown_at_review(client, moderator, taxonomy):
         {"name_fr": "La Ligue des Familles ASBL", "kind": "association", "website": "https://liguedesfamilles.be"},
         user=user,
     )
-    pytest.importorskip("directory.duplicates")
     assert proposal.duplicates and proposal.duplicates[0]["name"] == "Ligue des familles"
     client.force_login(moderator)
     html = client.get(reverse("proposals:review", args=[proposal.pk])).content.decode()
