@@ -19,6 +19,7 @@ import ipaddress
 import logging
 import smtplib
 import socket
+import sys
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -321,16 +322,21 @@ def _remind_batch(ids, now, run, emails, connection):
     try:
         for actor in actors:
             delivered = 0
-            for address, lang in recipients(actor, editors.get(actor.pk), spoken.get(actor.pk, ())):
-                message = emails.render(actor, lang, address, connection)
-                try:
-                    delivered += connection.send_messages([message]) or 0
-                except smtplib.SMTPRecipientsRefused:
-                    logger.warning("reminder for actor %s: address refused", actor.pk)
-                    run.refused += 1
-            run.emails += delivered
-            run.without_recipient += not delivered
-            reminders.append(Reminder(actor_id=actor.pk, sent_at=now, recipients=delivered))
+            try:
+                for address, lang in recipients(actor, editors.get(actor.pk), spoken.get(actor.pk, ())):
+                    message = emails.render(actor, lang, address, connection)
+                    try:
+                        delivered += connection.send_messages([message]) or 0
+                    except smtplib.SMTPRecipientsRefused:
+                        logger.warning("reminder for actor %s: address refused", actor.pk)
+                        run.refused += 1
+            finally:
+                # Recorded as soon as one editor got it, even if the connection broke before the
+                # next one: a later run must not email the first editor again.
+                if delivered or sys.exc_info()[0] is None:
+                    run.emails += delivered
+                    run.without_recipient += not delivered
+                    reminders.append(Reminder(actor_id=actor.pk, sent_at=now, recipients=delivered))
     finally:
         # What was sent is recorded even when the connection broke, so nobody gets it twice.
         with transaction.atomic():

@@ -155,6 +155,18 @@ def test_a_broken_connection_keeps_what_was_sent(make_actor, mailoutbox):
     assert services.due_actors().count() == 1  # the other one is tried again next time
 
 
+@override_settings(EMAIL_BACKEND=f"{__name__}.BrokenBackend")
+def test_an_editor_already_reminded_is_not_reminded_again_after_a_break(make_actor, make_editor, mailoutbox):
+    actor = make_actor(verified=LONG_AGO)
+    make_editor(actor, "a-first@example.org")
+    make_editor(actor, "z-broken@example.org")
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.send_reminders()
+    assert [m.to for m in mailoutbox] == [["a-first@example.org"]]
+    assert Reminder.objects.get(actor=actor).recipients == 1
+    assert not services.due_actors().filter(pk=actor.pk).exists()
+
+
 def test_the_command_shows_a_summary(make_actor, capsys):
     make_actor(verified=LONG_AGO, email="a@example.org")
     call_command("send_reminders")
