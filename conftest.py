@@ -40,15 +40,9 @@ def _empty_cache():
 @pytest.fixture
 def charter(db):
     """The published charter (a data migration creates it; a transactional test may flush it)."""
-    import importlib
+    from maillage.testing import ensure_charter
 
-    from django.apps import apps
-
-    from charter.models import CharterVersion
-
-    if not CharterVersion.objects.exists():
-        importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
-    return CharterVersion.objects.first()
+    return ensure_charter()
 
 
 @pytest.fixture(autouse=True)

@@ -23,3 +23,17 @@ def assert_queries_do_not_grow(client, url, add_item, *, start=1, more=2):
     many = count_queries(client, url)
     assert few == many, f"{url}: {few} queries with {start} items, {many} with {start + more}"
     return few
+
+
+def ensure_charter():
+    """The published charter. A data migration creates it, but a transactional test's flush
+    removes migration data, so tests that need it call this."""
+    import importlib
+
+    from django.apps import apps
+
+    from charter.models import CharterVersion
+
+    if not CharterVersion.objects.exists():
+        importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
+    return CharterVersion.objects.first()

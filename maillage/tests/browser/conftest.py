@@ -67,30 +67,22 @@ def _reset_process_caches():
     """In-process caches built from database rows (ids): stale once the test data changes."""
     from django.core.cache import cache
 
+    from directory import duplicates, index, services
     from territory.services import clear_caches
 
     cache.clear()
-    clear_caches()
-    try:  # the directory's in-memory index, rebuilt when the data version moves
-        from directory import index
-    except ImportError:
-        return
-    if hasattr(index, "reset"):
-        index.reset()
+    for reset in (clear_caches, index.reset, services.reset_vocabularies, duplicates.reset):
+        reset()
 
 
 def _ensure_charter():
     """The charter comes from a data migration; a transactional test elsewhere may have flushed it."""
-    import importlib
-
-    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from charter.models import CharterVersion
+    from maillage.testing import ensure_charter
 
     ContentType.objects.clear_cache()  # a transactional test may have recreated them
-    if not CharterVersion.objects.exists():
-        importlib.import_module("charter.migrations.0002_first_version").create(apps, None)
+    ensure_charter()
 
 
 @pytest.fixture(scope="package")

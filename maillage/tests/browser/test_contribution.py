@@ -8,25 +8,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.tests.factories import PASSWORD, ModeratorFactory
+
 from .support import tr
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-test-password-42"
-
 
 def make_moderator():
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from accounts.models import MODERATORS_GROUP
-
-    email = f"moderator-{uuid.uuid4().hex[:6]}@example.org"
-    user = get_user_model().objects.create_user(email, email, PASSWORD)
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return email
+    """A moderator who can sign in (verified email, ``PASSWORD``); returns the email."""
+    return ModeratorFactory(email=f"moderator-{uuid.uuid4().hex[:6]}@example.org").email
 
 
 def sign_in(page, email, lang="fr"):
