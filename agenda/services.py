@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
+from tqdm import tqdm
 
 from directory.services import add_parent_themes
 from maillage.filters import ParsedFilters, pick
@@ -93,6 +94,19 @@ def occurrence_times(event, until=None):
 def refresh_occurrences(event, until=None):
     Occurrence.objects.filter(event=event).delete()
     Occurrence.objects.bulk_create(Occurrence.at(event.pk, start, end) for start, end in occurrence_times(event, until))
+
+
+def refresh_recurring(progress=False):
+    """Expand every recurring event up to the horizon, which moves on each day (run daily: the
+    ``agenda.refresh_occurrences`` periodic task, or the command of the same name). Returns how
+    many events were refreshed."""
+    events = Event.objects.exclude(rrule="").only("pk", "start", "end", "all_day", "rrule")
+    total = events.count() if progress else None
+    count = 0
+    for event in tqdm(events.iterator(), total=total, desc="recurring events", disable=not progress):
+        refresh_occurrences(event)
+        count += 1
+    return count
 
 
 def search_fields(event):

@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
-from agenda.models import Event
-from agenda.services import refresh_occurrences
+from agenda.services import refresh_recurring
 
 
 class Command(BaseCommand):
-    help = "Expand recurring events into dated occurrences up to the horizon (run daily)."
+    help = (
+        "Expand recurring events into dated occurrences up to the horizon. `manage.py worker` runs "
+        "it once a day (the agenda.refresh_occurrences periodic task); this runs it now."
+    )
 
     def handle(self, *args, **options):
-        events = Event.objects.exclude(rrule="")
-        for event in tqdm(events.iterator(), total=events.count(), desc="recurring events"):
-            refresh_occurrences(event)
+        count = refresh_recurring(progress=options["verbosity"] > 0)
+        self.stdout.write(f"recurring events refreshed: {count}")
