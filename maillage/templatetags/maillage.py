@@ -120,3 +120,9 @@ def select_options(items, chosen, key="slug", indent_children=False):
 def rich(text):
     """A description as sanitised HTML (see maillage.richtext)."""
     return richtext.render(str(text or ""))
+
+
+@register.filter
+def plain(text):
+    """A description without tags or entities, e.g. for a meta description."""
+    return richtext.plain(str(text or ""))

@@ -20,3 +20,11 @@ def test_markup_is_sanitised_and_keeps_its_paragraphs():
 
 def test_plain_copy_has_no_tags_or_entities():
     assert richtext.plain("<p>Soupe &amp; jeux</p><ul><li>gratuit</li></ul>") == "Soupe & jeuxgratuit"
+
+
+def test_meta_description_is_plain_text(client, db):
+    from directory.tests.factories import ActorFactory
+
+    actor = ActorFactory(description_fr="<p>Un <strong>atelier</strong> &amp; un café</p>")
+    html = client.get(actor.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="Un atelier &amp; un café">' in html
