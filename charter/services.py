@@ -15,10 +15,10 @@ def published_versions():
     return CharterVersion.objects.published().order_by("-published_at", "-pk")
 
 
-def needs_acceptance(user):
-    """True for anonymous users and for users who have not accepted the current version;
-    False when there is no charter."""
-    version = current()
+def needs_acceptance(user, version=None):
+    """True for anonymous users and for users who have not accepted ``version`` (the current one
+    by default, read when not given); False when there is no charter."""
+    version = version or current()
     if version is None:
         return False
     if not user.is_authenticated:

@@ -23,13 +23,10 @@ from .models import Proposal
 QUEUE_PAGE_SIZE = 50
 
 
-def _needs_charter(user):
-    return charter_services.needs_acceptance(user)
-
-
-def _charter_version():
-    current = charter_services.current()
-    return current.pk if current else None
+def _charter_for(user):
+    """The current charter (read once per request) and whether ``user`` must accept it first."""
+    charter = charter_services.current()
+    return charter, charter is not None and charter_services.needs_acceptance(user, charter)
 
 
 def _target(kind, slug):
@@ -39,7 +36,7 @@ def _target(kind, slug):
     return get_object_or_404(model, slug=slug)
 
 
-def _submit(request, form, kind, *, target=None, base=None):
+def _submit(request, form, kind, *, charter, target=None, base=None):
     """Shared end of every proposal form: spam trap, rate limit, charter, files, then the service."""
     if form.is_spam():
         # Robots get the same answer as people, and nothing is stored.
@@ -48,7 +45,7 @@ def _submit(request, form, kind, *, target=None, base=None):
         messages.error(request, _("Too many proposals from your connection: please try again in an hour."))
         return None
     if form.needs_charter and request.user.is_authenticated:
-        charter_services.record_acceptance(request.user)
+        charter_services.record_acceptance(request.user, charter)
     contributor = form.contributor()
     data = form.store_files(form.to_data())
     try:
@@ -59,7 +56,7 @@ def _submit(request, form, kind, *, target=None, base=None):
             target=target,
             base=base,
             is_member=bool(form.cleaned_data.get("is_member")),
-            charter_version=_charter_version(),
+            charter_version=charter.pk if charter else None,
             **contributor,
         )
     except services.ProposalError as error:
@@ -95,11 +92,12 @@ def new(request, kind):
     if kind not in ("actor", "event"):
         raise Http404
     form_class = forms.FORMS[kind]
-    options = {"user": request.user, "needs_charter": _needs_charter(request.user)}
+    charter, needs_charter = _charter_for(request.user)
+    options = {"user": request.user, "needs_charter": needs_charter}
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, f"new_{kind}")
+            response = _submit(request, form, f"new_{kind}", charter=charter)
             if response is not None:
                 return response
     else:
@@ -118,13 +116,14 @@ def change(request, kind, slug):
     current = entries.snapshot(target)
     initial = forms.EventForm.initial_from(current) if kind == "event" else dict(current)
     can_edit = services.may_publish(request.user, f"change_{kind}", target, {})
-    options = {"user": request.user, "needs_charter": _needs_charter(request.user), "initial": initial}
+    charter, needs_charter = _charter_for(request.user)
+    options = {"user": request.user, "needs_charter": needs_charter, "initial": initial}
     if kind == "actor":
         options["change"] = True
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, f"change_{kind}", target=target, base=current)
+            response = _submit(request, form, f"change_{kind}", charter=charter, target=target, base=current)
             if response is not None:
                 return response
     else:
@@ -147,7 +146,8 @@ def report(request, kind, slug):
     if request.method == "POST":
         form = forms.ProblemForm(request.POST, **options)
         if form.is_valid():
-            response = _submit(request, form, Proposal.Kind.PROBLEM, target=target)
+            charter = charter_services.current()
+            response = _submit(request, form, Proposal.Kind.PROBLEM, charter=charter, target=target)
             if response is not None:
                 return response
     else:
@@ -157,11 +157,12 @@ def report(request, kind, slug):
 
 def project_update(request, slug):
     project = _target("project", slug)
-    options = {"user": request.user, "needs_charter": _needs_charter(request.user)}
+    charter, needs_charter = _charter_for(request.user)
+    options = {"user": request.user, "needs_charter": needs_charter}
     if request.method == "POST":
         form = forms.UpdateForm(request.POST, **options)
         if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, Proposal.Kind.PROJECT_UPDATE, target=project)
+            response = _submit(request, form, Proposal.Kind.PROJECT_UPDATE, charter=charter, target=project)
             if response is not None:
                 return response
     else:

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -17,6 +19,7 @@ from PIL import Image
 
 from accounts.models import MODERATORS_GROUP, Editorship
 from agenda.models import Event
+from charter import services as charter_services
 from agenda.tests.factories import EventFactory
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
@@ -349,6 +352,22 @@ def test_an_all_day_event_with_an_end_can_be_changed(client, taxonomy, contribut
     event.refresh_from_db()
     assert event.title_fr == "Festival" and event.all_day
     assert event.end == _local(day + dt.timedelta(days=2), 0)
+
+
+def test_the_charter_is_read_once_per_submission(client, taxonomy, charter):
+    actor = ActorFactory(name_fr="Maison Bonnevie")
+    user = User.objects.create_user("v", "v@example.org", "pw-v-123456")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("proposals:change", args=["actor", actor.slug]), _actor_change(actor, phone="02 222 22 22")
+        )
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT") and "charter_charterversion" in q["sql"]]
+    assert len(reads) == 1, reads
+    proposal = Proposal.objects.get()
+    assert proposal.charter_version == charter.pk
+    assert not charter_services.needs_acceptance(user)
 
 
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
