@@ -132,8 +132,12 @@ def event_detail(request, slug):
 
 @require_GET
 def event_ics(request, slug):
-    event = _event_or_404(slug)
-    body = services.ical_feed(Event.objects.filter(pk=event.pk), name=event.title)
+    events = Event.objects.filter(slug=slug)
+    # Only what the calendar's name and file name need (the VEVENT text is stored).
+    event = events.only("pk", "slug", "title_fr", "title_nl", "title_en").first()
+    if event is None:
+        raise Http404(_("No event has this address."))
+    body = services.ical_feed(events, name=event.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response

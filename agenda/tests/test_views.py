@@ -93,6 +93,14 @@ def test_add_to_my_calendar_gives_one_event(client, place):
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Assemblée"]
 
 
+def test_add_to_my_calendar_reads_the_event_and_its_ical_text_only(client, django_assert_max_num_queries):
+    event = EventFactory(title_fr="Assemblée", title_nl="Vergadering")
+    with django_assert_max_num_queries(2):
+        response = client.get(f"/nl/agenda/{event.slug}/event.ics")
+    assert "X-WR-CALNAME:Vergadering" in response.content.decode()
+    assert client.get("/nl/agenda/nothing-here/event.ics").status_code == 404
+
+
 def test_the_dutch_feed_uses_dutch_titles(client, place):
     EventFactory(title_fr="Fête", title_nl="Feest")
     calendar = Calendar.from_ical(client.get("/nl/agenda/agenda.ics").content)
