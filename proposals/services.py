@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Editorship
+from accounts.services import add_editor
 from directory.duplicates import find_duplicates
 from maillage import mail
 
@@ -216,9 +217,7 @@ def _apply(proposal, user):
         if kind == Kind.NEW_ACTOR:
             obj = entries.apply_actor(None, data, reason=reason)
             if proposal.proposer_id and proposal.proposer_is_member:
-                Editorship.objects.get_or_create(
-                    user_id=proposal.proposer_id, actor=obj, defaults={"via": Editorship.Via.CREATION}
-                )
+                add_editor(proposal.proposer, obj, Editorship.Via.CREATION)
         elif kind == Kind.CHANGE_ACTOR:
             obj = entries.apply_actor(target, data, reason=reason)
         elif kind == Kind.NEW_EVENT:

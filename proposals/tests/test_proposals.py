@@ -17,10 +17,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from accounts import permissions
 from accounts.models import MODERATORS_GROUP, Editorship
 from agenda.models import Event
-from charter import services as charter_services
 from agenda.tests.factories import EventFactory
+from charter import services as charter_services
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
 from maillage.testing import assert_queries_do_not_grow
@@ -363,7 +364,9 @@ def test_the_charter_is_read_once_per_submission(client, taxonomy, charter):
             reverse("proposals:change", args=["actor", actor.slug]), _actor_change(actor, phone="02 222 22 22")
         )
     assert response.status_code == 302
-    reads = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT") and "charter_charterversion" in q["sql"]]
+    reads = [
+        q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT") and "charter_charterversion" in q["sql"]
+    ]
     assert len(reads) == 1, reads
     proposal = Proposal.objects.get()
     assert proposal.charter_version == charter.pk
@@ -412,6 +415,15 @@ def test_edit_then_approve(client, moderator, taxonomy, territory):
     assert actor.commune.name_fr == "Schaerbeek"
     assert Editorship.objects.filter(user=proposal.proposer, actor=actor).exists()
     assert "name_fr" in proposal.comments.get().text
+
+
+def test_a_member_who_proposed_an_actor_edits_it_once_approved(moderator, contributor, taxonomy):
+    proposal = services.submit(
+        "new_actor", {"name_fr": "Collectif", "kind": "association"}, user=contributor, is_member=True
+    )
+    assert not permissions.edited_actor_ids(proposal.proposer)  # remembered for the request
+    services.approve(proposal, moderator)
+    assert permissions.can_edit_actor(proposal.proposer, proposal.target)
 
 
 def test_bulk_reject_and_assign(client, moderator, taxonomy):
