@@ -14,7 +14,7 @@ class Command(db_worker.Command):
     help = """Run the background worker.
 
 It executes the tasks queued in the database (emails, reminders, link checks) and enqueues the
-periodic jobs that apps list in their tasks module (PERIODIC): freshness reminders once a day,
+periodic jobs that apps list in their tasks module (PERIODIC): freshness reminders and recurring events once a day,
 website checks once an hour. Each periodic job is enqueued at most once per period however many
 workers run, so start as many workers as the load needs.
 
