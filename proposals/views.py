@@ -100,14 +100,18 @@ def new(request, kind):
             response = _submit(request, form, f"new_{kind}", charter=charter)
             if response is not None:
                 return response
+        organisers = getattr(form, "cleaned_data", {}).get("organisers") or []
     else:
-        initial = {}
+        initial, organisers = {}, []
         organiser = request.GET.get("organiser")
         if kind == "event" and organiser:
-            names = list(Actor.objects.filter(slug=organiser).values_list("name_fr", flat=True)[:1])
-            initial["organiser_names"] = names[0] if names else ""
+            found = Actor.objects.filter(slug=organiser).values_list("slug", "name_fr").first()
+            initial["organiser_names"] = found[1] if found else ""
+            organisers = [found[0]] if found else []
         form = form_class(initial=initial, **options)
-    return _form_page(request, "proposals/new.html", form, proposal_kind=f"new_{kind}", kind=kind)
+    # Whether "Send" publishes at once: for an event, it depends on its organisers.
+    can_edit = services.may_publish(request.user, f"new_{kind}", None, {"organisers": organisers})
+    return _form_page(request, "proposals/new.html", form, proposal_kind=f"new_{kind}", kind=kind, can_edit=can_edit)
 
 
 def change(request, kind, slug):
@@ -168,7 +172,12 @@ def project_update(request, slug):
     else:
         form = forms.UpdateForm(**options)
     return _form_page(
-        request, "proposals/project_update.html", form, proposal_kind=Proposal.Kind.PROJECT_UPDATE, target=project
+        request,
+        "proposals/project_update.html",
+        form,
+        proposal_kind=Proposal.Kind.PROJECT_UPDATE,
+        target=project,
+        can_edit=services.may_publish(request.user, Proposal.Kind.PROJECT_UPDATE, project, {}),
     )
 
 

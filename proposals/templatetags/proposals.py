@@ -1,5 +1,7 @@
 from django import template
 
+from .. import services
+
 register = template.Library()
 
 
@@ -12,13 +14,4 @@ def kind_of(obj):
 @register.simple_tag(takes_context=True)
 def can_edit(context, obj):
     """Whether the current user edits this entry directly (else they suggest a change)."""
-    from accounts import permissions
-
-    user = context["request"].user
-    kind = obj._meta.model_name
-    check = {
-        "actor": permissions.can_edit_actor,
-        "event": permissions.can_edit_event,
-        "project": permissions.can_edit_project,
-    }[kind]
-    return user.is_authenticated and check(user, obj)
+    return services.may_publish(context["request"].user, f"change_{obj._meta.model_name}", obj, {})

@@ -26,7 +26,7 @@ from directory.models import Actor
 from directory.tests.factories import ActorFactory
 from maillage.testing import assert_queries_do_not_grow
 from projects.models import Update
-from projects.tests.factories import ProjectFactory
+from projects.tests.factories import ParticipationFactory, ProjectFactory
 from proposals import services
 from proposals.models import Proposal
 
@@ -371,6 +371,29 @@ def test_the_charter_is_read_once_per_submission(client, taxonomy, charter):
     proposal = Proposal.objects.get()
     assert proposal.charter_version == charter.pk
     assert not charter_services.needs_acceptance(user)
+
+
+def _send_button(response):
+    return re.search(r'name="send" value="1">([^<]*)</button>', response.content.decode()).group(1)
+
+
+def test_editors_are_told_they_publish_on_every_form(client, taxonomy, contributor, moderator):
+    actor = _editor_of(contributor, ActorFactory())
+    project = ProjectFactory()
+    ParticipationFactory(project=project, actor=actor)
+    new_event = reverse("proposals:new", args=["event"])
+    news = reverse("proposals:project_update", args=[project.slug])
+    new_actor = reverse("proposals:new", args=["actor"])
+    client.force_login(contributor)
+    assert _send_button(client.get(f"{new_event}?organiser={actor.slug}")) == _("Publish")
+    assert _send_button(client.get(new_event)) == _("Send")
+    assert _send_button(client.get(news)) == _("Publish")
+    assert _send_button(client.get(new_actor)) == _("Send")
+    # A form sent back with errors keeps the wording of its organisers.
+    response = client.post(new_event, _event_post(organiser_names=actor.name_fr, title_fr=""))
+    assert response.status_code == 200 and _send_button(response) == _("Publish")
+    client.force_login(moderator)
+    assert _send_button(client.get(new_actor)) == _("Publish")
 
 
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
