@@ -79,16 +79,6 @@ def can_invite(user, actor):
 
 
 def can_moderate(user):
-    """See and decide proposals and claims, revert versions, archive and restore."""
-    return is_moderator(user)
-
-
-def can_see_history(user):
-    """Versions may hold personal data (contact persons without consent): moderators only."""
-    return is_moderator(user)
-
-
-def can_archive(user, obj):
-    """Archive or restore an actor, event or project: moderators only (the archived entries, their
-    history and the Restore button are theirs)."""
+    """See and decide proposals and claims; see the history of entries (versions may hold personal
+    data, such as contact persons without consent), revert versions, archive and restore."""
     return is_moderator(user)

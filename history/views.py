@@ -1,10 +1,11 @@
-"""History pages: versions of an object, revert, archive and restore (thin: they call services)."""
+"""History pages: versions of an object, revert, archive and restore (thin: they call services).
 
-from functools import wraps
+All are the moderators' (versions may hold personal data, such as contact persons without
+consent): visitors are sent to the login page, signed-in users without the right get a 403.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,21 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import permissions
+from accounts.views import moderator_required
 
 from . import services
-
-
-def _signed_in(view):
-    """Visitors are sent to the login page; signed-in users without the right get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _kind_and_object(kind_name, pk, *, archivable=False):
@@ -44,10 +33,8 @@ def _versions_url(kind, obj):
 
 
 @require_GET
-@_signed_in
+@moderator_required
 def versions(request, kind, pk):
-    if not permissions.can_see_history(request.user):
-        raise PermissionDenied
     kind, obj = _kind_and_object(kind, pk)
     page, total = services.versions_page(kind, obj.pk, request.GET.get("page"))
     parent = services.parent_of(kind, obj)
@@ -61,18 +48,14 @@ def versions(request, kind, pk):
             "total": total,
             "children": services.children(kind, obj),
             "parent": parent,
-            "can_revert": permissions.can_moderate(request.user),
-            "can_archive": kind.archivable and permissions.can_archive(request.user, obj),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@moderator_required
 def revert(request, kind, pk, history_id):
     """GET: what the revert will change; POST: revert, as a new version."""
-    if not permissions.can_moderate(request.user):
-        raise PermissionDenied
     kind, obj = _kind_and_object(kind, pk)
     target, current = services.find_version(kind, obj.pk, history_id)
     if target is None:
@@ -80,7 +63,6 @@ def revert(request, kind, pk, history_id):
     if target is current:
         messages.info(request, _("This is already the current version."))
         return redirect(_versions_url(kind, obj))
-    changes = services.revert_preview(kind, target, current)
     error = None
     if request.method == "POST":
         try:
@@ -101,18 +83,22 @@ def revert(request, kind, pk, history_id):
     return render(
         request,
         "history/revert.html",
-        {"kind": kind, "object": obj, "version": target, "changes": changes, "error": error},
+        {
+            "kind": kind,
+            "object": obj,
+            "version": target,
+            "changes": services.revert_preview(kind, target, current),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@moderator_required
 def archive(request, kind, pk):
     """GET: a confirmation page; POST: archive."""
     kind, obj = _kind_and_object(kind, pk, archivable=True)
-    if not permissions.can_archive(request.user, obj):
-        raise PermissionDenied
     if request.method == "GET":
         return render(request, "history/archive.html", {"kind": kind, "object": obj})
     services.archive(obj, request.user)
@@ -123,19 +109,15 @@ def archive(request, kind, pk):
 
 
 @require_POST
-@_signed_in
+@moderator_required
 def restore(request, kind, pk):
     kind, obj = _kind_and_object(kind, pk, archivable=True)
-    if not permissions.can_archive(request.user, obj):
-        raise PermissionDenied
     services.restore(obj, request.user)
     messages.success(request, _("“%(name)s” is restored and public again.") % {"name": obj})
     return redirect(obj.get_absolute_url())
 
 
 @require_GET
-@_signed_in
+@moderator_required
 def archived(request):
-    if not permissions.can_moderate(request.user):
-        raise PermissionDenied
     return render(request, "history/archived.html", {"sections": services.archived_objects()})
