@@ -7,18 +7,18 @@ Signed links (``django.core.signing``) carry a claim or an invitation: they are 
 import datetime
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers, signing
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from charter.models import CharterAcceptance
 from maillage.mail import send
+from proposals.models import Proposal, ProposalComment
 
 from . import permissions
 from .models import Claim, Editorship, Invitation, Profile
@@ -314,14 +314,6 @@ def accept_invitation(invitation, user):
 # The user's own data --------------------------------------------------------------------------
 
 
-def _optional_model(label):
-    """A model of an app that may not exist (yet), or None."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 def _serialize(queryset, exclude=()):
     rows = []
     for row in serializers.serialize("python", queryset):
@@ -334,30 +326,22 @@ def _verified_emails(user):
     return list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
 
 
-def _proposals_of(proposal_model, user):
+def _proposals_of(user):
     """The user's proposals: made signed in, or before signing up with an address they own."""
     mine = Q(proposer=user)
     emails = _verified_emails(user)
-    if emails and _has_field(proposal_model, "proposer_email"):
+    if emails:
         by_email = Q()
         for email in emails:
             by_email |= Q(proposer_email__iexact=email)
         mine |= Q(proposer__isnull=True) & by_email
-    return proposal_model._default_manager.filter(mine)
-
-
-def _has_field(model, name):
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
+    return Proposal.objects.filter(mine)
 
 
 def export_data(user):
     """Everything the site keeps about ``user``, as JSON-ready data."""
     profile = profile_for(user)
-    data = {
+    return {
         "account": {
             "email": user.email,
             "name": profile.display_name,
@@ -393,25 +377,17 @@ def export_data(user):
             {"actor": i.actor.name, "email": i.email, "accepted_at": i.accepted_at}
             for i in Invitation.objects.filter(accepted_by=user).select_related("actor")
         ],
-        "charter_acceptances": [],
-        "changes": _changes_by(user),
-    }
-    acceptance = _optional_model("charter.CharterAcceptance")
-    if acceptance is not None:
-        data["charter_acceptances"] = [
+        "charter_acceptances": [
             {"version": a.version_id, "version_published_at": a.version.published_at, "accepted_at": a.accepted_at}
-            for a in acceptance.objects.filter(user=user).select_related("version")
-        ]
-    proposal = _optional_model("proposals.Proposal")
-    if proposal is not None:
+            for a in CharterAcceptance.objects.filter(user=user).select_related("version")
+        ],
+        "changes": _changes_by(user),
         # Internal notes of the watch group (assignment, who decided, possible duplicates) stay out.
-        data["proposals"] = _serialize(
-            _proposals_of(proposal, user).order_by("pk"), exclude={"assigned_to", "decided_by", "duplicates"}
-        )
-    comment = _optional_model("proposals.ProposalComment")
-    if comment is not None:
-        data["proposal_comments"] = _serialize(comment._default_manager.filter(author=user).order_by("pk"))
-    return data
+        "proposals": _serialize(
+            _proposals_of(user).order_by("pk"), exclude={"assigned_to", "decided_by", "duplicates"}
+        ),
+        "proposal_comments": _serialize(ProposalComment.objects.filter(author=user).order_by("pk")),
+    }
 
 
 def _changes_by(user):
@@ -441,7 +417,5 @@ def delete_account(user):
     """Delete the user and what belongs only to them. The entries they edited stay; their
     versions in the history lose the link to the user (``history_user`` becomes NULL), and so do
     their proposals, which also lose the name and address typed in them."""
-    proposal = _optional_model("proposals.Proposal")
-    if proposal is not None and _has_field(proposal, "proposer_email") and _has_field(proposal, "proposer_name"):
-        _proposals_of(proposal, user).update(proposer_name="", proposer_email="")
+    _proposals_of(user).update(proposer_name="", proposer_email="")
     get_user_model().objects.filter(pk=user.pk).delete()

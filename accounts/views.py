@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from charter import services as charter_services
 from directory.models import Actor
 
 from . import permissions, services
@@ -54,8 +55,6 @@ def profile(request):
             return redirect("accounts:profile")
     else:
         form = ProfileForm(instance=current)
-    from charter import services as charter
-
     return render(
         request,
         "accounts/profile.html",
@@ -64,8 +63,8 @@ def profile(request):
             "editorships": Editorship.objects.filter(user=user).select_related("actor").order_by("actor__name"),
             "claims": Claim.objects.filter(user=user).select_related("actor"),
             "invitations": Invitation.objects.filter(invited_by=user).select_related("actor")[:20],
-            "charter_needed": charter.needs_acceptance(user),
-            "charter_accepted": charter.last_acceptance(user),
+            "charter_needed": charter_services.needs_acceptance(user),
+            "charter_accepted": charter_services.last_acceptance(user),
             "can_moderate": permissions.can_moderate(user),
             "pending_claims": services.pending_claims().count() if permissions.can_moderate(user) else 0,
         },
