@@ -125,8 +125,13 @@ def _vocab_key(model):
     return "code" if model is Language else "slug"
 
 
+def _actor_places(actor):
+    """An actor's places in a fixed order: the first is the one the forms show and change."""
+    return list(actor.places.order_by("pk")) if actor.pk else []
+
+
 def _first_place(obj):
-    places = list(obj.places.all()) if isinstance(obj, Actor) else ([obj.place] if obj.place_id else [])
+    places = _actor_places(obj) if isinstance(obj, Actor) else ([obj.place] if obj.place_id else [])
     place = places[0] if places else None
     return {
         "place_name": getattr(place, "name", "") or "",
@@ -250,11 +255,10 @@ def apply_actor(actor, values, *, reason=""):
     actor._change_reason = reason
     places = None
     if any(k in values for k in ("place_name", "street", "postcode")):
-        current = actor.places.first() if actor.pk else None
-        place, changed = _place_from(values, current)
+        current = _actor_places(actor)
+        place, changed = _place_from(values, current[0] if current else None)
         if changed:
-            others = list(actor.places.all())[1:] if actor.pk else []
-            places = ([place] if place else []) + others
+            places = ([place] if place else []) + current[1:]
     args = _vocab_args(ACTOR_FIELDS, values, ("themes", "audiences", "languages"))
     return directory_services.save_actor(actor, places=places, **args)
 

@@ -22,12 +22,12 @@ from accounts.models import MODERATORS_GROUP, Editorship
 from agenda.models import Event
 from agenda.tests.factories import EventFactory
 from charter import services as charter_services
-from directory.models import Actor
+from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory
 from maillage.testing import assert_queries_do_not_grow
 from projects.models import Update
 from projects.tests.factories import ParticipationFactory, ProjectFactory
-from proposals import services
+from proposals import entries, services
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -394,6 +394,21 @@ def test_editors_are_told_they_publish_on_every_form(client, taxonomy, contribut
     assert response.status_code == 200 and _send_button(response) == _("Publish")
     client.force_login(moderator)
     assert _send_button(client.get(new_actor)) == _("Publish")
+
+
+def test_a_new_address_replaces_the_first_place_only(taxonomy, territory, moderator):
+    actor = ActorFactory(name_fr="Deux adresses")
+    first = Place.objects.create(name="Siège", street="Rue Haute 1", postcode="1000")
+    second = Place.objects.create(name="Antenne", street="Rue Basse 2", postcode="1080")
+    actor.places.set([second, first])
+    base = entries.snapshot(actor)
+    assert base["street"] == "Rue Haute 1"
+    proposal = services.submit(
+        "change_actor", {**base, "street": "Rue Neuve 3"}, user=moderator, target=actor, base=base
+    )
+    assert proposal.status == Proposal.Status.PUBLISHED
+    streets = sorted(actor.places.values_list("street", flat=True))
+    assert streets == ["Rue Basse 2", "Rue Neuve 3"]
 
 
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
