@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
@@ -8,11 +7,7 @@ from .models import Profile
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["display_name", "language"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
+        fields = ["display_name", "language"]  # the language's choices are the model's: settings.LANGUAGES
 
 
 class ClaimForm(forms.Form):

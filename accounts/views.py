@@ -9,7 +9,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,13 +87,7 @@ def delete(request):
     if request.method == "POST":
         form = DeleteAccountForm(request.POST, user=user)
         if form.is_valid():
-            try:
-                services.delete_account(user)
-            except ProtectedError:
-                messages.error(
-                    request, _("Your account could not be deleted. Please write to us and we will do it for you.")
-                )
-                return redirect("accounts:profile")
+            services.delete_account(user)
             logout(request)
             messages.success(request, _("Your account and your personal data are deleted. Goodbye!"))
             return redirect("pages:home")

@@ -45,10 +45,6 @@ class CharterVersion(models.Model):
             return _("Charter of %(date)s") % {"date": date_format(timezone.localtime(self.published_at).date())}
         return _("Charter draft #%(pk)s") % {"pk": self.pk}
 
-    @property
-    def is_published(self):
-        return self.published_at is not None and self.published_at <= timezone.now()
-
 
 class CharterAcceptance(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="charter_acceptances")

@@ -33,7 +33,6 @@ from directory.models import Actor, Audience, Language, Place, Theme
 from projects import services as project_services
 from projects.models import Phase, Project, Update
 
-LANGS = ("fr", "nl", "en")
 # Records of one save (the row, then each many-to-many set) are at most this far apart.
 SAME_VERSION = timedelta(seconds=5)
 VERSIONS_PER_PAGE = 20
@@ -265,10 +264,6 @@ class Version:
     @property
     def is_creation(self):
         return self.first.history_type == "+"
-
-    @property
-    def is_deletion(self):
-        return self.record.history_type == "-"
 
 
 def user_display(user):

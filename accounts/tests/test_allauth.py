@@ -10,7 +10,7 @@ from accounts.models import Profile
 from .factories import PASSWORD, UserFactory
 from .utils import audit, links_in, path_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("our_allauth_templates")]
+pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "another-long-passphrase-77"
 

@@ -56,7 +56,7 @@ def test_editor_invites_a_colleague_who_accepts(client, mailoutbox):
     assert other.post(link).status_code == 400  # used
 
 
-def test_new_colleague_signs_up_with_the_invited_address_then_accepts(client, mailoutbox, our_allauth_templates):
+def test_new_colleague_signs_up_with_the_invited_address_then_accepts(client, mailoutbox):
     invitation = InvitationFactory(email="nouvelle@example.org")
     link = reverse("accounts:invitation_accept", args=[services.invitation_token(invitation)])
     response = client.get(link)
