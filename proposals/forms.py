@@ -11,12 +11,14 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from agenda.models import Event
-from directory.models import Actor, Audience, Language, Theme
+from directory import services as directory_services
+from directory.models import Actor
 from directory.validators import normalise_company_number, validate_company_number
 from projects.models import Project, Update
 
@@ -40,19 +42,18 @@ def _translated_fields(form, model, name, label, *, widget=None, help_text="", e
         form.fields[f"{name}_{lang}"] = field
 
 
-def _vocabulary_field(model, label, help_text, key="slug"):
+def _vocabulary_field(objects, label, help_text, key="slug"):
     return forms.MultipleChoiceField(
         label=label,
         required=False,
         help_text=help_text,
         widget=forms.CheckboxSelectMultiple,
-        choices=lambda: [(getattr(o, key), str(o)) for o in model.objects.all()],
+        choices=[(getattr(o, key), str(o)) for o in objects],
     )
 
 
-def _theme_choices():
+def _theme_choices(themes):
     # Sub-themes follow their top theme, marked with a dash.
-    themes = list(Theme.objects.select_related("parent").order_by("position", "name"))
     tops = [t for t in themes if t.parent_id is None]
     children = {}
     for theme in themes:
@@ -288,15 +289,18 @@ class ActorForm(EntryFormMixin, ContributorForm):
             help_text=_("Two or three short sentences: what you do, for whom, when. Simple words."),
             example=_("Every first Saturday, volunteers repair your small appliances for free."),
         )
+        vocab = directory_services.vocabularies()
         self.fields["themes"] = forms.MultipleChoiceField(
             label=_("Themes"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            choices=_theme_choices,
+            choices=_theme_choices(vocab["themes"]),
             help_text=_("Tick one to three themes."),
         )
-        self.fields["audiences"] = _vocabulary_field(Audience, _("For whom"), _("Leave empty if it is for everyone."))
-        self.fields["languages"] = _vocabulary_field(Language, _("Languages spoken"), "", key="code")
+        self.fields["audiences"] = _vocabulary_field(
+            vocab["audiences"], _("For whom"), _("Leave empty if it is for everyone.")
+        )
+        self.fields["languages"] = _vocabulary_field(vocab["languages"], _("Languages spoken"), "", key="code")
         if change:
             del self.fields["is_member"]
         self.order_fields(self.field_order + ["message", "proposer_name", "proposer_email", "accept_charter"])
@@ -459,11 +463,17 @@ class EventForm(EntryFormMixin, ContributorForm):
             widget=lambda: forms.Textarea(attrs={"rows": 4}),
             help_text=_("What happens, for whom, what to bring."),
         )
+        vocab = directory_services.vocabularies()
         self.fields["themes"] = forms.MultipleChoiceField(
-            label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, choices=_theme_choices
+            label=_("Themes"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=_theme_choices(vocab["themes"]),
         )
-        self.fields["audiences"] = _vocabulary_field(Audience, _("For whom"), _("Leave empty if it is for everyone."))
-        self.fields["languages"] = _vocabulary_field(Language, _("Languages"), "", key="code")
+        self.fields["audiences"] = _vocabulary_field(
+            vocab["audiences"], _("For whom"), _("Leave empty if it is for everyone.")
+        )
+        self.fields["languages"] = _vocabulary_field(vocab["languages"], _("Languages"), "", key="code")
         if self.initial.get("repeat") == entries.OTHER_REPEAT:
             # A rule the simple choices do not offer: shown as such, so "Does not repeat" stays a change.
             other = (entries.OTHER_REPEAT, _("Another rhythm, kept as it is"))
@@ -546,24 +556,25 @@ class EventForm(EntryFormMixin, ContributorForm):
 
 
 def resolve_organisers(text):
-    """Organiser names typed by a person -> (slugs found, names not found)."""
-    from django.db.models import Q
-
+    """Organiser names typed by a person -> (slugs found, names not found). One query for all:
+    a name matches an actor's name in any language or its acronym (any case), or its slug."""
+    names = [name for name in (part.strip() for part in (text or "").split(";")) if name]
+    if not names:
+        return [], []
+    query = Q()
+    for name in names:
+        for lookup in ("name_fr__iexact", "name_nl__iexact", "name_en__iexact", "acronym__iexact", "slug"):
+            query |= Q(**{lookup: name})
+    candidates = [
+        (slug, {(value or "").casefold() for value in texts})
+        for slug, *texts in Actor.objects.filter(query)
+        .order_by("name", "pk")
+        .values_list("slug", "name_fr", "name_nl", "name_en", "acronym")
+    ]
     found, unknown = [], []
-    for name in (part.strip() for part in (text or "").split(";")):
-        if not name:
-            continue
-        match = (
-            Actor.objects.filter(
-                Q(name_fr__iexact=name)
-                | Q(name_nl__iexact=name)
-                | Q(name_en__iexact=name)
-                | Q(acronym__iexact=name)
-                | Q(slug=name)
-            )
-            .values_list("slug", flat=True)
-            .first()
-        )
+    for name in names:
+        folded = name.casefold()
+        match = next((slug for slug, texts in candidates if slug == name or folded in texts), None)
         (found.append(match) if match else unknown.append(name))
     return found, unknown
 
@@ -584,7 +595,10 @@ class ProjectForm(EntryFormMixin, ContributorForm):
             self, Project, "description", _("Description"), widget=lambda: forms.Textarea(attrs={"rows": 5})
         )
         self.fields["themes"] = forms.MultipleChoiceField(
-            label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, choices=_theme_choices
+            label=_("Themes"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=_theme_choices(directory_services.vocabularies()["themes"]),
         )
         order = [f.name for f in entries.PROJECT_FIELDS]
         self.order_fields(order + ["message", "proposer_name", "proposer_email", "accept_charter"])

@@ -27,7 +27,7 @@ from directory.tests.factories import ActorFactory
 from maillage.testing import assert_queries_do_not_grow
 from projects.models import Update
 from projects.tests.factories import ParticipationFactory, ProjectFactory
-from proposals import entries, services
+from proposals import entries, forms, services
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -409,6 +409,26 @@ def test_a_new_address_replaces_the_first_place_only(taxonomy, territory, modera
     assert proposal.status == Proposal.Status.PUBLISHED
     streets = sorted(actor.places.values_list("street", flat=True))
     assert streets == ["Rue Basse 2", "Rue Neuve 3"]
+
+
+def test_form_vocabularies_come_from_the_cache(client, taxonomy):
+    url = reverse("proposals:new", args=["actor"])
+    first = client.get(url)
+    assert first.context["form"].fields["themes"].choices
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+        client.post(reverse("proposals:new", args=["event"]), _event_post(preview="1", send=""))
+    tables = ("directory_theme", "directory_audience", "directory_language")
+    assert not [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in tables)]
+
+
+def test_organisers_are_found_in_one_query(taxonomy):
+    bonnevie = ActorFactory(name_fr="Maison Bonnevie")
+    repair = ActorFactory(name_fr="Repair Café", acronym="RC")
+    with CaptureQueriesContext(connection) as queries:
+        found, unknown = forms.resolve_organisers("maison bonnevie; rc ; Inconnu;;" + repair.slug)
+    assert len(queries) == 1
+    assert found == [bonnevie.slug, repair.slug, repair.slug] and unknown == ["Inconnu"]
 
 
 def test_reject_needs_a_reason_and_sends_it(client, moderator, mailoutbox, taxonomy):
