@@ -153,3 +153,58 @@ def test_admin_creates_a_new_version_which_becomes_current(admin_client):
     version = services.current()
     assert version.text_nl == "Versie twee"
     assert version.history.count() == 1
+
+
+def _change_form(version, **values):
+    local = timezone.localtime(version.published_at) if version.published_at else None
+    data = {
+        "text_fr": version.text_fr or "",
+        "text_nl": version.text_nl or "",
+        "text_en": version.text_en or "",
+        "summary_fr": version.summary_fr or "",
+        "published_at_0": local.date().isoformat() if local else "",
+        "published_at_1": local.strftime("%H:%M:%S") if local else "",
+    }
+    return data | values
+
+
+def test_admin_cannot_edit_a_published_text_in_place(admin_client):
+    """Contributors accepted it: a change to the text is a new version, which they accept in turn."""
+    version = services.current()
+    original = (version.text_fr, version.text_nl, version.text_en)
+    url = reverse("admin:charter_charterversion_change", args=[version.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'name="text_fr"' not in html and 'name="text_nl"' not in html and 'name="text_en"' not in html
+    response = admin_client.post(
+        url, _change_form(version, text_fr="Changé", text_nl="Gewijzigd", text_en="Changed", summary_fr="Résumé")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert (version.text_fr, version.text_nl, version.text_en) == original
+    assert version.summary_fr == "Résumé"  # the rest stays editable
+
+
+def test_admin_cannot_edit_a_published_text_through_the_history(admin_client):
+    """The history's revert form shows an older state of the version, perhaps still a draft."""
+    version = CharterVersion.objects.create(text_fr="Texte accepté", text_nl="Tekst", text_en="Text")
+    draft = version.history.get()
+    version.published_at = timezone.now() - datetime.timedelta(hours=1)
+    version.save()
+    url = reverse("admin:charter_charterversion_simple_history", args=[version.pk, draft.history_id])
+    assert 'name="text_fr"' not in admin_client.get(url).content.decode()
+    response = admin_client.post(url, _change_form(version, text_fr="Par l'historique"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert version.text_fr == "Texte accepté"
+
+
+def test_admin_edits_drafts_and_scheduled_versions(admin_client):
+    draft = CharterVersion.objects.create(text_fr="Brouillon")
+    tomorrow = CharterVersion.objects.create(text_fr="Demain", published_at=timezone.now() + datetime.timedelta(days=1))
+    for version in (draft, tomorrow):
+        url = reverse("admin:charter_charterversion_change", args=[version.pk])
+        assert 'name="text_fr"' in admin_client.get(url).content.decode()
+        response = admin_client.post(url, _change_form(version, text_fr="Relu", text_nl="Nagelezen"))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        version.refresh_from_db()
+        assert (version.text_fr, version.text_nl) == ("Relu", "Nagelezen")
