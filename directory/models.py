@@ -72,6 +72,8 @@ class Place(models.Model):
     )
 
     class Meta:
+        # Oldest first, on every database: an actor's first place is its main one.
+        ordering = ["pk"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
 

@@ -53,7 +53,7 @@ def search_fields(actor):
 
 def refresh_actor(actor):
     """Recompute what an actor derives from its places and texts; call after any change."""
-    places = list(actor.places.all())
+    places = list(actor.places.all())  # oldest first (Place.Meta.ordering): the first is the main one
     real = [p for p in places if not p.approximate and p.lat is not None]
     main = real[0] if real else next((p for p in places if p.lat is not None), None)
     actor.has_venue = bool(real)
