@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "proposals",
     "history",
     "freshness",
+    "imports",
+    "merges",
+    "api",
+    "opendata",
+    "widgets",
 ]
 
 MIDDLEWARE = [

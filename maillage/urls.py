@@ -10,6 +10,9 @@ admin.site.site_title = "Maillage"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Machine-readable, not translated: the open API (django-ninja) and the HSDS 3.0 export.
+    path("api/hsds/", include("opendata.hsds_urls")),
+    path("api/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +28,10 @@ urlpatterns += i18n_patterns(
     path("", include("proposals.urls")),
     path("history/", include("history.urls")),
     path("freshness/", include("freshness.urls")),
+    path("imports/", include("imports.urls")),
+    path("merges/", include("merges.urls")),
+    path("open-data/", include("opendata.urls")),
+    path("embed/", include("widgets.urls")),
     path("admin/", admin.site.urls),
 )
 
