@@ -261,7 +261,7 @@ SITE_TAGLINE = _("The associative network of Brussels")
 # Imports (issue 4): largest file accepted by the importer, from the web screen, a URL or the command.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Open data: where the nightly dump is written, and the licence it is published under.
-OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=MEDIA_ROOT / "opendata")
+OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(Path(str(MEDIA_ROOT)) / "opendata")))
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
 # Write API: requests per minute and per token.
 API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
