@@ -92,6 +92,12 @@ class ImportRun(models.Model):
     payload = models.FileField(upload_to="imports/", blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     dry_run = models.BooleanField(_("preview only"), default=True)
+    # What the rows are (the source's target when there is a source) and whether one bad row
+    # stops the whole import.
+    target = models.CharField(
+        _("what it lists"), max_length=8, choices=Source.Target.choices, default=Source.Target.ACTORS
+    )
+    strict = models.BooleanField(_("nothing imported if a row has an error"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
