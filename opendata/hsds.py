@@ -1,0 +1,530 @@
+"""The directory as HSDS 3.0 (Open Referral Human Services Data Specification).
+
+Mapping: each public actor is an ``organization`` offering one ``service`` (its activities, with
+its themes as ``attributes``); its places are ``locations``; the service is offered at each of its
+physical (not approximate) places (``service_at_location``). The themes are the taxonomy
+"maillage-themes". Archived actors are left out; contact persons only appear with their consent.
+
+Identifiers are UUIDs derived from our primary keys (uuid5 on a fixed namespace), so they never
+change between requests or dumps. Looking an object up by its UUID goes through ``Reverse``, an
+in-process map from UUIDs back to keys, extended with the rows added since it was last read.
+
+The functions take objects loaded with the querysets below (``actors_for``, ``links_for``...)
+so that a list costs the same number of queries whatever its length.
+"""
+
+import datetime as dt
+import math
+import threading
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from directory.models import Actor, Language, Place, Theme
+from directory.validators import format_company_number
+from maillage import richtext
+from search import index as search_index
+from search.models import Document
+
+HSDS_VERSION = "3.0"
+HSDS_PROFILE = "https://docs.openreferral.org/en/3.0/"
+# Never change it: every published identifier is derived from it.
+NAMESPACE = uuid.UUID("6f1c3d52-8a4e-5b7f-9c2d-3e4a5b6c7d8e")
+TAXONOMY_NAME = "maillage-themes"
+COMPANY_SCHEME = "BE-BCE_KBO"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+LANGS = ("fr", "nl", "en")
+
+SERVICE_STATUS = {
+    Actor.Status.ACTIVE: "active",
+    Actor.Status.DORMANT: "inactive",
+    Actor.Status.CLOSED: "defunct",
+}
+
+
+def hsds_id(kind, key):
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def organization_id(actor_pk):
+    return hsds_id("organization", actor_pk)
+
+
+def service_id(actor_pk):
+    return hsds_id("service", actor_pk)
+
+
+def location_id(place_pk):
+    return hsds_id("location", place_pk)
+
+
+def service_at_location_id(actor_pk, place_pk):
+    return hsds_id("service_at_location", f"{actor_pk}:{place_pk}")
+
+
+def term_id(slug):
+    return hsds_id("taxonomy_term", slug)
+
+
+TAXONOMY_ID = hsds_id("taxonomy", TAXONOMY_NAME)
+
+
+class BadRequest(ValueError):
+    """A query parameter that cannot be understood; the message is translated."""
+
+
+# --- from UUIDs back to keys ---------------------------------------------------------------------
+
+
+class Reverse:
+    """UUID -> key, for the rows of ``model`` (primary key order); new rows are read on demand."""
+
+    def __init__(self, model, kind, fields=("pk",)):
+        self.model, self.kind, self.fields = model, kind, fields
+        self.upto = 0
+        self.keys = {}
+        self.lock = threading.Lock()
+
+    def _manager(self):
+        return getattr(self.model, "all_objects", self.model.objects)
+
+    def lookup(self, value):
+        try:
+            value = str(uuid.UUID(str(value)))
+        except ValueError:
+            return None
+        with self.lock:
+            rows = self._manager().filter(pk__gt=self.upto).order_by("pk").values_list("pk", *self.fields)
+            for pk, *key in rows.iterator(chunk_size=5000):
+                key = key[0] if len(key) == 1 else tuple(key)
+                self.keys[hsds_id(self.kind, key if not isinstance(key, tuple) else ":".join(map(str, key)))] = key
+                self.upto = pk
+            return self.keys.get(value)
+
+
+ORGANIZATIONS = Reverse(Actor, "organization")
+SERVICES = Reverse(Actor, "service")
+LOCATIONS = Reverse(Place, "location")
+SERVICE_AT_LOCATIONS = Reverse(Actor.places.through, "service_at_location", ("actor_id", "place_id"))
+
+
+def reset():
+    """Forget the reverse maps (tests: a new database reuses primary keys)."""
+    for reverse_map in (ORGANIZATIONS, SERVICES, LOCATIONS, SERVICE_AT_LOCATIONS):
+        reverse_map.upto, reverse_map.keys = 0, {}
+
+
+# --- query parameters ----------------------------------------------------------------------------
+
+
+@dataclass
+class Paging:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.per_page
+
+
+def _int(params, name, default, low, high):
+    raw = params.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(_("“%(name)s” must be a whole number.") % {"name": name}) from None
+    if not low <= value <= high:
+        raise BadRequest(
+            _("“%(name)s” must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
+        )
+    return value
+
+
+def parse_paging(params):
+    return Paging(
+        page=_int(params, "page", 1, 1, 10**6),
+        per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
+
+
+def flag(params, name):
+    return params.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def parse_modified_after(raw):
+    if not raw:
+        return None
+    value = parse_datetime(raw)
+    if value is None:
+        day = parse_date(raw)
+        if day is None:
+            raise BadRequest(_("“modified_after” must be a date or a date and time (ISO 8601)."))
+        value = dt.datetime.combine(day, dt.time.min)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def envelope(total, paging, contents):
+    """The HSDS paging object around a page of ``contents``."""
+    total_pages = max(1, math.ceil(total / paging.per_page))
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": paging.page,
+        "size": len(contents),
+        "first_page": paging.page == 1,
+        "last_page": paging.page >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def page_of(qs, paging):
+    """(total, the page's objects): two queries."""
+    total = qs.count()
+    return total, list(qs[paging.offset : paging.offset + paging.per_page])
+
+
+# --- querysets -----------------------------------------------------------------------------------
+
+
+def actor_queryset(*, full=False, include_synthetic=True):
+    qs = Actor.objects.order_by("pk")
+    if not include_synthetic:
+        qs = qs.filter(is_synthetic=False)
+    if full:
+        qs = qs.prefetch_related(
+            Prefetch("places", queryset=Place.objects.select_related("commune").order_by("pk")),
+            Prefetch("themes", queryset=Theme.objects.select_related("parent")),
+            Prefetch("languages", queryset=Language.objects.order_by("position", "code")),
+        )
+    return qs
+
+
+def filter_actors(qs, params):
+    """The HSDS filters on organizations and services: search, taxonomy_term_id, taxonomy_id,
+    organization_id, modified_after."""
+    search = params.get("search", "").strip()[:200]
+    if search:
+        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.ACTOR, search))
+    term = params.get("taxonomy_term_id", "").strip()
+    if term:
+        slug = term_slugs().get(term)
+        qs = qs.filter(themes__slug=slug).distinct() if slug else qs.none()
+    taxonomy = params.get("taxonomy_id", "").strip()
+    if taxonomy and taxonomy != TAXONOMY_ID:
+        qs = qs.none()
+    organization = params.get("organization_id", "").strip()
+    if organization:
+        pk = ORGANIZATIONS.lookup(organization)
+        qs = qs.filter(pk=pk) if pk else qs.none()
+    modified_after = parse_modified_after(params.get("modified_after", "").strip())
+    if modified_after:
+        qs = qs.filter(updated__gte=modified_after)
+    return qs
+
+
+def link_queryset(*, include_synthetic=True):
+    """Actor-place links at physical places: the services at locations."""
+    qs = (
+        Actor.places.through.objects.filter(actor__archived_at__isnull=True, place__approximate=False)
+        .select_related("actor", "place__commune")
+        .order_by("pk")
+    )
+    if not include_synthetic:
+        qs = qs.filter(actor__is_synthetic=False)
+    return qs
+
+
+def filter_links(qs, params):
+    search = params.get("search", "").strip()[:200]
+    if search:
+        qs = qs.filter(actor_id__in=search_index.match_ids(Document.Kind.ACTOR, search))
+    term = params.get("taxonomy_term_id", "").strip()
+    if term:
+        slug = term_slugs().get(term)
+        qs = qs.filter(actor__themes__slug=slug).distinct() if slug else qs.none()
+    taxonomy = params.get("taxonomy_id", "").strip()
+    if taxonomy and taxonomy != TAXONOMY_ID:
+        qs = qs.none()
+    organization = params.get("organization_id", "").strip()
+    if organization:
+        pk = ORGANIZATIONS.lookup(organization)
+        qs = qs.filter(actor_id=pk) if pk else qs.none()
+    postcode = params.get("postcode", "").strip()
+    if postcode:
+        qs = qs.filter(place__postcode=postcode)
+    modified_after = parse_modified_after(params.get("modified_after", "").strip())
+    if modified_after:
+        qs = qs.filter(actor__updated__gte=modified_after)
+    return qs
+
+
+def term_slugs():
+    """Taxonomy term UUID -> theme slug (the themes are few)."""
+    return {term_id(slug): slug for slug in Theme.objects.values_list("slug", flat=True)}
+
+
+def theme_queryset():
+    return Theme.objects.select_related("parent").order_by("pk")
+
+
+def filter_themes(qs, params):
+    search = params.get("search", "").strip()[:200]
+    if search:
+        lang = translation.get_language() if translation.get_language() in LANGS else "fr"
+        qs = qs.filter(**{f"name_{lang}__icontains": search})
+    taxonomy = params.get("taxonomy_id", "").strip()
+    if taxonomy and taxonomy != TAXONOMY_ID:
+        qs = qs.none()
+    if flag(params, "top_only"):
+        qs = qs.filter(parent__isnull=True)
+    parent = params.get("parent_id", "").strip()
+    if parent:
+        slug = term_slugs().get(parent)
+        qs = qs.filter(parent__slug=slug) if slug else qs.none()
+    return qs
+
+
+# --- objects -------------------------------------------------------------------------------------
+
+
+def _site(site_url):
+    return site_url if site_url is not None else settings.SITE_URL
+
+
+def _lang():
+    lang = translation.get_language()
+    return lang if lang in LANGS else "fr"
+
+
+def taxonomy(site_url=None):
+    return {
+        "id": TAXONOMY_ID,
+        "name": TAXONOMY_NAME,
+        "description": _("The themes of the Maillage directory of the associative network of Brussels."),
+        "uri": _site(site_url) + reverse("hsds:taxonomy", args=[TAXONOMY_ID]),
+        "version": "1",
+    }
+
+
+def taxonomy_term(theme, site_url=None, *, detail=True):
+    site = _site(site_url)
+    data = {
+        "id": term_id(theme.slug),
+        "code": theme.slug,
+        "name": theme.name,
+        "description": (
+            _("%(parent)s: %(name)s") % {"parent": theme.parent.name, "name": theme.name}
+            if theme.parent_id
+            else theme.name
+        ),
+        "taxonomy": TAXONOMY_NAME,
+        "taxonomy_id": TAXONOMY_ID,
+        "language": _lang(),
+        "term_uri": f"{site}{reverse('directory:list')}?theme={theme.slug}",
+    }
+    if theme.parent_id:
+        data["parent_id"] = term_id(theme.parent.slug)
+    if detail:
+        data["taxonomy_detail"] = taxonomy(site)
+    return data
+
+
+def address(place):
+    return {
+        "id": hsds_id("address", place.pk),
+        "location_id": location_id(place.pk),
+        "address_1": place.street,
+        "city": place.commune.name if place.commune_id else "",
+        "state_province": _("Brussels-Capital Region"),
+        "postal_code": place.postcode,
+        "country": "BE",
+        "address_type": "physical",
+    }
+
+
+def location(place, actor_pk=None):
+    data = {"id": location_id(place.pk), "location_type": "physical", "name": place.name or str(place)}
+    if actor_pk is not None:
+        data["organization_id"] = organization_id(actor_pk)
+    if place.approximate:
+        data["description"] = _("Only the commune is known.")
+    elif place.lat is not None:
+        data["latitude"], data["longitude"] = place.lat, place.lon
+    if place.street or place.postcode:
+        data["addresses"] = [address(place)]
+    return data
+
+
+def _phones(actor):
+    if not actor.phone:
+        return []
+    return [{"id": hsds_id("phone", actor.pk), "number": actor.phone, "type": "voice"}]
+
+
+def _contacts(actor):
+    """The contact person, only with their consent."""
+    if not (actor.contact_consent and actor.contact_name):
+        return []
+    contact = {"id": hsds_id("contact", actor.pk), "organization_id": organization_id(actor.pk)}
+    contact["name"] = actor.contact_name
+    if actor.contact_email:
+        contact["email"] = actor.contact_email
+    if actor.contact_phone:
+        contact["phones"] = [{"id": hsds_id("contact_phone", actor.pk), "number": actor.contact_phone}]
+    return [contact]
+
+
+def organization(actor, site_url=None, *, full=False):
+    """An organization: the list form (one-to-one fields), or with ``full`` its phones,
+    locations, identifiers, contact and service (the actor loaded with actor_queryset(full=True))."""
+    site = _site(site_url)
+    data = {
+        "id": organization_id(actor.pk),
+        "name": actor.name,
+        "description": richtext.plain(actor.description),
+        "legal_status": str(actor.get_kind_display()),
+        "uri": site + actor.get_absolute_url(),
+    }
+    if actor.acronym:
+        data["alternate_name"] = actor.acronym
+    if actor.email:
+        data["email"] = actor.email
+    if actor.website:
+        data["website"] = actor.website
+    if actor.logo:
+        data["logo"] = site + actor.logo.url
+    if not full:
+        return data
+    data["phones"] = _phones(actor)
+    data["contacts"] = _contacts(actor)
+    data["locations"] = [location(place, actor.pk) for place in actor.places.all()]
+    data["organization_identifiers"] = []
+    if actor.company_number:
+        data["organization_identifiers"].append(
+            {
+                "id": hsds_id("organization_identifier", actor.pk),
+                "organization_id": organization_id(actor.pk),
+                "identifier_scheme": COMPANY_SCHEME,
+                "identifier_type": _("Belgian enterprise number (BCE/KBO)"),
+                "identifier": format_company_number(actor.company_number),
+            }
+        )
+    data["services"] = [service(actor, site)]
+    return data
+
+
+def service(actor, site_url=None, *, full=False):
+    """The actor's activities as one service; with ``full`` its themes, languages, phones,
+    places and organization."""
+    site = _site(site_url)
+    data = {
+        "id": service_id(actor.pk),
+        "organization_id": organization_id(actor.pk),
+        "name": actor.name,
+        "description": richtext.plain(actor.description),
+        "url": site + actor.get_absolute_url(),
+        "status": SERVICE_STATUS.get(actor.status, "active"),
+        "last_modified": actor.updated.isoformat(),
+    }
+    if actor.acronym:
+        data["alternate_name"] = actor.acronym
+    if actor.email:
+        data["email"] = actor.email
+    if actor.last_verified:
+        data["assured_date"] = actor.last_verified.isoformat()
+    if not full:
+        return data
+    data["organization"] = organization(actor, site)
+    data["phones"] = _phones(actor)
+    data["contacts"] = _contacts(actor)
+    data["attributes"] = [
+        {
+            "id": hsds_id("attribute", f"{actor.pk}:{theme.slug}"),
+            "link_id": service_id(actor.pk),
+            "link_type": "theme",
+            "link_entity": "service",
+            "taxonomy_term_id": term_id(theme.slug),
+            "taxonomy_term": taxonomy_term(theme, site, detail=False),
+        }
+        for theme in actor.themes.all()
+    ]
+    data["languages"] = [
+        {
+            "id": hsds_id("language", f"{actor.pk}:{language.code}"),
+            "service_id": service_id(actor.pk),
+            "name": language.name,
+            "code": language.code,
+        }
+        for language in actor.languages.all()
+    ]
+    data["service_at_locations"] = [
+        service_at_location(actor, place, site) for place in actor.places.all() if not place.approximate
+    ]
+    return data
+
+
+def service_at_location(actor, place, site_url=None, *, full=False):
+    data = {
+        "id": service_at_location_id(actor.pk, place.pk),
+        "service_id": service_id(actor.pk),
+        "location_id": location_id(place.pk),
+        "description": _("%(service)s at %(place)s") % {"service": actor.name, "place": place.name or str(place)},
+        "location": location(place, actor.pk),
+    }
+    if full:
+        data["phones"] = _phones(actor)
+        data["contacts"] = _contacts(actor)
+        data["service"] = service(actor, site_url)
+    return data
+
+
+# --- lookups by UUID -----------------------------------------------------------------------------
+
+
+def actor_by_uuid(reverse_map, value):
+    pk = reverse_map.lookup(value)
+    if pk is None:
+        return None
+    return actor_queryset(full=True).filter(pk=pk).first()
+
+
+def link_by_uuid(value):
+    key = SERVICE_AT_LOCATIONS.lookup(value)
+    if key is None:
+        return None
+    actor_pk, place_pk = key
+    return link_queryset().filter(actor_id=actor_pk, place_id=place_pk).first()
+
+
+def theme_by_uuid(value):
+    slug = term_slugs().get(str(value))
+    return theme_queryset().filter(slug=slug).first() if slug else None
+
+
+def index(site_url=None):
+    site = _site(site_url)
+    links = {
+        name: site + reverse(f"hsds:{name}")
+        for name in ("organizations", "services", "service_at_locations", "taxonomies", "taxonomy_terms")
+    }
+    return {
+        "version": HSDS_VERSION,
+        "profile": HSDS_PROFILE,
+        "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+        "name": "Maillage",
+        "description": _("The actors of the associative network of Brussels, in HSDS 3.0 (Open Referral)."),
+        "licence": getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "links": links,
+    }

@@ -1,0 +1,478 @@
+"""Open data: the full dump (a zip of CSV, GeoJSON, iCal and HSDS files with its licence), its
+place on disk, and schema.org JSON-LD for projects.
+
+The dump streams: every file is written into the zip row by row from chunked queries (a handful
+of queries per 2,000 rows), so 20,000 actors and 50,000 events fit in memory and in a minute.
+It is written to a temporary file next to the published one and moved into place atomically:
+a download never sees half a zip.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.http import http_date
+from icalendar import Calendar
+from tqdm import tqdm
+
+from agenda import services as agenda_services
+from agenda.models import Event
+from directory import services as directory_services
+from directory.models import Actor, Theme
+from maillage import richtext
+from maillage.links import slug_url
+from projects.models import Participation, Project
+
+from . import hsds
+
+DUMP_NAME = "maillage-open-data.zip"
+CHUNK = 2000
+ATTRIBUTION = "Maillage contributors"
+LICENCE_URLS = {
+    "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODbL 1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+
+EVENT_FIELDS = (
+    "slug",
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "rrule",
+    "status",
+    "place",
+    "street",
+    "postcode",
+    "commune",
+    "lat",
+    "lon",
+    "online_url",
+    "organisers",
+    "themes",
+    "price",
+    "registration_url",
+    "url",
+    "synthetic",
+)
+PROJECT_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "status",
+    "start_date",
+    "end_date",
+    "themes",
+    "leads",
+    "partners",
+    "funders",
+    "url",
+    "synthetic",
+)
+# (file name, what it holds) in the order they are written; README.txt lists them.
+FILES = (
+    ("actors.csv", "Actors (initiatives, associations, federations, services), one row each; lists joined by '|'."),
+    ("actors.geojson", "The same actors as GeoJSON points (no geometry when the place is unknown)."),
+    ("events.csv", "Events, one row each (recurring events once, with their RRULE); times in ISO 8601."),
+    ("events.ics", "The events as one iCalendar (RFC 5545) calendar, recurring ones with their RRULE."),
+    ("projects.csv", "Projects with their themes and the actors that lead, join or fund them."),
+    ("hsds/organizations.json", "HSDS 3.0 organizations (one per actor), fully nested."),
+    ("hsds/services.json", "HSDS 3.0 services (the activities of each actor, with its themes), fully nested."),
+    ("hsds/locations.json", "HSDS 3.0 locations: the actors' places with their addresses and coordinates."),
+    ("hsds/service_at_locations.json", "HSDS 3.0 links between services and the physical places they are offered at."),
+    ("hsds/taxonomy_terms.json", "HSDS 3.0 taxonomy terms: the themes (taxonomy 'maillage-themes')."),
+    ("README.txt", "This file."),
+    ("LICENSE.txt", "The licence of the data."),
+)
+
+
+# --- where the dump lives ------------------------------------------------------------------------
+
+
+def dump_dir():
+    return Path(getattr(settings, "OPEN_DATA_DIR", Path(settings.MEDIA_ROOT) / "opendata"))
+
+
+def dump_path():
+    return dump_dir() / DUMP_NAME
+
+
+@dataclass
+class DumpInfo:
+    path: Path
+    size: int
+    modified: dt.datetime
+
+    @property
+    def http_date(self):
+        return http_date(self.modified.timestamp())
+
+
+def dump_info():
+    """The published dump's path, size and date; None while it has not been built."""
+    path = dump_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return DumpInfo(path, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC))
+
+
+@dataclass
+class Licence:
+    name: str
+    url: str
+    attribution: str = ATTRIBUTION
+
+
+def licence():
+    name = getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0") or "CC BY 4.0"
+    return Licence(name, LICENCE_URLS.get(name, ""))
+
+
+# --- building it ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DumpResult:
+    path: Path
+    size: int = 0
+    seconds: float = 0.0
+    counts: dict = field(default_factory=dict)
+
+    def as_dict(self):
+        return {"path": str(self.path), "size": self.size, "seconds": round(self.seconds, 1), **self.counts}
+
+
+@contextmanager
+def _text(archive, name):
+    """A text stream writing into a new member of the zip."""
+    with archive.open(name, "w", force_zip64=True) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        yield text
+
+
+def _public(qs, include_synthetic):
+    return qs if include_synthetic else qs.filter(is_synthetic=False)
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _write_actors(archive, qs, site_url, bar):
+    fields = [*directory_services.EXPORT_FIELDS, "synthetic"]
+    count = 0
+    with _text(archive, "actors.csv") as out:
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in directory_services.export_rows(qs, site_url):
+            row["themes"] = "|".join(row["themes"])
+            row["languages"] = "|".join(row["languages"])
+            writer.writerow(row)
+            count += 1
+            bar.update()
+    with _text(archive, "actors.geojson") as out:
+        out.write('{"type": "FeatureCollection", "features": [\n')
+        for n, row in enumerate(directory_services.export_rows(qs, site_url)):
+            lat, lon = row.pop("lat"), row.pop("lon")
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+            feature = {"type": "Feature", "geometry": geometry, "properties": row}
+            out.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
+            bar.update()
+        out.write("\n]}\n")
+    return count
+
+
+def _calendar_frame(name):
+    cal = Calendar()
+    cal.add("prodid", "-//Maillage//Open data//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Brussels")
+    head, tail = cal.to_ical().decode().rsplit("END:VCALENDAR", 1)
+    return head, "END:VCALENDAR" + tail
+
+
+def _write_events(archive, qs, site_url, bar):
+    lang = translation.get_language()
+    organisers = Prefetch("organisers", queryset=Actor.objects.only("pk", "slug").order_by())
+    themes = Prefetch("themes", queryset=Theme.objects.only("pk", "slug").order_by())
+    count = 0
+    with _text(archive, "events.csv") as out:
+        writer = csv.writer(out)
+        writer.writerow(EVENT_FIELDS)
+        rows = (
+            qs.select_related("place__commune")
+            .prefetch_related(organisers, themes)
+            .defer(*(f"vevent_{code}" for code in agenda_services.LANGS))
+        )
+        for event in rows.iterator(chunk_size=CHUNK):
+            place = event.place if event.place_id else None
+            precise = place is not None and not place.approximate and place.lat is not None
+            row = (
+                event.slug,
+                event.title,
+                event.start.isoformat(),
+                event.end.isoformat() if event.end else "",
+                event.all_day,
+                event.rrule,
+                event.status,
+                (place.name or "") if place else "",
+                place.street if place else "",
+                place.postcode if place else "",
+                place.commune.name if place and place.commune_id else "",
+                place.lat if precise else None,
+                place.lon if precise else None,
+                event.online_url,
+                "|".join(a.slug for a in event.organisers.all()),
+                "|".join(t.slug for t in event.themes.all()),
+                event.price,
+                event.registration_url,
+                site_url + slug_url("agenda:event", event.slug),
+                event.is_synthetic,
+            )
+            writer.writerow([_csv_value(v) for v in row])
+            count += 1
+            bar.update()
+    with _text(archive, "events.ics") as out:
+        head, tail = _calendar_frame("Maillage")
+        out.write(head)
+        missing = []
+        for pk, text in qs.values_list("pk", f"vevent_{lang}").iterator(chunk_size=CHUNK):
+            if text:
+                out.write(text)
+            else:
+                missing.append(pk)
+            bar.update()
+        for event in Event.objects.filter(pk__in=missing).select_related("place__commune"):
+            out.write(agenda_services.vevent_text(event, lang))
+        out.write(tail)
+    return count
+
+
+def _write_projects(archive, qs, site_url, bar):
+    participations = Prefetch(
+        "participations",
+        queryset=Participation.objects.filter(actor__archived_at__isnull=True)
+        .select_related("actor")
+        .only("pk", "project_id", "role", "actor__slug")
+        .order_by("pk"),
+    )
+    themes = Prefetch("themes", queryset=Theme.objects.only("pk", "slug").order_by())
+    count = 0
+    with _text(archive, "projects.csv") as out:
+        writer = csv.writer(out)
+        writer.writerow(PROJECT_FIELDS)
+        for project in qs.prefetch_related(participations, themes).iterator(chunk_size=CHUNK):
+            roles = {role: [] for role in Participation.Role.values}
+            for participation in project.participations.all():
+                roles[participation.role].append(participation.actor.slug)
+            row = (
+                project.slug,
+                project.title,
+                richtext.plain(project.summary),
+                project.status,
+                project.start_date.isoformat() if project.start_date else "",
+                project.end_date.isoformat() if project.end_date else "",
+                "|".join(t.slug for t in project.themes.all()),
+                "|".join(roles[Participation.Role.LEAD]),
+                "|".join(roles[Participation.Role.PARTNER]),
+                "|".join(roles[Participation.Role.FUNDER]),
+                site_url + project.get_absolute_url(),
+                project.is_synthetic,
+            )
+            writer.writerow([_csv_value(v) for v in row])
+            count += 1
+            bar.update()
+    return count
+
+
+def _json_array(archive, name, objects, bar):
+    count = 0
+    with _text(archive, name) as out:
+        out.write("[\n")
+        for count, obj in enumerate(objects, start=1):
+            out.write((",\n" if count > 1 else "") + json.dumps(obj, ensure_ascii=False))
+            bar.update()
+        out.write("\n]\n")
+    return count
+
+
+def _links(include_synthetic):
+    qs = Actor.places.through.objects.filter(actor__archived_at__isnull=True)
+    return qs if include_synthetic else qs.filter(actor__is_synthetic=False)
+
+
+def _locations(include_synthetic):
+    """Each place of a public actor once, with the first actor (by key) as its organization."""
+    links = _links(include_synthetic).select_related("place__commune").order_by("place_id", "actor_id")
+    previous = None
+    for link in links.iterator(chunk_size=CHUNK):
+        if link.place_id != previous:
+            previous = link.place_id
+            yield hsds.location(link.place, link.actor_id)
+
+
+def _write_hsds(archive, include_synthetic, site_url, bar):
+    full = hsds.actor_queryset(full=True, include_synthetic=include_synthetic)
+    counts = {
+        "organizations": _json_array(
+            archive,
+            "hsds/organizations.json",
+            (hsds.organization(a, site_url, full=True) for a in full.iterator(chunk_size=CHUNK)),
+            bar,
+        ),
+    }
+    counts["services"] = _json_array(
+        archive,
+        "hsds/services.json",
+        (hsds.service(a, site_url, full=True) for a in full.iterator(chunk_size=CHUNK)),
+        bar,
+    )
+    counts["locations"] = _json_array(archive, "hsds/locations.json", _locations(include_synthetic), bar)
+    links = hsds.link_queryset(include_synthetic=include_synthetic)
+    counts["service_at_locations"] = _json_array(
+        archive,
+        "hsds/service_at_locations.json",
+        (hsds.service_at_location(x.actor, x.place, site_url) for x in links.iterator(chunk_size=CHUNK)),
+        bar,
+    )
+    counts["taxonomy_terms"] = _json_array(
+        archive,
+        "hsds/taxonomy_terms.json",
+        (hsds.taxonomy_term(t, site_url) for t in hsds.theme_queryset()),
+        bar,
+    )
+    return counts
+
+
+def readme_text(counts, when, include_synthetic, lic):
+    lines = [
+        "Maillage: open data",
+        "===================",
+        "",
+        "The open platform of the associative network of Brussels (actors, events, projects).",
+        f"Exported on {when:%Y-%m-%d %H:%M} UTC from {settings.SITE_URL}.",
+        f"Licence: {lic.name} {lic.url}".rstrip() + f" (attribution: {lic.attribution}); see LICENSE.txt.",
+        "Texts are in French, with Dutch or English when French is missing.",
+        "Archived entries are left out" + ("." if include_synthetic else ", and so is synthetic test data."),
+        "",
+        "Counts:",
+        *(f"  {name}: {value}" for name, value in counts.items()),
+        "",
+        "Files:",
+        *(f"  {name}: {what}" for name, what in FILES),
+        "",
+        "Live versions: CSV and GeoJSON of the directory (with its filters), the iCal feed of the",
+        f"agenda, and the HSDS 3.0 API at {settings.SITE_URL}/api/hsds/ ; every actor and event page",
+        "carries schema.org JSON-LD.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def licence_text(lic, when):
+    lines = [
+        f"The data in this archive is published under the licence {lic.name}.",
+        f"Licence text: {lic.url}" if lic.url else "",
+        "",
+        f"Attribution: {lic.attribution} ({settings.SITE_URL}), {when:%Y}.",
+        "When you reuse the data, credit it as above, link to the licence and say if you changed it.",
+        "",
+        "Contact persons appear only when they agreed to be shown publicly; do not use their",
+        "details for anything but contacting the organisation about its activities.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def build_dump(output=None, *, include_synthetic=False, progress=False):
+    """Write the open-data zip to ``output`` (default: the published path) and return what it
+    holds. Runs in the site's default language."""
+    started = time.monotonic()
+    output = Path(output) if output else dump_path()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    site_url = settings.SITE_URL
+    when = timezone.now()
+    lic = licence()
+    with translation.override(settings.LANGUAGE_CODE):
+        actors = _public(Actor.objects.order_by("pk"), include_synthetic)
+        events = _public(Event.objects.order_by("pk"), include_synthetic)
+        projects = _public(Project.objects.order_by("pk"), include_synthetic)
+        n_actors, n_events, n_projects = actors.count(), events.count(), projects.count()
+        n_links = _links(include_synthetic).count()
+        total = n_actors * 4 + n_events * 2 + n_projects + n_links * 2
+        fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=".maillage-open-data-", suffix=".tmp")
+        try:
+            with (
+                open(fd, "wb") as handle,
+                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+                tqdm(total=total, unit="rows", disable=not progress, desc="open data") as bar,
+            ):
+                counts = {"actors": _write_actors(archive, actors, site_url, bar)}
+                counts["events"] = _write_events(archive, events, site_url, bar)
+                counts["projects"] = _write_projects(archive, projects, site_url, bar)
+                counts.update(_write_hsds(archive, include_synthetic, site_url, bar))
+                archive.writestr("README.txt", readme_text(counts, when, include_synthetic, lic))
+                archive.writestr("LICENSE.txt", licence_text(lic, when))
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, output)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    return DumpResult(output, output.stat().st_size, time.monotonic() - started, counts)
+
+
+# --- schema.org ----------------------------------------------------------------------------------
+
+
+def project_jsonld(project, site_url):
+    """schema.org Project for the project page (``project`` loaded by
+    projects.services.project_for_page: participations and themes prefetched)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": project.title,
+        "url": site_url + project.get_absolute_url(),
+    }
+    description = richtext.plain(project.summary) or richtext.plain(project.description)
+    if description:
+        data["description"] = description
+    if project.start_date:
+        data["foundingDate"] = project.start_date.isoformat()
+    if project.end_date:
+        data["dissolutionDate"] = project.end_date.isoformat()
+    themes = [theme.name for theme in project.themes.all()]
+    if themes:
+        data["keywords"] = ", ".join(themes)
+    by_role = {Participation.Role.LEAD: [], Participation.Role.PARTNER: [], Participation.Role.FUNDER: []}
+    for participation in project.participations.all():
+        actor = participation.actor
+        by_role[participation.role].append(
+            {"@type": "Organization", "name": actor.name, "url": site_url + actor.get_absolute_url()}
+        )
+    if by_role[Participation.Role.LEAD]:
+        data["parentOrganization"] = by_role[Participation.Role.LEAD]
+    if by_role[Participation.Role.PARTNER]:
+        data["member"] = by_role[Participation.Role.PARTNER]
+    if by_role[Participation.Role.FUNDER]:
+        data["funder"] = by_role[Participation.Role.FUNDER]
+    return data
