@@ -1,0 +1,468 @@
+"""What the open API reads: the same filters and selections as the pages, as plain JSON values.
+
+Lists are paged as ``{"count", "page", "per_page", "pages", "next", "previous", "results"}``.
+Filters behave as on the pages: an unknown value is left out and the answer says so in its
+``notices`` (the same translated notices the pages show), never silently. A page number or size
+that is not a whole number in range, or a page past the last one, is refused (400).
+"""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda import services as agenda_services
+from agenda.models import Event, Occurrence
+from directory import index as actor_index
+from directory import services as directory_services
+from directory.models import Actor, Place
+from maillage.filters import pick
+from maillage.models import DataVersion
+from projects import services as project_services
+from projects.models import Project
+
+from .signals import EVENTS, PROJECTS
+
+LANGS = ("fr", "nl", "en")
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+TZ = agenda_services.TZ
+
+
+class BadRequest(Exception):
+    """Bad query input: the messages are translated and returned with a 400."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+# --- versions and ETags -----------------------------------------------------------------------
+
+
+def versions(*names):
+    """Several data versions in one query (``maillage.data_version.current`` reads one)."""
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "counter"))
+    return [found.get(name, 0) for name in names]
+
+
+def etag(version_values, path, query_string, lang):
+    """A strong ETag from the data versions, the request and the language. Today's date is part of
+    it too: "upcoming" moves on every day, and recurring events are expanded daily."""
+    raw = "|".join(
+        [*(str(v) for v in version_values), path, query_string, lang, timezone.localdate().isoformat()]
+    )
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+VERSIONS_OF = {
+    "actors": (directory_services.data_version.ACTORS,),
+    "places": (directory_services.data_version.ACTORS, EVENTS),
+    "events": (EVENTS, directory_services.data_version.ACTORS),
+    "projects": (PROJECTS, directory_services.data_version.ACTORS),
+    "vocabularies": (directory_services.data_version.ACTORS,),
+}
+
+
+# --- paging -----------------------------------------------------------------------------------
+
+
+def page_params(params):
+    """(page, per_page) from the query string; BadRequest with a clear message otherwise."""
+    messages = []
+
+    def number(name, default, low, high):
+        raw = params.get(name, "")
+        if raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            messages.append(
+                _("“%(value)s” is not a valid %(name)s: give a whole number from %(low)s to %(high)s.")
+                % {"value": raw[:20], "name": name, "low": low, "high": high}
+            )
+            return default
+        return value
+
+    page = number("page", 1, 1, 10**6)
+    per_page = number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    if messages:
+        raise BadRequest(messages)
+    return page, per_page
+
+
+def check_page(page, pages):
+    if page > pages:
+        raise BadRequest([_("There is no page %(page)s: the last page is %(pages)s.") % {"page": page, "pages": pages}])
+
+
+def envelope(request, count, page, per_page, results, notices=()):
+    pages = max(1, -(-count // per_page))
+
+    def link(number):
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(request.path + "?" + params.urlencode())
+
+    return {
+        "count": count,
+        "page": page,
+        "per_page": per_page,
+        "pages": pages,
+        "next": link(page + 1) if page < pages else None,
+        "previous": link(page - 1) if page > 1 else None,
+        "notices": [str(n) for n in notices],
+        "results": results,
+    }
+
+
+# --- shared pieces ----------------------------------------------------------------------------
+
+
+def site_url(obj):
+    return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+
+def api_url(request, kind, slug):
+    return request.build_absolute_uri(f"/api/{kind}/{slug}")
+
+
+def iso(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value, TZ).isoformat()
+    return value.isoformat()
+
+
+def commune_value(commune):
+    return {"slug": commune.slug, "name": commune.name} if commune is not None else None
+
+
+def place_value(place):
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "street": place.street,
+        "postcode": place.postcode,
+        "commune": commune_value(place.commune) if place.commune_id else None,
+        "lat": place.lat,
+        "lon": place.lon,
+        "approximate": place.approximate,
+    }
+
+
+# --- vocabularies -----------------------------------------------------------------------------
+
+
+def themes():
+    vocab = directory_services.vocabularies()
+    by_pk = {t.pk: t for t in vocab["themes"]}
+    return [
+        {
+            "slug": t.slug,
+            "name": t.name,
+            "pictogram": t.pictogram,
+            "parent": by_pk[t.parent_id].slug if t.parent_id in by_pk else None,
+        }
+        for t in vocab["themes"]
+    ]
+
+
+def communes():
+    return [
+        {"slug": c.slug, "name": c.name, "nis_code": c.nis_code, "lat": c.lat, "lon": c.lon}
+        for c in directory_services.vocabularies()["communes"]
+    ]
+
+
+def static_list(request, items):
+    page, per_page = page_params(request.GET)
+    check_page(page, max(1, -(-len(items) // per_page)))
+    start = (page - 1) * per_page
+    return envelope(request, len(items), page, per_page, items[start : start + per_page])
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def actor_summary(request, actor):
+    return {
+        "slug": actor.slug,
+        "name": actor.name,
+        "acronym": actor.acronym,
+        "kind": actor.kind,
+        "status": actor.status,
+        "commune": commune_value(actor.commune) if actor.commune_id else None,
+        "lat": actor.lat,
+        "lon": actor.lon,
+        "location_approximate": actor.location_approximate,
+        "has_venue": actor.has_venue,
+        "themes": [t.slug for t in getattr(actor, "top_themes", [])],
+        "website": actor.website,
+        "email": actor.email,
+        "phone": actor.phone,
+        "last_verified": iso(actor.last_verified),
+        "synthetic": actor.is_synthetic,
+        "url": site_url(actor),
+        "api_url": api_url(request, "actors", actor.slug),
+    }
+
+
+def actor_list(request):
+    """The directory's selection (the in-memory index: no COUNT), one page read with in_bulk."""
+    page, per_page = page_params(request.GET)
+    index = actor_index.get_index()
+    vocab = directory_services.vocabularies(index.version)
+    filters = directory_services.parse_actor_filters(request.GET, vocab)
+    selection = directory_services.select(filters, vocab, index)
+    check_page(page, max(1, -(-selection.total // per_page)))
+    actors, _number, _pages = directory_services.actor_page(selection, vocab, page, per_page)
+    results = [actor_summary(request, a) for a in actors]
+    return envelope(request, selection.total, page, per_page, results, filters.notices)
+
+
+def actor_detail(request, slug):
+    actor = directory_services.actor_for_page(slug)  # Actor.DoesNotExist -> 404
+    value = actor_summary(request, actor)
+    value["themes"] = [t.slug for t in actor.themes.all()]
+    value.update(
+        {
+            "description": actor.description,
+            "audiences": [a.slug for a in actor.audiences.all()],
+            "languages": [lang.code for lang in actor.languages.all()],
+            "places": [place_value(p) for p in actor.places.all()],
+            "social_links": actor.social_links or [],
+            "company_number": actor.company_number_display,
+            "logo": request.build_absolute_uri(actor.logo.url) if actor.logo else None,
+            # A contact person is personal data: published only with their consent.
+            "contact": (
+                {"name": actor.contact_name, "email": actor.contact_email, "phone": actor.contact_phone}
+                if actor.contact_consent and (actor.contact_name or actor.contact_email or actor.contact_phone)
+                else None
+            ),
+            "events_api_url": request.build_absolute_uri(f"/api/events?organiser={actor.slug}"),
+        }
+    )
+    return value
+
+
+# --- events -----------------------------------------------------------------------------------
+
+OCCURRENCE_FIELDS = (
+    "start",
+    "end",
+    "event__slug",
+    "event__title_fr",
+    "event__title_nl",
+    "event__title_en",
+    "event__all_day",
+    "event__status",
+    "event__online_url",
+    "event__is_synthetic",
+    "event__commune__slug",
+    "event__commune__name_fr",
+    "event__commune__name_nl",
+    "event__commune__name_en",
+)
+
+
+def parse_day(params, name, messages):
+    raw = params.get(name, "")
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        messages.append(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw[:20]})
+        return None
+
+
+def event_filters(params):
+    """The agenda's filters, plus ``from`` and ``to`` (days, inclusive)."""
+    vocab = directory_services.vocabularies()
+    filters = agenda_services.parse_event_filters(params, vocab)
+    messages = []
+    first = parse_day(params, "from", messages)
+    last = parse_day(params, "to", messages)
+    if first and last and last < first:
+        messages.append(_("The end date must not come before the start date."))
+    if messages:
+        raise BadRequest(messages)
+    return filters, first, last
+
+
+def occurrences(filters, first, last):
+    """Dated occurrences from the start of ``first`` (default today) to the end of ``last``, by start:
+    a range read on the occurrences' start index, like the agenda."""
+    first = first or timezone.localdate()
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=TZ)
+    qs = Occurrence.objects.filter(start__gte=start)
+    if last is not None:
+        qs = qs.filter(start__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=TZ))
+    if filters.is_active():
+        qs = qs.filter(event__in=agenda_services.filter_events(filters).values("pk"))
+    return qs
+
+
+def organisers_of(event_ids):
+    """{event id: [actor slugs]} for public organisers, in one query."""
+    rows = (
+        Event.organisers.through.objects.filter(event_id__in=event_ids, actor__archived_at__isnull=True)
+        .order_by("actor__name_fr")
+        .values_list("event_id", "actor__slug")
+    )
+    found = {}
+    for event_id, slug in rows:
+        found.setdefault(event_id, []).append(slug)
+    return found
+
+
+def event_list(request):
+    page, per_page = page_params(request.GET)
+    filters, first, last = event_filters(request.GET)
+    qs = occurrences(filters, first, last)
+    count = qs.count()
+    check_page(page, max(1, -(-count // per_page)))
+    offset = (page - 1) * per_page
+    rows = list(
+        qs.select_related("event", "event__commune").only(*OCCURRENCE_FIELDS).order_by("start", "pk")[
+            offset : offset + per_page
+        ]
+    )
+    organisers = organisers_of({o.event_id for o in rows})
+    results = []
+    for occ in rows:
+        event = occ.event
+        results.append(
+            {
+                "slug": event.slug,
+                "title": event.title,
+                "start": iso(occ.start),
+                "end": iso(occ.end),
+                "all_day": event.all_day,
+                "status": event.status,
+                "online": bool(event.online_url),
+                "commune": commune_value(event.commune) if event.commune_id else None,
+                "organisers": organisers.get(event.pk, []),
+                "synthetic": event.is_synthetic,
+                "url": site_url(event),
+                "api_url": api_url(request, "events", event.slug),
+            }
+        )
+    return envelope(request, count, page, per_page, results, filters.notices)
+
+
+def event_detail(request, slug):
+    event = agenda_services.event_for_page(slug)  # Event.DoesNotExist -> 404
+    organisers = [a for a in event.organisers.all() if a.archived_at is None]
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "start": iso(event.start),
+        "end": iso(event.end),
+        "all_day": event.all_day,
+        "rrule": event.rrule,
+        "status": event.status,
+        "place": place_value(event.place) if event.place_id else None,
+        "commune": commune_value(event.commune) if event.commune_id else None,
+        "online_url": event.online_url,
+        "organisers": [
+            {"slug": a.slug, "name": a.name, "api_url": api_url(request, "actors", a.slug)} for a in organisers
+        ],
+        "themes": [t.slug for t in event.themes.all()],
+        "audiences": [a.slug for a in event.audiences.all()],
+        "languages": [lang.code for lang in event.languages.all()],
+        "price": event.price,
+        "registration_url": event.registration_url,
+        "next_occurrences": [
+            {"start": iso(o.start), "end": iso(o.end)} for o in agenda_services.next_occurrences(event, limit=10)
+        ],
+        "synthetic": event.is_synthetic,
+        "url": site_url(event),
+        "api_url": api_url(request, "events", event.slug),
+    }
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def project_summary(request, project):
+    return {
+        "slug": project.slug,
+        "title": project.title,
+        "summary": project.summary,
+        "status": project.status,
+        "start_date": iso(project.start_date),
+        "end_date": iso(project.end_date),
+        "themes": [t.slug for t in project.themes.all()],
+        "participants": [
+            {"actor": p.actor.slug, "name": p.actor.name, "role": p.role} for p in project.participations.all()
+        ],
+        "synthetic": project.is_synthetic,
+        "url": site_url(project),
+        "api_url": api_url(request, "projects", project.slug),
+    }
+
+
+def project_list(request):
+    page, per_page = page_params(request.GET)
+    vocab = directory_services.vocabularies()
+    filters = project_services.parse_project_filters(request.GET, vocab)
+    paginator = Paginator(project_services.filter_projects(filters), per_page)
+    check_page(page, paginator.num_pages)
+    results = [project_summary(request, p) for p in paginator.page(page).object_list]
+    return envelope(request, paginator.count, page, per_page, results, filters.notices)
+
+
+def project_detail(request, slug):
+    project = project_services.project_for_page(slug)  # Project.DoesNotExist -> 404
+    value = project_summary(request, project)
+    value["description"] = project.description
+    value["phases"] = [
+        {
+            "title": p.title,
+            "description": p.description,
+            "start_date": iso(p.start_date),
+            "end_date": iso(p.end_date),
+            "questions": p.question_list,
+            "deliverables": p.deliverable_list,
+        }
+        for p in project.phases.all()
+    ]
+    value["updates"] = [
+        {"date": iso(u.date), "title": u.title, "body": u.body} for u in project.updates.order_by("-date", "-pk")
+    ]
+    return value
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+def public_places():
+    """Places of public actors and events (a place only an archived entry uses is not published)."""
+    of_actor = Actor.places.through.objects.filter(place_id=OuterRef("pk"), actor__archived_at__isnull=True)
+    of_event = Event.objects.filter(place_id=OuterRef("pk"))
+    return Place.objects.filter(Exists(of_actor) | Exists(of_event))
+
+
+def place_list(request):
+    page, per_page = page_params(request.GET)
+    vocab = directory_services.vocabularies()
+    notices = []
+    chosen = pick(request.GET, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices)
+    qs = public_places()
+    if chosen:
+        qs = qs.filter(commune__slug__in=chosen)
+    paginator = Paginator(qs.select_related("commune").order_by("pk"), per_page)
+    check_page(page, paginator.num_pages)
+    results = [place_value(p) for p in paginator.page(page).object_list]
+    return envelope(request, paginator.count, page, per_page, results, notices)
