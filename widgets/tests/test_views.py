@@ -240,7 +240,7 @@ def test_builder_builds_both_snippets_from_the_chosen_filters(client, territory)
         ("compact", "1"),
     ]
     assert "accent=%23c00" in src and 'height="600"' in iframe
-    assert 'title="Maillage map of initiatives"' in iframe or "title=" in iframe
+    assert f'title="{tr("en", "Maillage map of initiatives")}"' in iframe
     assert script.startswith(
         '<div data-maillage-widget="map" data-lang="en" data-commune="schaerbeek" data-theme="food" '
         'data-kind="association" data-accent="#c00" data-scheme="dark" data-compact="1" data-height="600"></div>'
