@@ -1,0 +1,564 @@
+"""Cleaning one mapped row: raw text in, typed and normalised values out, with what was wrong.
+
+``clean_actor(values)`` and ``clean_event(values)`` take ``{field: raw text}`` (from
+``imports.mapping.apply_mapping``) and return a ``Cleaned``: ``fields`` ready for the models,
+``errors`` (any error rejects the row: importing it changes nothing), ``warnings`` (the row is
+imported, the value in question is ignored) and a stable ``external_id``.
+
+Territory checks need the database (communes, postcodes, boundaries): they go through
+``territory.services.commune_id_for``, whose postcode and boundary lookups are cached per process,
+and through a small cache of this module (region name, communes' centres and names) that is rebuilt
+whenever ``territory.services.clear_caches()`` has been called. So cleaning 10,000 rows costs a
+handful of queries, not one per row. ``clear_caches()`` here empties it by hand.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
+
+from maillage.text import fold
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# Without boundaries, a point belongs to the territory when it lies this close (degrees, about
+# 3 km) to the box around the communes' centres; it then goes to the nearest centre.
+BOX_MARGIN = 0.03
+
+KIND_VALUES = (
+    "citizen_initiative",
+    "association",
+    "federation",
+    "public_service",
+    "research_centre",
+    "social_enterprise",
+    "funder",
+)
+
+# Folded words or phrases that tell an actor's kind from its name, most specific first.
+_KIND_HINTS = [
+    (
+        "research_centre",
+        [
+            "universite",
+            "universiteit",
+            "university",
+            "centre de recherche",
+            "onderzoekscentrum",
+            "research centre",
+            "research center",
+            "hogeschool",
+            "haute ecole",
+            "ulb",
+            "vub",
+            "uclouvain",
+            "kuleuven",
+        ],
+    ),
+    (
+        "public_service",
+        [
+            "cpas",
+            "ocmw",
+            "commune d",
+            "commune de",
+            "gemeente",
+            "ville de",
+            "stad brussel",
+            "stad",
+            "region de bruxelles",
+            "brussels hoofdstedelijk",
+            "region",
+            "gewest",
+            "ministere",
+            "ministerie",
+            "service public",
+            "federale overheidsdienst",
+            "spf",
+            "fod",
+            "cocof",
+            "cocom",
+            "ggc",
+            "vgc",
+            "communaute francaise",
+            "vlaamse gemeenschap",
+            "federation wallonie bruxelles",
+            "administration communale",
+            "gemeentebestuur",
+            "police",
+            "politie",
+            "actiris",
+            "bruxelles environnement",
+            "leefmilieu brussel",
+        ],
+    ),
+    ("federation", ["federation", "federatie", "reseau", "netwerk", "network", "coordination", "koepel", "plateforme"]),
+    ("association", ["asbl", "vzw", "aisbl", "ivzw", "association", "vereniging", "fondation", "stichting"]),
+]
+# "Fédération Wallonie-Bruxelles" is a public body, not a federation: these phrases come first.
+_PUBLIC_PHRASES = ["federation wallonie bruxelles", "communaute francaise", "vlaamse gemeenschap"]
+
+_TRUE = {"1", "true", "yes", "y", "oui", "o", "ja", "j", "vrai", "waar", "x"}
+_SPLIT_LIST = re.compile(r"\s*[|;,\n]\s*")
+_EMAIL_SPLIT = re.compile(r"[\s;,]+")
+_POSTCODE = re.compile(r"^(?:B|BE)?[\s-]*(\d{4})\b")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Cleaned:
+    fields: dict
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    external_id: str = ""
+
+
+# --- territory (database, cached) -----------------------------------------------------------------
+
+_cache = {"key": None, "data": None}
+
+
+def clear_caches():
+    _cache["key"] = None
+    _cache["data"] = None
+
+
+def _territory():
+    """Region name, communes' centres and names; rebuilt after territory.services.clear_caches()."""
+    from territory import services
+    from territory.models import Boundary, Commune, Region
+
+    # The postcode map is cached in territory.services and replaced when its caches are cleared:
+    # holding it keeps its identity meaningful, so a new one means the territory may have changed.
+    postcode_map_loader = getattr(services, "_postcode_map", None)
+    key = postcode_map_loader() if postcode_map_loader else None
+    if _cache["data"] is not None and _cache["key"] is key:
+        return _cache["data"]
+    communes = list(Commune.objects.values("id", "lat", "lon", "name_fr", "name_nl", "name_en", "slug"))
+    centres = [(c["id"], c["lat"], c["lon"]) for c in communes if c["lat"] is not None and c["lon"] is not None]
+    names = {}
+    for c in communes:
+        for value in (c["name_fr"], c["name_nl"], c["name_en"], c["slug"]):
+            if value:
+                names.setdefault(fold(value), c["id"])
+    box = None
+    if centres:
+        lats = [lat for _, lat, _lon in centres]
+        lons = [lon for _, _lat, lon in centres]
+        box = (min(lats) - BOX_MARGIN, max(lats) + BOX_MARGIN, min(lons) - BOX_MARGIN, max(lons) + BOX_MARGIN)
+    region = Region.objects.order_by("pk").first()
+    data = {
+        "region": str(region.name) if region else "",
+        "centres": centres,
+        "names": names,
+        "box": box,
+        "boundaries": Boundary.objects.exists(),
+        "postcodes": set(key) if isinstance(key, dict) else None,
+    }
+    _cache["key"], _cache["data"] = key, data
+    return data
+
+
+def _commune_at(lat, lon):
+    """The commune id holding a point, or None when the point is outside the territory."""
+    from territory.services import commune_id_for
+
+    data = _territory()
+    if data["boundaries"]:
+        return commune_id_for(lat, lon)
+    box = data["box"]
+    if not box or not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
+        return None
+    return min(data["centres"], key=lambda c: (c[1] - lat) ** 2 + ((c[2] - lon) * 0.63) ** 2)[0]
+
+
+# --- small parsers --------------------------------------------------------------------------------
+
+
+def _clean_text(value):
+    return " ".join(str(value or "").split())
+
+
+def _long_text(value):
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text.replace("\x00", "")
+
+
+def _number(text):
+    """A float from "50.83", "50,83" or " 4.38 "; None when it is not a finite number."""
+    text = str(text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _split_list(text):
+    return [item for item in (_clean_text(p) for p in _SPLIT_LIST.split(str(text or ""))) if item]
+
+
+def _website(text, result, label):
+    """A URL with its scheme, or "" with a warning when it is not one."""
+    text = _clean_text(text)
+    if not text:
+        return ""
+    url = text if _SCHEME.match(text) else f"https://{text.removeprefix('//')}"
+    try:
+        _url_validator(url)
+    except ValidationError:
+        result.warnings.append(
+            _("The %(what)s “%(value)s” is not a valid web address: ignored.") % {"what": label, "value": text}
+        )
+        return ""
+    if len(url) > 200:
+        result.warnings.append(_("The %(what)s is longer than 200 characters: ignored.") % {"what": label})
+        return ""
+    return url
+
+
+def _email(text, result):
+    text = _clean_text(text).removeprefix("mailto:")
+    if not text:
+        return ""
+    for candidate in _EMAIL_SPLIT.split(text):
+        candidate = candidate.strip("<>()[]\"'")
+        try:
+            validate_email(candidate)
+        except ValidationError:
+            continue
+        if len(candidate) <= 254:
+            return candidate
+    result.warnings.append(_("The email address “%(value)s” is not valid: ignored.") % {"value": text})
+    return ""
+
+
+def _place(values, result):
+    """Postcode, coordinates and commune of a row, with the territory rules. Updates result.fields."""
+    fields = result.fields
+    region = None
+
+    def region_name():
+        nonlocal region
+        if region is None:
+            region = _territory()["region"] or _("the territory")
+        return region
+
+    postcode = _clean_text(values.get("postcode"))
+    commune_id = None
+    fields["postcode"] = ""
+    if postcode and postcode.strip("0") != "":
+        match = _POSTCODE.match(postcode.upper())
+        if not match:
+            result.errors.append(_("“%(value)s” is not a postcode.") % {"value": postcode})
+        else:
+            code = match.group(1)
+            from territory.services import commune_id_for
+
+            commune_id = commune_id_for(postcode=code)
+            if commune_id is None:
+                result.errors.append(
+                    _("The postcode %(code)s is outside the territory (%(region)s).")
+                    % {"code": code, "region": region_name()}
+                )
+            else:
+                fields["postcode"] = code
+
+    lat_text, lon_text = _clean_text(values.get("lat")), _clean_text(values.get("lon"))
+    lat = lon = None
+    if lat_text or lon_text:
+        lat, lon = _number(lat_text), _number(lon_text)
+        bad = [text for text, number in ((lat_text, lat), (lon_text, lon)) if text and number is None]
+        for text in bad:
+            result.errors.append(_("“%(value)s” is not a number (coordinates).") % {"value": text})
+        if bad:
+            lat = lon = None
+        elif (lat is None) != (lon is None):
+            result.warnings.append(_("Only one of latitude and longitude is given: the position is ignored."))
+            lat = lon = None
+        elif lat == 0 and lon == 0:
+            result.warnings.append(_("Coordinates 0,0 mean unknown: ignored."))
+            lat = lon = None
+        else:
+            place_commune = _commune_at(lat, lon) if abs(lat) <= 90 and abs(lon) <= 180 else None
+            if place_commune is None:
+                if abs(lon) <= 90 and _commune_at(lon, lat) is not None:
+                    result.errors.append(
+                        _("Latitude and longitude look swapped (%(lat)s, %(lon)s).")
+                        % {"lat": _short(lat), "lon": _short(lon)}
+                    )
+                else:
+                    result.errors.append(
+                        _("The coordinates (%(lat)s, %(lon)s) are outside the territory (%(region)s).")
+                        % {"lat": _short(lat), "lon": _short(lon), "region": region_name()}
+                    )
+                lat = lon = None
+            else:
+                commune_id = place_commune
+    if commune_id is None and not postcode:
+        name = fold(values.get("commune") or "")
+        if name:
+            commune_id = _territory()["names"].get(name)
+    fields["lat"], fields["lon"] = lat, lon
+    fields["commune_id"] = commune_id
+    fields["approximate"] = lat is None
+
+
+def _short(number):
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+# --- actors ---------------------------------------------------------------------------------------
+
+
+def guess_kind(name: str, default="association") -> str:
+    """An Actor.Kind value from words of the name ("CPAS d'Ixelles" -> "public_service")."""
+    text = f" {fold(name)} "
+    if any(f" {phrase} " in text for phrase in _PUBLIC_PHRASES):
+        return "public_service"
+    for kind, hints in _KIND_HINTS:
+        if any(f" {hint} " in text for hint in hints):
+            return kind
+    return default
+
+
+def _kind(value, name, default):
+    text = fold(value)
+    if text:
+        compact = text.replace(" ", "_")
+        if compact in KIND_VALUES:
+            return compact
+        from directory.models import Actor
+
+        for choice, label in Actor.Kind.choices:
+            if fold(str(label)) == text:
+                return choice
+        guessed = guess_kind(text, default="")
+        if guessed:
+            return guessed
+    return guess_kind(name, default=default)
+
+
+def _contact(values, result):
+    """ "Type de contact" + "Donnée de contact" (EMAIL / TEL / WEB) fill the matching field."""
+    kind, value = fold(values.get("contact_type")), _clean_text(values.get("contact_value"))
+    if not value:
+        return {}
+    if kind in ("email", "e mail", "mail", "courriel") or (not kind and "@" in value):
+        return {"email": value}
+    if kind in ("tel", "telephone", "telefoon", "phone", "gsm", "mobile", "fax"):
+        return {"phone": value}
+    if kind in ("web", "www", "url", "site", "site web", "website", "internet"):
+        return {"website": value}
+    return {}
+
+
+def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleaned:
+    """The actor fields of one mapped row, checked; see the module docstring (uses the database)."""
+    values = {key: ("" if value is None else str(value)) for key, value in (values or {}).items()}
+    result = Cleaned(fields={})
+    fields = result.fields
+    name = _clean_text(values.get("name"))
+    if not name:
+        result.errors.append(_("The name is empty."))
+    elif len(name) > 250:
+        result.errors.append(_("The name is longer than 250 characters."))
+    fields["name"] = name[:250]
+    for key in ("name_nl", "name_en"):
+        text = _clean_text(values.get(key))
+        fields[key] = text[:250]
+    acronym = _clean_text(values.get("acronym"))
+    if len(acronym) > 40:
+        result.warnings.append(_("The acronym is longer than 40 characters: ignored."))
+        acronym = ""
+    fields["acronym"] = acronym
+    fields["kind"] = _kind(values.get("kind"), name, default_kind)
+    fields["description"] = _long_text(values.get("description"))
+
+    contact = _contact(values, result)
+    fields["email"] = _email(values.get("email") or contact.get("email", ""), result)
+    phone = _clean_text(values.get("phone") or contact.get("phone", ""))
+    if len(phone) > 40:
+        result.warnings.append(_("The phone number is longer than 40 characters: ignored."))
+        phone = ""
+    fields["phone"] = phone
+    fields["website"] = _website(values.get("website") or contact.get("website", ""), result, _("website"))
+
+    company = _clean_text(values.get("company_number"))
+    fields["company_number"] = ""
+    if company:
+        from directory.validators import normalise_company_number
+
+        digits = normalise_company_number(company)
+        if digits is None:
+            result.errors.append(
+                _("“%(value)s” is not a valid Belgian company number (10 digits with a mod-97 check).")
+                % {"value": company}
+            )
+        else:
+            fields["company_number"] = digits
+
+    street, number = _clean_text(values.get("street")), _clean_text(values.get("house_number"))
+    if number and not street.endswith(f" {number}") and street != number:
+        street = f"{street} {number}".strip()
+    if len(street) > 200:
+        result.warnings.append(_("The street is longer than 200 characters: ignored."))
+        street = ""
+    fields["street"] = street
+    fields["commune"] = _clean_text(values.get("commune"))
+    _place(values, result)
+    fields["themes"] = _split_list(values.get("themes"))
+    fields["languages"] = _split_list(values.get("languages"))
+
+    result.external_id = _clean_text(values.get("external_id"))[:200] or _fallback_id(
+        fields["company_number"], name, fields["postcode"]
+    )
+    return result
+
+
+def _fallback_id(company_number, name, postcode):
+    if company_number:
+        return f"bce:{company_number}"
+    digest = hashlib.sha256(f"{fold(name)}|{postcode}".encode()).hexdigest()[:20]
+    return f"h:{digest}"
+
+
+def fingerprint(fields: dict) -> str:
+    """sha256 (hex) of the fields in a canonical JSON form: equal fields, equal fingerprints."""
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+_DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d"]
+_TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh", "%H.%M", "%H%M"]
+
+
+def parse_datetime(text):
+    """(aware datetime, is_date_only) from ISO 8601 or "dd/mm/yyyy hh:mm"; None when not a date.
+
+    Without an offset, the time is Brussels time; a date alone is midnight in Brussels.
+    """
+    text = _clean_text(text)
+    if not text:
+        return None
+    candidates = [text, text.replace(" ", "T", 1)]
+    if text.endswith(("Z", "z")):
+        candidates.append(text[:-1] + "+00:00")
+    for candidate in candidates:
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
+                return _aware(dt.datetime.combine(dt.date.fromisoformat(candidate), dt.time())), True
+            if re.fullmatch(r"\d{8}", candidate):
+                return _aware(dt.datetime.strptime(candidate, "%Y%m%d")), True
+            value = dt.datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return _aware(value), False
+    date_part, _sep, time_part = text.partition(" ")
+    time_part = time_part.strip().removeprefix("à ").removeprefix("om ").removeprefix("at ").strip()
+    for date_format in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(date_part, date_format)
+        except ValueError:
+            continue
+        if not time_part:
+            return _aware(day), True
+        for time_format in _TIME_FORMATS:
+            try:
+                moment = dt.datetime.strptime(time_part, time_format).time()
+            except ValueError:
+                continue
+            return _aware(dt.datetime.combine(day.date(), moment)), False
+        return None
+    return None
+
+
+def _aware(value):
+    if value.tzinfo is None:
+        return value.replace(tzinfo=BRUSSELS)
+    return value
+
+
+_STATUS = {
+    "cancelled": ["cancelled", "canceled", "annule", "annulee", "geannuleerd", "afgelast"],
+    "postponed": ["postponed", "reporte", "reportee", "uitgesteld"],
+    "scheduled": ["scheduled", "confirmed", "tentative", "prevu", "confirme", "gepland", "bevestigd"],
+}
+
+
+def clean_event(values: dict[str, str]) -> Cleaned:
+    """The event fields of one mapped row, checked (uses the database for places; cached)."""
+    values = {key: ("" if value is None else str(value)) for key, value in (values or {}).items()}
+    result = Cleaned(fields={})
+    fields = result.fields
+    title = _clean_text(values.get("title"))
+    if not title:
+        result.errors.append(_("The title is empty."))
+    elif len(title) > 250:
+        result.errors.append(_("The title is longer than 250 characters."))
+    fields["title"] = title[:250]
+    fields["description"] = _long_text(values.get("description"))
+
+    start_text, end_text = _clean_text(values.get("start")), _clean_text(values.get("end"))
+    start = parse_datetime(start_text) if start_text else None
+    end = parse_datetime(end_text) if end_text else None
+    all_day_text = fold(values.get("all_day"))
+    all_day = all_day_text in _TRUE if all_day_text else bool(start and start[1])
+    fields["start"] = fields["end"] = None
+    if not start_text:
+        result.errors.append(_("The start date is missing."))
+    elif start is None:
+        result.errors.append(_("“%(value)s” is not a date (start).") % {"value": start_text})
+    else:
+        fields["start"] = start[0]
+    if end_text and end is None:
+        result.errors.append(_("“%(value)s” is not a date (end).") % {"value": end_text})
+    elif end is not None:
+        fields["end"] = end[0]
+        if fields["start"] and end[0] < fields["start"]:
+            result.errors.append(_("The end is before the start."))
+            fields["end"] = None
+    fields["all_day"] = all_day
+
+    rrule = _clean_text(values.get("rrule")).removeprefix("RRULE:")
+    fields["rrule"] = ""
+    if rrule:
+        from agenda.validators import validate_rrule
+
+        try:
+            validate_rrule(rrule)
+        except ValidationError as exc:
+            result.errors.extend(str(m) for m in exc.messages)
+        else:
+            if len(rrule) > 250:
+                result.errors.append(_("The recurrence rule is longer than 250 characters."))
+            else:
+                fields["rrule"] = rrule
+
+    fields["location"] = _clean_text(values.get("location"))[:200]
+    street = _clean_text(values.get("street"))
+    fields["street"] = street if len(street) <= 200 else ""
+    _place(values, result)
+    fields["url"] = _website(values.get("url"), result, _("link"))
+    fields["organiser"] = _clean_text(values.get("organiser"))
+    fields["themes"] = _split_list(values.get("themes"))
+    status_text = fold(values.get("status"))
+    fields["status"] = next(
+        (status for status, words in _STATUS.items() if status_text in words or status_text == status), "scheduled"
+    )
+    start_key = fields["start"].isoformat() if fields["start"] else ""
+    result.external_id = _clean_text(values.get("external_id"))[:200] or (
+        "h:" + hashlib.sha256(f"{fold(title)}|{start_key}".encode()).hexdigest()[:20]
+    )
+    return result
