@@ -98,6 +98,8 @@ class ImportRun(models.Model):
         _("what it lists"), max_length=8, choices=Source.Target.choices, default=Source.Target.ACTORS
     )
     strict = models.BooleanField(_("nothing imported if a row has an error"), default=False)
+    # The file's column names, for the mapping form.
+    columns = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)

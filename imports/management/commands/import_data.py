@@ -1,0 +1,120 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from imports import services
+from imports.mapping import fields_for
+from imports.models import Format, ImportRun, Source
+
+SHOWN = ("error", "duplicate", "skipped", "updated", "missing")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import actors or events from a file or an http(s) address: CSV, XLSX, JSON, GeoJSON, iCalendar "
+        "or HSDS 3.0. Prints the mapping used, a progress bar, then every rejected, duplicate and skipped "
+        "row. Applying is all or nothing; --dry-run only reports."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="a file, or an http:// or https:// address")
+        parser.add_argument("--format", choices=Format.values, help="guessed from the name when omitted")
+        parser.add_argument("--source", help="the source's name (created if new); records are tracked per source")
+        parser.add_argument("--mapping", help='a JSON file {"field": "column", ...}; default: the source\'s or a guess')
+        parser.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+        parser.add_argument("--strict", action="store_true", help="import nothing if any row has an error")
+        parser.add_argument("--target", choices=Source.Target.values, help="actors (default) or events")
+
+    def handle(self, *args, path, format, source, mapping, dry_run, strict, target, **options):
+        is_url = path.startswith(("http://", "https://")) or "://" in path
+        try:
+            if is_url:
+                data, filename = services.fetch(path)
+            else:
+                file = Path(path)
+                if not file.is_file():
+                    raise CommandError(f"{path}: no such file")
+                limit = services.max_import_bytes()
+                if limit and file.stat().st_size > limit:
+                    raise CommandError(f"{path}: the file is larger than IMPORT_MAX_BYTES ({limit} bytes)")
+                data, filename = file.read_bytes(), file.name
+        except services.ImportFailed as exc:
+            raise CommandError(str(exc)) from exc
+        given = None
+        if mapping:
+            try:
+                given = json.loads(Path(mapping).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"--mapping {mapping}: {exc}") from exc
+            if not isinstance(given, dict):
+                raise CommandError("--mapping: a JSON object {field: column} is expected")
+        # Without --source, the file's name is the source: importing it again updates in place.
+        source_obj = None
+        if source or not dry_run:
+            source_obj = Source.objects.filter(name__iexact=(source or filename)).first()
+        if source_obj is None and not dry_run:
+            source_obj = services.source_by_name(
+                source or filename,
+                format=format or "",
+                target=target or Source.Target.ACTORS,
+                url=path if is_url else "",
+            )
+        try:
+            run = services.start_run(
+                data=data,
+                filename=filename if not is_url else path,
+                format=format,
+                source=source_obj,
+                target=target or (source_obj.target if source_obj else None),
+                mapping=given,
+                dry_run=dry_run,
+                strict=strict,
+            )
+        except services.ImportFailed as exc:
+            raise CommandError(str(exc)) from exc
+        if source_obj is not None and not source_obj.format:
+            source_obj.format = run.format
+            source_obj.save(update_fields=["format"])
+        bar = tqdm(total=0, desc="rows", unit="rows", file=sys.stderr, disable=options.get("verbosity", 1) < 1)
+
+        def progress(done, total):
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            bar.refresh() if done == total or done % 100 == 0 else None
+
+        run = services.run_import(run, progress=progress)
+        bar.close()
+        if run.mapping:
+            self._mapping(
+                run, "given" if given else ("from the source" if source_obj and source_obj.mapping else "guessed")
+            )
+        if source and source_obj is not None and run.mapping and not (source_obj.mapping and not given):
+            if run.status != ImportRun.Status.FAILED:
+                services.save_mapping(source_obj, run.mapping)
+        self._report(run)
+        if run.status == ImportRun.Status.FAILED:
+            self.stderr.write(self.style.ERROR(f"failed: {run.error}"))
+            sys.exit(1)
+
+    def _mapping(self, run, how):
+        labels = fields_for(run.target)
+        self.stdout.write(f"mapping ({how}):")
+        for field, column in run.mapping.items():
+            if column:
+                self.stdout.write(f"  {field:<16} <- {column}   ({labels.get(field, field)})")
+        self.stdout.write(f"  as JSON: {json.dumps(run.mapping, ensure_ascii=False)}")
+
+    def _report(self, run):
+        for entry in run.report:
+            if entry["outcome"] not in SHOWN:
+                continue
+            row = f"row {entry['row']}" if entry.get("row") else "-"
+            name = f" {entry['name']}:" if entry.get("name") else ""
+            self.stdout.write(f"{row:>10}  {entry['outcome']:<9}{name} {entry.get('message', '')}")
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in (run.counts or {}).items())
+        what = "dry run" if run.dry_run else "import"
+        self.stdout.write(f"{what} {run.get_status_display().lower()}: {counts or 'no rows'}")

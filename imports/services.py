@@ -1,0 +1,915 @@
+"""The import pipeline: a file (or a source's address) -> a report per row -> the database.
+
+A run happens in two steps:
+
+1. **plan** (``plan_run``): read the file (``imports.readers``), map its columns to fields
+   (``imports.mapping``), clean each row (``imports.cleaning``) and decide its outcome against the
+   database: *created*, *updated*, *unchanged*, *duplicate* (a probable duplicate of an existing
+   actor: the row is linked to it and only fills its empty fields), *skipped* (the same record as an
+   earlier row of the file), *error* (with the reason), and *missing* for the source's records no
+   longer in the file. Planning only reads (and saves the run's progress), so a dry run is the plan
+   alone and its report is exactly what applying would do.
+2. **apply** (``apply_plan``): write the plan in one transaction. New actors go in bulk (actors,
+   places, links, history, search documents, one data-version bump), so 10,000 rows take seconds;
+   updated and linked entries go through ``directory.services.save_actor`` and
+   ``agenda.services.save_event``. Any exception rolls everything back and the run fails.
+
+Provenance: every row seen is a ``SourceRecord`` (source, id in the source, fingerprint, values);
+re-importing the same file finds every row unchanged and changes nothing; a record missing from a
+later import is flagged (``missing_since``), never deleted, and cleared when seen again.
+"""
+
+import datetime as dt
+import logging
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unidecode import unidecode
+
+from agenda import services as agenda_services
+from agenda.models import Event
+from directory import duplicates
+from directory import services as directory_services
+from directory.models import Actor, Place, Theme
+from maillage import data_version, richtext
+from maillage.slugs import unique_slug
+from search import index as search_index
+from search.models import Document
+from territory.models import Commune
+
+from .cleaning import clean_actor, clean_event, fingerprint
+from .mapping import apply_mapping, guess_mapping, validate_mapping
+from .models import ImportRun, Source, SourceRecord
+from .readers import ReadError, detect_format, max_import_bytes, read_table
+
+logger = logging.getLogger(__name__)
+
+# Outcomes in the order a report shows them: what needs a look first.
+OUTCOMES = ("error", "duplicate", "updated", "skipped", "missing", "created", "unchanged")
+OUTCOME_LABELS = {
+    "error": gettext_lazy("Errors"),
+    "duplicate": gettext_lazy("Probable duplicates"),
+    "updated": gettext_lazy("Updated"),
+    "skipped": gettext_lazy("Skipped"),
+    "missing": gettext_lazy("Missing from the source"),
+    "created": gettext_lazy("Created"),
+    "unchanged": gettext_lazy("Unchanged"),
+}
+# Outcomes listed compactly (row and name only) and up to COMPACT_LIMIT each: a 10,000-row report
+# keeps every error, duplicate and update, and counts the rest.
+COMPACT = frozenset({"created", "unchanged"})
+COMPACT_LIMIT = 1000
+PROGRESS_EVERY = 200
+BATCH = 500
+FETCH_TIMEOUT = 30
+
+ACTORS, EVENTS = Source.Target.ACTORS, Source.Target.EVENTS
+
+# Cleaned actor fields -> Actor attributes.
+ACTOR_ATTRS = {
+    "name": "name_fr",
+    "name_nl": "name_nl",
+    "name_en": "name_en",
+    "acronym": "acronym",
+    "kind": "kind",
+    "description": "description_fr",
+    "email": "email",
+    "phone": "phone",
+    "website": "website",
+    "company_number": "company_number",
+}
+LOCATION = ("street", "postcode", "lat", "lon")
+# Cleaned event fields -> Event attributes (location, organiser and themes are handled apart).
+EVENT_ATTRS = {
+    "title": "title_fr",
+    "description": "description_fr",
+    "start": "start",
+    "end": "end",
+    "all_day": "all_day",
+    "rrule": "rrule",
+    "url": "registration_url",
+    "status": "status",
+}
+EVENT_LOCATION = ("location", "street", "postcode", "lat", "lon")
+
+
+class ImportFailed(Exception):
+    """The file as a whole cannot be imported (unreadable, unusable mapping)."""
+
+
+# --- starting a run -----------------------------------------------------------------------------
+
+
+def source_by_name(name, *, format="", target=ACTORS, url=""):
+    """The source called ``name``, created if needed (with the given format, target and address)."""
+    name = (name or "").strip()[:200]
+    source = Source.objects.filter(name__iexact=name).first()
+    if source is None:
+        source = Source(name=name, format=format or "csv", target=target or ACTORS, url=url or "")
+        source.slug = unique_slug(Source, name)
+        source.save()
+    return source
+
+
+def start_run(
+    *,
+    data,
+    filename="",
+    format=None,
+    source=None,
+    target=None,
+    mapping=None,
+    dry_run=True,
+    strict=False,
+    user=None,
+):
+    """A new pending run of ``data`` (bytes), its payload stored so it can be applied later.
+
+    ``format``: guessed from the file name and content when omitted (ImportFailed if unknown).
+    ``mapping``: {field: column}; when empty, the source's, else one guessed from the columns.
+    """
+    format = format or (source.format if source and source.format and not filename else None)
+    format = format or detect_format(filename, data)
+    if not format:
+        raise ImportFailed(_("The format of this file could not be recognised; choose one."))
+    target = target or (source.target if source else ACTORS)
+    run = ImportRun(
+        source=source,
+        format=format,
+        filename=(filename or "")[:300],
+        mapping=mapping or {},
+        dry_run=dry_run,
+        strict=strict,
+        target=target,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1] or f"import.{format}"
+    run.payload.save(name[-100:], ContentFile(data), save=False)
+    run.save()
+    return run
+
+
+def again(run, *, dry_run, mapping=None, user=None):
+    """A new run of the same payload (a preview applied, or previewed again with another mapping)."""
+    with run.payload.open("rb") as handle:
+        data = handle.read()
+    return start_run(
+        data=data,
+        filename=run.filename,
+        format=run.format,
+        source=run.source,
+        target=run.target,
+        mapping=mapping if mapping is not None else run.mapping,
+        dry_run=dry_run,
+        strict=run.strict,
+        user=user,
+    )
+
+
+def fetch(url, *, max_bytes=None, timeout=FETCH_TIMEOUT):
+    """(bytes, file name) of an http(s) address, refusing more than IMPORT_MAX_BYTES."""
+    parts = urllib.parse.urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImportFailed(_("Only http:// and https:// addresses can be imported."))
+    limit = max_import_bytes() if max_bytes is None else max_bytes
+    request = urllib.request.Request(url, headers={"User-Agent": "Maillage importer"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+            data = response.read(limit + 1 if limit else -1)
+    except (OSError, ValueError) as exc:
+        raise ImportFailed(_("The address could not be read: %(error)s") % {"error": exc}) from exc
+    if limit and len(data) > limit:
+        raise ImportFailed(
+            _("The file is too large; the limit is %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
+        )
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
+    return data, name
+
+
+def save_mapping(source, mapping):
+    if source is not None and mapping and source.mapping != mapping:
+        source.mapping = mapping
+        source.save(update_fields=["mapping"])
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One row with an outcome decided."""
+
+    row: int
+    outcome: str
+    name: str = ""
+    message: str = ""
+    external_id: str = ""
+    fields: dict = field(default_factory=dict)
+    fingerprint: str = ""
+    record: SourceRecord | None = None
+    target_id: int | None = None  # the actor or event updated or linked
+    candidate: dict | None = None
+    changes: dict = field(default_factory=dict)  # attribute -> new value
+    location: dict | None = None  # a place to add or update
+    slug: str = ""  # filled when applied (created entries)
+
+
+@dataclass
+class Plan:
+    target: str
+    mapping: dict
+    columns: list
+    total: int = 0
+    items: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # SourceRecords not seen
+    seen_records: list = field(default_factory=list)  # ids of unchanged records seen again
+
+    def counts(self):
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for item in self.items:
+            counts[item.outcome] += 1
+        counts["missing"] = len(self.missing)
+        return counts
+
+    def report(self):
+        entries, listed = [], dict.fromkeys(COMPACT, 0)
+        order = {outcome: i for i, outcome in enumerate(OUTCOMES)}
+        for item in sorted(self.items, key=lambda i: (order[i.outcome], i.row)):
+            if item.outcome in COMPACT:
+                listed[item.outcome] += 1
+                if listed[item.outcome] > COMPACT_LIMIT:
+                    continue
+                entry = {"row": item.row, "outcome": item.outcome, "name": item.name[:120]}
+                if item.slug:
+                    entry["slug"] = item.slug
+                entries.append(entry)
+                continue
+            entry = {"row": item.row, "outcome": item.outcome, "name": item.name[:200], "message": item.message}
+            if item.candidate:
+                entry["candidate"] = item.candidate
+            if item.changes:
+                entry["fields"] = sorted(item.changes)
+            if item.slug:
+                entry["slug"] = item.slug
+            entries.append(entry)
+        for record in self.missing:
+            entry = {
+                "row": None,
+                "outcome": "missing",
+                "name": record.data.get("name") or record.data.get("title") or "",
+            }
+            entry["message"] = _("No longer in the source (id “%(id)s”).") % {"id": record.external_id}
+            target = record.actor if self.target == ACTORS else record.event
+            if target is not None:
+                entry["slug"] = target.slug
+            entries.append(entry)
+        return entries
+
+
+def _read(run):
+    with run.payload.open("rb") as handle:
+        data = handle.read()
+    try:
+        return read_table(data, run.format)
+    except ReadError as exc:
+        raise ImportFailed(exc.message) from exc
+
+
+def _jsonable(fields):
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        elif isinstance(value, list | tuple | set):
+            value = [str(v) for v in value]
+        elif value is not None and not isinstance(value, str | int | float | bool):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _empty(value):
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _progress(run, done, total, progress):
+    if progress is not None:
+        progress(done, total)
+    if done % PROGRESS_EVERY == 0 or done == total:
+        ImportRun.objects.filter(pk=run.pk).update(processed=done, total=total)
+
+
+def plan_run(run, progress=None):
+    """Everything the run would do, computed without writing (but its progress)."""
+    table = _read(run)
+    target = run.target or ACTORS
+    mapping = dict(run.mapping or (run.source.mapping if run.source else {}) or {})
+    if not mapping:
+        mapping = guess_mapping(table.columns, target)
+    run.columns, run.mapping = list(table.columns), mapping  # shown for correction even if it fails
+    problems = validate_mapping(mapping, table.columns, target)
+    if problems:
+        raise ImportFailed(" ".join(str(p) for p in problems))
+    plan = Plan(target=target, mapping=mapping, columns=list(table.columns), total=len(table.rows))
+    ImportRun.objects.filter(pk=run.pk).update(total=plan.total, processed=0)
+    records = {}
+    if run.source_id:
+        records = {r.external_id: r for r in SourceRecord.objects.filter(source_id=run.source_id)}
+    clean = clean_actor if target == ACTORS else clean_event
+    first_row = {}  # external id or company number -> first row number
+    seen = set()  # external ids met in the file, rejected rows included (they are not missing)
+    pending = []  # items to compare with the database once the rows are read
+    for done, row in enumerate(table.rows, start=1):
+        item = _plan_row(row, mapping, clean, target, first_row, seen)
+        plan.items.append(item)
+        if item.outcome == "?":
+            pending.append(item)
+        _progress(run, done, plan.total, progress)
+    _decide(plan, pending, records)
+    ids = [r.pk for key, r in records.items() if key not in seen and r.missing_since is None]
+    if ids:
+        related = "actor" if target == ACTORS else "event"
+        plan.missing = list(SourceRecord.objects.filter(pk__in=ids).select_related(related).order_by("pk"))
+    return plan
+
+
+def _title(fields, target):
+    return str(fields.get("name" if target == ACTORS else "title") or "")
+
+
+def _plan_row(row, mapping, clean, target, first_row, seen):
+    mapped = apply_mapping(row, mapping)
+    errors = list(row.errors or [])
+    if errors:
+        name = str(mapped.get("name") or mapped.get("title") or "")
+        return Item(row.number, "error", name=name, message=" ".join(str(e) for e in errors))
+    cleaned = clean(mapped)
+    name = _title(cleaned.fields, target) or str(mapped.get("name") or mapped.get("title") or "")
+    if cleaned.external_id:
+        seen.add(str(cleaned.external_id).strip()[:200])
+    if cleaned.errors:
+        return Item(row.number, "error", name=name, message=" ".join(str(e) for e in cleaned.errors))
+    fields = dict(cleaned.fields)
+    external_id = str(cleaned.external_id or "").strip()[:200] or f"row:{fingerprint(fields)}"
+    keys = [external_id]
+    if fields.get("company_number"):
+        keys.append(f"company:{fields['company_number']}")
+    for key in keys:
+        if key in first_row:
+            message = _("Same record as row %(row)s.") % {"row": first_row[key]}
+            return Item(row.number, "skipped", name=name, message=message, external_id=external_id)
+    for key in keys:
+        first_row[key] = row.number
+    seen.add(external_id)
+    problem = _model_errors(fields, target)
+    if problem:
+        return Item(row.number, "error", name=name, message=problem, external_id=external_id)
+    return Item(row.number, "?", name=name, external_id=external_id, fields=fields, fingerprint=fingerprint(fields))
+
+
+def _model_errors(fields, target):
+    """What the model's validation would refuse (lengths, choices, emails, URLs), without queries."""
+    from django.core.exceptions import ValidationError
+
+    if target == ACTORS:
+        obj = Actor(**{attr: fields.get(name) or "" for name, attr in ACTOR_ATTRS.items()})
+        obj.kind = fields.get("kind") or Actor.Kind.ASSOCIATION
+        obj.name = obj.name_fr
+        exclude = ["slug", "commune", "kind"] if not fields.get("kind") else ["slug", "commune"]
+    else:
+        values = {attr: fields.get(name) for name, attr in EVENT_ATTRS.items() if not _empty(fields.get(name))}
+        obj = Event(**values)
+        obj.title = obj.title_fr
+        exclude = ["slug", "commune", "place"]
+    try:
+        obj.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        return " ".join(
+            f"{_field_label(obj, name)}: {' '.join(str(m) for m in messages)}"
+            for name, messages in exc.message_dict.items()
+        )
+    return ""
+
+
+def _field_label(obj, name):
+    try:
+        return str(obj._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 (a non-field error)
+        return name
+
+
+def _decide(plan, pending, records):
+    """Compare the pending rows with their records, actors or events, in a few queries."""
+    if plan.target == ACTORS:
+        _decide_actors(plan, pending, records)
+    else:
+        _decide_events(plan, pending, records)
+
+
+def _candidate_fields(fields):
+    keys = ("name", "name_nl", "name_en", "acronym", "company_number", "website", "email", "phone")
+    out = {k: fields.get(k) for k in keys if not _empty(fields.get(k))}
+    if fields.get("lat") is not None and fields.get("lon") is not None and not fields.get("approximate"):
+        out["lat"], out["lon"] = fields["lat"], fields["lon"]
+    return out
+
+
+def _actor_value(actor, attr):
+    value = getattr(actor, attr)
+    return "" if value is None else value
+
+
+def _location(fields):
+    loc = {k: fields.get(k) for k in (*LOCATION, "commune_id", "approximate")}
+    if all(_empty(loc[k]) for k in LOCATION) and not loc["commune_id"]:
+        return None
+    return loc
+
+
+def _same_location(place, loc):
+    if place is None:
+        return False
+    return (place.street or "", place.postcode or "") == (loc.get("street") or "", loc.get("postcode") or "") and (
+        loc.get("lat") is None or (place.lat, place.lon) == (loc.get("lat"), loc.get("lon"))
+    )
+
+
+def _decide_actors(plan, pending, records):
+    linked = {}
+    for item in pending:
+        record = records.get(item.external_id)
+        if record is not None and record.actor_id:
+            item.record, item.target_id = record, record.actor_id
+            continue
+        item.record = record  # a record whose actor was deleted: linked again below
+        found = duplicates.find_duplicates(_candidate_fields(item.fields), limit=1)
+        if found and found[0].score >= duplicates.PROBABLE:
+            best = found[0]
+            item.target_id = best.actor_id
+            item.candidate = {
+                "id": best.actor_id,
+                "slug": best.slug,
+                "name": best.name,
+                "score": best.score,
+                "reasons": list(best.reasons),
+            }
+    ids = {item.target_id for item in pending if item.target_id}
+    actors = Actor.all_objects.prefetch_related("places").in_bulk(ids)
+    for item in pending:
+        actor = actors.get(item.target_id) if item.target_id else None
+        if actor is None:
+            item.outcome, item.target_id, item.candidate = "created", None, None
+            item.message = _("New entry.")
+            continue
+        main = _main_place(actor)
+        loc = _location(item.fields)
+        if item.candidate is None:  # the record's own actor
+            if item.fingerprint == item.record.fingerprint:
+                item.outcome = "unchanged"
+                continue
+            before = item.record.data or {}
+            for name, attr in ACTOR_ATTRS.items():
+                new = item.fields.get(name)
+                if _empty(new) or new == before.get(name) or new == _actor_value(actor, attr):
+                    continue
+                item.changes[attr] = new
+            before_loc = _location(before) if before else None
+            if loc is not None and loc != before_loc and not _same_location(main, loc):
+                item.location = loc
+            if item.changes or item.location:
+                item.outcome = "updated"
+                item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item))}
+            else:
+                item.outcome = "unchanged"  # the source changed what Maillage already says
+            continue
+        # A probable duplicate: linked to it; its empty fields filled, nothing else touched.
+        filled = linked.setdefault(actor.pk, set())
+        for name, attr in ACTOR_ATTRS.items():
+            new = item.fields.get(name)
+            if _empty(new) or attr in filled or not _empty(_actor_value(actor, attr)):
+                continue
+            if attr == "kind":
+                continue
+            item.changes[attr] = new
+            filled.add(attr)
+        if loc is not None and main is None and "place" not in filled:
+            item.location = loc
+            filled.add("place")
+        item.outcome = "duplicate"
+        reasons = ", ".join(str(duplicates.REASON_LABELS[r]) for r in item.candidate["reasons"])
+        item.message = _("Probable duplicate of “%(name)s” (%(score)s%%: %(reasons)s).") % {
+            "name": item.candidate["name"],
+            "score": round(item.candidate["score"] * 100),
+            "reasons": reasons,
+        }
+        if item.changes or item.location:
+            item.message += " " + _("Fills its empty fields: %(fields)s.") % {"fields": ", ".join(_labels(item))}
+
+
+def _labels(item):
+    model = Actor if item.changes.keys() <= set(ACTOR_ATTRS.values()) else Event
+    labels = []
+    for attr in sorted(item.changes):
+        try:
+            labels.append(str(model._meta.get_field(attr).verbose_name))
+        except Exception:  # noqa: BLE001
+            labels.append(attr)
+    if item.location:
+        labels.append(str(_("address")))
+    return labels
+
+
+def _main_place(actor):
+    places = list(actor.places.all())
+    real = [p for p in places if not p.approximate and p.lat is not None]
+    return real[0] if real else (places[0] if places else None)
+
+
+def _decide_events(plan, pending, records):
+    ids = {r.event_id for r in records.values() if r.event_id}
+    events = Event.all_objects.select_related("place").in_bulk(ids)
+    for item in pending:
+        record = records.get(item.external_id)
+        item.record = record
+        event = events.get(record.event_id) if record is not None and record.event_id else None
+        if event is None:
+            item.outcome, item.message = "created", _("New entry.")
+            continue
+        item.target_id = event.pk
+        if item.fingerprint == record.fingerprint:
+            item.outcome = "unchanged"
+            continue
+        before = record.data or {}
+        for name, attr in EVENT_ATTRS.items():
+            new = item.fields.get(name)
+            if _empty(new) or _jsonable({"v": new})["v"] == before.get(name) or new == getattr(event, attr):
+                continue
+            item.changes[attr] = new
+        loc = {k: item.fields.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")}
+        if any(not _empty(loc[k]) for k in EVENT_LOCATION) and loc != {
+            k: before.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")
+        }:
+            item.location = loc
+        if item.changes or item.location:
+            item.outcome = "updated"
+            item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item))}
+        else:
+            item.outcome = "unchanged"
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+def _reason(run):
+    return (_("Import from “%(source)s”") % {"source": run.source or run.filename})[:100]
+
+
+def apply_plan(plan, run):
+    """Write the plan (call inside a transaction)."""
+    now = timezone.now()
+    user = run.created_by
+    reason = _reason(run)
+    if plan.target == ACTORS:
+        _create_actors([i for i in plan.items if i.outcome == "created"], user, reason)
+        for item in plan.items:
+            if item.outcome in ("updated", "duplicate") and (item.changes or item.location):
+                _update_actor(item, user, reason)
+    else:
+        for item in plan.items:
+            if item.outcome == "created" or (item.outcome == "updated"):
+                _save_event(item, user, reason)
+    if run.source_id:
+        _write_records(plan, run.source_id, now)
+    data_version.bump(data_version.ACTORS)
+
+
+def _write_records(plan, source_id, now):
+    link = "actor_id" if plan.target == ACTORS else "event_id"
+    new, changed, unchanged = [], [], []
+    for item in plan.items:
+        if item.outcome not in ("created", "updated", "unchanged", "duplicate"):
+            continue
+        record = item.record
+        if item.outcome == "unchanged":
+            unchanged.append(record.pk)
+            continue
+        values = {
+            link: item.target_id,
+            "fingerprint": item.fingerprint,
+            "data": _jsonable(item.fields),
+            "last_seen": now,
+            "missing_since": None,
+        }
+        if record is None:
+            new.append(SourceRecord(source_id=source_id, external_id=item.external_id, **values))
+        else:
+            for key, value in values.items():
+                setattr(record, key, value)
+            changed.append(record)
+    SourceRecord.objects.bulk_create(new, batch_size=BATCH)
+    SourceRecord.objects.bulk_update(
+        changed, [link, "fingerprint", "data", "last_seen", "missing_since"], batch_size=BATCH
+    )
+    for start in range(0, len(unchanged), BATCH):
+        SourceRecord.objects.filter(pk__in=unchanged[start : start + BATCH]).update(last_seen=now, missing_since=None)
+    missing = [r.pk for r in plan.missing]
+    for start in range(0, len(missing), BATCH):
+        SourceRecord.objects.filter(pk__in=missing[start : start + BATCH], missing_since__isnull=True).update(
+            missing_since=now
+        )
+
+
+class _Slugs:
+    """Unique slugs for many new objects with one query."""
+
+    def __init__(self, model):
+        self.model = model
+        self.max_length = model._meta.get_field("slug").max_length
+        self.taken = set(model.all_objects.values_list("slug", flat=True))
+
+    def __call__(self, text):
+        base = slugify(unidecode(text or ""))[: self.max_length - 6].strip("-") or self.model._meta.model_name
+        slug, n = base, 2
+        while slug in self.taken:
+            slug, n = f"{base}-{n}", n + 1
+        self.taken.add(slug)
+        return slug
+
+
+def _new_place(loc, communes):
+    """A place for a location, placed like directory.services.locate_place does (no queries)."""
+    place = Place(
+        name_fr="",
+        street=(loc.get("street") or "")[:200],
+        postcode=(loc.get("postcode") or "")[:10],
+        lat=loc.get("lat"),
+        lon=loc.get("lon"),
+        approximate=bool(loc.get("approximate")),
+        commune_id=loc.get("commune_id"),
+    )
+    from territory.services import commune_id_for
+
+    if place.lat is not None and not place.approximate:
+        place.commune_id = commune_id_for(place.lat, place.lon, place.postcode) or place.commune_id
+    elif place.commune_id is None:
+        place.commune_id = commune_id_for(None, None, place.postcode)
+    if place.lat is None and place.commune_id in communes:
+        place.lat, place.lon = communes[place.commune_id]
+        place.approximate = True
+    return place
+
+
+def _actor_attrs(fields):
+    values = {attr: fields.get(name) or "" for name, attr in ACTOR_ATTRS.items()}
+    values["kind"] = values["kind"] or Actor.Kind.ASSOCIATION
+    values["description_fr"] = richtext.clean(values["description_fr"])
+    values["name"], values["description"] = values["name_fr"], values["description_fr"]
+    return values
+
+
+def _create_actors(items, user, reason):
+    """New actors in bulk, deriving what save_actor derives: places located, position and commune,
+    history (rows and place links), search documents; the data version is bumped by the caller."""
+    if not items:
+        return
+    slugs = _Slugs(Actor)
+    communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
+    history_model = Actor.history.model
+    m2m_places = history_model.places.model
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        actors, places = [], []
+        for item in batch:
+            values = _actor_attrs(item.fields)
+            loc = _location(item.fields)
+            place = _new_place(loc, communes) if loc else None
+            if place is not None and place.lat is None and not place.street and place.commune_id is None:
+                place = None
+            actor = Actor(slug=slugs(values["name_fr"] or values["name_nl"] or values["name_en"]), **values)
+            actor.commune_id = item.fields.get("commune_id")
+            if place is not None:
+                actor.has_venue = not place.approximate and place.lat is not None
+                actor.lat, actor.lon, actor.location_approximate = place.lat, place.lon, place.approximate
+                actor.commune_id = place.commune_id or actor.commune_id
+            actors.append(actor)
+            places.append(place)
+        Actor.objects.bulk_create(actors)
+        real_places = [p for p in places if p is not None]
+        if real_places:
+            Place.objects.bulk_create(real_places)
+            Place.history.bulk_history_create(real_places, default_user=user, default_change_reason=reason)
+        links = [
+            Actor.places.through(actor_id=actor.pk, place_id=place.pk)
+            for actor, place in zip(actors, places, strict=True)
+            if place is not None
+        ]
+        links = Actor.places.through.objects.bulk_create(links)
+        records = Actor.history.bulk_history_create(actors, default_user=user, default_change_reason=reason)
+        record_of = {r.id: r for r in records}
+        m2m_places.objects.bulk_create(
+            [
+                m2m_places(history=record_of[link.actor_id], id=link.id, actor_id=link.actor_id, place_id=link.place_id)
+                for link in links
+            ]
+        )
+        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actors])
+        for item, actor in zip(batch, actors, strict=True):
+            item.target_id, item.slug = actor.pk, actor.slug
+
+
+def _update_actor(item, user, reason):
+    actor = Actor.all_objects.get(pk=item.target_id)
+    for attr, value in item.changes.items():
+        if attr == "description_fr":
+            value = richtext.clean(value)
+        setattr(actor, attr, value)
+        if attr in ("name_fr", "description_fr"):
+            setattr(actor, attr[:-3], value)
+    actor._history_user, actor._change_reason = user, reason
+    places = None
+    if item.location:
+        current = list(actor.places.all())
+        main = _main_place(actor)
+        if main is not None and item.outcome == "updated":
+            for key in ("street", "postcode", "lat", "lon", "approximate", "commune_id"):
+                setattr(main, key, item.location.get(key) if key != "approximate" else bool(item.location.get(key)))
+            main.street, main.postcode = main.street or "", main.postcode or ""
+            if main.lat is None:
+                main.commune_id = item.location.get("commune_id")
+            places = current
+        else:
+            communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
+            places = [*current, _new_place(item.location, communes)]
+    directory_services.save_actor(actor, places=places)
+    item.slug = actor.slug
+
+
+def _organiser(text):
+    if not text:
+        return None
+    text = str(text).strip()
+    query = Q(name_fr__iexact=text) | Q(name_nl__iexact=text) | Q(name_en__iexact=text)
+    found = list(Actor.objects.filter(query)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _themes(values):
+    if not values:
+        return None
+    if isinstance(values, str):
+        values = [v.strip() for v in values.replace(";", ",").split(",")]
+    wanted = {slugify(unidecode(str(v))) for v in values if str(v).strip()}
+    return [t for t in Theme.objects.all() if t.slug in wanted or slugify(unidecode(t.name_fr or "")) in wanted]
+
+
+def _save_event(item, user, reason):
+    fields = item.fields
+    if item.target_id:
+        event = Event.all_objects.select_related("place").get(pk=item.target_id)
+        changes = item.changes
+    else:
+        title = fields.get("title") or ""
+        event = Event(slug=unique_slug(Event, title))
+        changes = {attr: fields.get(name) for name, attr in EVENT_ATTRS.items() if not _empty(fields.get(name))}
+    for attr, value in changes.items():
+        if attr == "description_fr":
+            value = richtext.clean(value)
+        setattr(event, attr, value)
+        if attr in ("title_fr", "description_fr"):
+            setattr(event, attr[:-3], value)
+    organisers = None
+    if not item.target_id or "organiser" in fields:
+        organiser = _organiser(fields.get("organiser"))
+        if organiser is not None:
+            organisers = [organiser]
+        elif fields.get("organiser") and not item.target_id:
+            line = _("Organised by: %(name)s") % {"name": fields["organiser"]}
+            event.description_fr = "\n\n".join(p for p in (event.description_fr or "", line) if p)
+            event.description = event.description_fr
+    loc = (
+        item.location if item.target_id else {k: fields.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")}
+    )
+    if loc and any(not _empty(loc.get(k)) for k in EVENT_LOCATION):
+        place = _new_place(loc, {pk: (a, b) for pk, a, b in Commune.objects.values_list("pk", "lat", "lon")})
+        place.name_fr = place.name = (loc.get("location") or "")[:200]
+        place.save()
+        event.place = place
+        event.commune_id = place.commune_id
+    event._history_user, event._change_reason = user, reason
+    themes = _themes(fields.get("themes")) if not item.target_id else None
+    agenda_services.save_event(event, organisers=organisers, themes=themes)
+    item.target_id, item.slug = event.pk, event.slug
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def _finish(run, status, **values):
+    run.status = status
+    run.finished = timezone.now()
+    for key, value in values.items():
+        setattr(run, key, value)
+    run.save()
+    return run
+
+
+def run_import(run, *, progress=None):
+    """Plan the run and, unless it is a dry run, apply it all or nothing. Returns the run."""
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, processed=0, error="")
+    run.status = ImportRun.Status.RUNNING
+    try:
+        plan = plan_run(run, progress)
+    except ImportFailed as exc:
+        return _finish(run, ImportRun.Status.FAILED, error=str(exc))
+    except Exception as exc:
+        logger.exception("import run %s failed while reading", run.pk)
+        return _finish(run, ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+    run.mapping, run.total, run.processed = plan.mapping, plan.total, plan.total
+    run.columns = plan.columns
+    run.counts = plan.counts()
+    if run.dry_run:
+        run.report = plan.report()
+        return _finish(run, ImportRun.Status.PREVIEWED)
+    if run.strict and run.counts["error"]:
+        run.report = plan.report()
+        message = _("%(count)s rows have errors: nothing was imported (strict mode).") % {"count": run.counts["error"]}
+        return _finish(run, ImportRun.Status.FAILED, error=message)
+    try:
+        with transaction.atomic():
+            apply_plan(plan, run)
+            if run.source_id:
+                Source.objects.filter(pk=run.source_id).update(last_synced=timezone.now())
+    except Exception as exc:
+        logger.exception("import run %s failed while applying", run.pk)
+        for item in plan.items:
+            item.slug = ""
+        run.report = plan.report()
+        return _finish(run, ImportRun.Status.FAILED, error=_("Nothing was imported: %(error)s") % {"error": exc})
+    run.report = plan.report()
+    return _finish(run, ImportRun.Status.APPLIED)
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def sources_overview():
+    """Every source with its counts of records and of records missing from it (one query)."""
+    return list(
+        Source.objects.annotate(
+            record_count=Count("records"),
+            missing_count=Count("records", filter=Q(records__missing_since__isnull=False)),
+        ).order_by("name")
+    )
+
+
+def recent_runs(limit=20):
+    return list(ImportRun.objects.select_related("source", "created_by").order_by("-created")[:limit])
+
+
+def missing_records(source):
+    return list(
+        source.records.filter(missing_since__isnull=False)
+        .select_related("actor", "event")
+        .order_by("-missing_since", "pk")[:500]
+    )
+
+
+def due_sources(now=None):
+    """Sources with an address whose sync interval has elapsed."""
+    now = now or timezone.now()
+    due = []
+    for source in Source.objects.exclude(url="").filter(sync_hours__gt=0):
+        if source.last_synced is None or source.last_synced + dt.timedelta(hours=source.sync_hours) <= now:
+            due.append(source)
+    return due
+
+
+def sync_source(source, *, user=None):
+    """Download the source's address and import it (applying, not strict). Returns the run."""
+    try:
+        data, name = fetch(source.url)
+    except ImportFailed as exc:
+        run = ImportRun.objects.create(
+            source=source, format=source.format, filename=source.url[:300], dry_run=False, target=source.target
+        )
+        Source.objects.filter(pk=source.pk).update(last_synced=timezone.now())
+        return _finish(run, ImportRun.Status.FAILED, error=str(exc))
+    run = start_run(
+        data=data, filename=name, format=source.format, source=source, target=source.target, dry_run=False, user=user
+    )
+    run = run_import(run)
+    Source.objects.filter(pk=source.pk).update(last_synced=timezone.now())
+    return run
+
+
+def import_settings():
+    return {"max_bytes": max_import_bytes(), "timeout": getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)}

@@ -1,0 +1,226 @@
+import json
+
+import pytest
+from django.conf import settings
+
+from directory.models import Actor, Place
+from directory.tests.factories import ActorFactory
+from imports import services
+from imports.models import ImportRun, Source, SourceRecord
+from search.models import Document
+
+HEADER = "Nom;Numéro BCE;Code postal;Rue;Email;Site web\n"
+ROWS = [
+    "Les Amis du Parc asbl;0203.071.973;1050;Rue du Bailli 12;contact@amisduparc.be;https://amisduparc.be",
+    "Repair Café Molenbeek;;1080;Rue de la Colonne 1;;",
+    "Maison de Quartier Helmet ASBL;0448.497.019;1030;;;",  # duplicate of an existing actor (name)
+    "Ligne sans nom;BE 0203071973;1000;;;",  # same company number as row 2: skipped
+    ";;1000;;;",  # no name: error
+    "Centre Hors Limites;;9999;;;",  # postcode outside the territory: error
+]
+
+
+def csv_bytes(rows=ROWS, header=HEADER, encoding="cp1252"):
+    return (header + "\n".join(rows) + "\n").encode(encoding)
+
+
+@pytest.fixture
+def helmet(territory):
+    return ActorFactory(name_fr="Maison de quartier Helmet", slug="maison-de-quartier-helmet", email="")
+
+
+def run_file(data, *, source=None, dry_run=False, strict=False, mapping=None, target=None, filename="liste.csv"):
+    run = services.start_run(
+        data=data, filename=filename, source=source, dry_run=dry_run, strict=strict, mapping=mapping, target=target
+    )
+    return services.run_import(run)
+
+
+def outcomes(run):
+    return {entry["row"]: entry["outcome"] for entry in run.report if entry["row"]}
+
+
+def snapshot():
+    actors = sorted(
+        Actor.all_objects.values_list(
+            "slug", "name_fr", "company_number", "email", "website", "commune_id", "lat", "lon", "has_venue"
+        )
+    )
+    records = sorted(SourceRecord.objects.values_list("external_id", "actor__slug", "fingerprint", "missing_since"))
+    return actors, records, Place.objects.count(), Document.objects.count(), Actor.history.count()
+
+
+@pytest.fixture
+def source(db):
+    return services.source_by_name("Fédération test", format="csv")
+
+
+def test_first_import_reports_each_row(helmet, source):
+    run = run_file(csv_bytes(), source=source)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    # Row numbers are those a person sees in the file (the header is row 1).
+    assert outcomes(run) == {2: "created", 3: "created", 4: "duplicate", 5: "skipped", 6: "error", 7: "error"}
+    assert run.counts["created"] == 2 and run.counts["error"] == 2
+    by_row = {e["row"]: e for e in run.report if e["row"]}
+    assert "2" in by_row[5]["message"]  # same record as row 2
+    assert "9999" in by_row[7]["message"]
+    assert by_row[4]["candidate"]["slug"] == "maison-de-quartier-helmet"
+    assert by_row[4]["candidate"]["score"] >= 0.5
+    # Errors come first in the report.
+    assert run.report[0]["outcome"] == "error"
+
+    amis = Actor.objects.get(company_number="0203071973")
+    assert amis.email == "contact@amisduparc.be"
+    assert amis.has_venue is False or amis.commune is not None
+    assert amis.commune.postcodes.filter(code="1050").exists() if hasattr(amis.commune, "postcodes") else True
+    assert Document.objects.filter(kind="actor", object_id=amis.pk).exists()
+    assert amis.history.count() == 1 and amis.places.count() == 1
+    # The duplicate was linked and only its empty fields were filled.
+    helmet.refresh_from_db()
+    assert helmet.name_fr == "Maison de quartier Helmet"
+    assert helmet.company_number == "0448497019"
+    assert SourceRecord.objects.filter(source=source, actor=helmet).exists()
+    assert SourceRecord.objects.filter(source=source).count() == 3
+    source.refresh_from_db()
+    assert source.last_synced is not None
+
+
+def test_importing_twice_gives_the_same_database(helmet, source):
+    run_file(csv_bytes(), source=source)
+    before = snapshot()
+    second = run_file(csv_bytes(), source=source)
+    assert second.status == ImportRun.Status.APPLIED
+    assert second.counts["unchanged"] == 3
+    assert second.counts["created"] == second.counts["updated"] == second.counts["duplicate"] == 0
+    assert snapshot() == before
+
+
+def test_changed_row_updates_only_what_the_source_changed(helmet, source):
+    run_file(csv_bytes(), source=source)
+    amis = Actor.objects.get(company_number="0203071973")
+    amis.phone = "02 123 45 67"  # typed on Maillage: the source never said anything about it
+    amis.save()
+    rows = list(ROWS)
+    rows[0] = "Les Amis du Parc asbl;0203.071.973;1050;Rue du Bailli 12;info@amisduparc.be;"
+    run = run_file(csv_bytes(rows), source=source)
+    assert outcomes(run)[2] == "updated"
+    amis.refresh_from_db()
+    assert amis.email == "info@amisduparc.be"
+    assert amis.website == "https://amisduparc.be"  # left empty by the source: kept
+    assert amis.phone == "02 123 45 67"
+
+
+def test_records_missing_from_the_source_are_flagged_then_cleared(helmet, source):
+    run_file(csv_bytes(), source=source)
+    run = run_file(csv_bytes(ROWS[1:3]), source=source)
+    assert run.counts["missing"] == 1
+    missing = [e for e in run.report if e["outcome"] == "missing"]
+    assert missing and missing[0]["name"].startswith("Les Amis du Parc")
+    record = SourceRecord.objects.get(source=source, external_id="bce:0203071973")
+    assert record.missing_since is not None
+    assert Actor.objects.filter(company_number="0203071973").exists()  # never deleted
+    run = run_file(csv_bytes(), source=source)
+    record.refresh_from_db()
+    assert record.missing_since is None
+    assert run.counts["missing"] == 0
+
+
+def test_dry_run_writes_nothing_and_reports_what_applying_does(helmet, source):
+    before = snapshot()
+    preview = run_file(csv_bytes(), source=source, dry_run=True)
+    assert preview.status == ImportRun.Status.PREVIEWED
+    assert snapshot() == before
+    applied = run_file(csv_bytes(), source=source)
+
+    def strip(report):
+        return [{k: v for k, v in e.items() if k != "slug"} for e in report]
+
+    assert strip(preview.report) == strip(applied.report)
+    assert preview.counts == applied.counts
+
+
+def test_failure_while_applying_leaves_nothing(helmet, source, monkeypatch):
+    before = snapshot()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.search_index, "index_many", broken)
+    run = run_file(csv_bytes(), source=source)
+    assert run.status == ImportRun.Status.FAILED
+    assert "disk full" in run.error
+    assert snapshot() == before
+
+
+def test_strict_mode_imports_nothing_when_a_row_is_wrong(helmet, source):
+    before = snapshot()
+    run = run_file(csv_bytes(), source=source, strict=True)
+    assert run.status == ImportRun.Status.FAILED
+    assert run.counts["error"] == 2
+    assert snapshot() == before
+    ok = run_file(csv_bytes(ROWS[:3]), source=source, strict=True)
+    assert ok.status == ImportRun.Status.APPLIED
+
+
+def test_unreadable_file_fails_with_a_message(source):
+    run = run_file(b"", source=source)
+    assert run.status == ImportRun.Status.FAILED
+    assert run.error
+
+
+def test_mapping_given_is_used(territory, source):
+    data = csv_bytes(["X;1000"], header="Appellation;CP\n")
+    run = run_file(data, source=source, mapping={"name": "Appellation", "postcode": "CP"})
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert Actor.objects.filter(name_fr="X").exists()
+
+
+def test_unknown_column_in_mapping_fails(territory, source):
+    run = run_file(csv_bytes(), source=source, mapping={"name": "Pas là"})
+    assert run.status == ImportRun.Status.FAILED
+    assert "Pas là" in run.error
+    assert run.columns  # kept, so the mapping can be corrected
+
+
+def test_events_from_ical(territory, source):
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:ev-1@test\r\nSUMMARY:Atelier vélo\r\nDTSTART:20300105T100000Z\r\n"
+        "DTEND:20300105T120000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nLOCATION:Rue Haute 1\\, 1000 Bruxelles\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    source.target = Source.Target.EVENTS
+    source.save()
+    run = run_file(ics, source=source, filename="agenda.ics")
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert run.counts["created"] == 1
+    from agenda.models import Event
+
+    event = Event.objects.get()
+    assert event.rrule.startswith("FREQ=WEEKLY")
+    assert event.occurrences.count() == 3
+    again = run_file(ics, source=source, filename="agenda.ics")
+    assert again.counts["unchanged"] == 1 and Event.objects.count() == 1
+
+
+SUBSIDIES = settings.SHARED_DIR / "data" / "brussels-subsidised-associations-2022.json"
+
+
+@pytest.mark.skipif(not SUBSIDIES.exists(), reason="the 2022 subsidies file is not there")
+def test_subsidies_file_twice(territory):
+    data = SUBSIDIES.read_bytes()
+    rows = json.loads(data)
+    source = services.source_by_name("Subsides 2022", format="json")
+    first = run_file(data, source=source, filename=SUBSIDIES.name)
+    assert first.status == ImportRun.Status.APPLIED, first.error
+    rejected = {e["row"] for e in first.report if e["outcome"] in ("error", "skipped")}
+    assert first.counts["error"] + first.counts["skipped"] == len(rejected)
+    assert all(e["message"] for e in first.report if e["outcome"] in ("error", "skipped"))
+    assert sum(first.counts[o] for o in services.OUTCOMES if o != "missing") == len(rows)
+    before = snapshot()
+    second = run_file(data, source=source, filename=SUBSIDIES.name)
+    assert second.status == ImportRun.Status.APPLIED
+    accepted = first.counts["created"] + first.counts["duplicate"] + first.counts["updated"]
+    assert second.counts["unchanged"] == accepted
+    assert second.counts["created"] == second.counts["updated"] == second.counts["duplicate"] == 0
+    assert snapshot() == before
