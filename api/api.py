@@ -7,7 +7,7 @@ language (``If-None-Match`` gives a 304), ``Cache-Control: public, max-age=60`` 
 """
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
@@ -148,17 +148,17 @@ def _unauthorised(request, exc):
 )
 def list_actors(
     request,
-    q: str = Query(None, description=D_Q, max_length=200),
-    theme: list[str] = Query(None, description=D_THEME),
-    commune: list[str] = Query(None, description=D_COMMUNE),
-    kind: list[str] = Query(None, description=D_KIND),
-    language: list[str] = Query(None, description=D_LANGUAGE),
-    audience: list[str] = Query(None, description=D_AUDIENCE),
-    venue: list[Literal["yes", "no"]] = Query(None, description=D_VENUE),
-    status: list[str] = Query(None, description=D_STATUS),
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    q: Annotated[str | None, Query(description=D_Q, max_length=200)] = None,
+    theme: Annotated[list[str] | None, Query(description=D_THEME)] = None,
+    commune: Annotated[list[str] | None, Query(description=D_COMMUNE)] = None,
+    kind: Annotated[list[str] | None, Query(description=D_KIND)] = None,
+    language: Annotated[list[str] | None, Query(description=D_LANGUAGE)] = None,
+    audience: Annotated[list[str] | None, Query(description=D_AUDIENCE)] = None,
+    venue: Annotated[list[Literal["yes", "no"]] | None, Query(description=D_VENUE)] = None,
+    status: Annotated[list[str] | None, Query(description=D_STATUS)] = None,
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "actors", services.actor_list)
 
@@ -170,7 +170,7 @@ def list_actors(
     description=N_("Everything public about an actor; its contact person only if they agreed to be shown."),
     tags=["read"],
 )
-def get_actor(request, slug: str, lang: Lang = Query(None, description=D_LANG)):
+def get_actor(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
     return _read(request, "actors", lambda r: services.actor_detail(r, slug))
 
 
@@ -183,10 +183,10 @@ def get_actor(request, slug: str, lang: Lang = Query(None, description=D_LANG)):
 )
 def list_places(
     request,
-    commune: list[str] = Query(None, description=D_COMMUNE),
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    commune: Annotated[list[str] | None, Query(description=D_COMMUNE)] = None,
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "places", services.place_list)
 
@@ -203,17 +203,17 @@ def list_places(
 )
 def list_events(
     request,
-    q: str = Query(None, description=D_Q, max_length=200),
-    theme: list[str] = Query(None, description=D_THEME),
-    commune: list[str] = Query(None, description=D_COMMUNE),
-    audience: list[str] = Query(None, description=D_AUDIENCE),
-    language: list[str] = Query(None, description=D_LANGUAGE),
-    organiser: str = Query(None, description=D_ORGANISER, max_length=120),
-    from_: str = Query(None, alias="from", description=D_FROM),
-    to: str = Query(None, description=D_TO),
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    q: Annotated[str | None, Query(description=D_Q, max_length=200)] = None,
+    theme: Annotated[list[str] | None, Query(description=D_THEME)] = None,
+    commune: Annotated[list[str] | None, Query(description=D_COMMUNE)] = None,
+    audience: Annotated[list[str] | None, Query(description=D_AUDIENCE)] = None,
+    language: Annotated[list[str] | None, Query(description=D_LANGUAGE)] = None,
+    organiser: Annotated[str | None, Query(description=D_ORGANISER, max_length=120)] = None,
+    from_: Annotated[str | None, Query(alias="from", description=D_FROM)] = None,
+    to: Annotated[str | None, Query(description=D_TO)] = None,
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "events", services.event_list)
 
@@ -225,7 +225,7 @@ def list_events(
     description=N_("An event with its place, organisers, recurrence rule and next dates."),
     tags=["read"],
 )
-def get_event(request, slug: str, lang: Lang = Query(None, description=D_LANG)):
+def get_event(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
     return _read(request, "events", lambda r: services.event_detail(r, slug))
 
 
@@ -238,12 +238,12 @@ def get_event(request, slug: str, lang: Lang = Query(None, description=D_LANG)):
 )
 def list_projects(
     request,
-    q: str = Query(None, description=D_Q, max_length=200),
-    status: list[str] = Query(None, description=D_STATUS),
-    theme: list[str] = Query(None, description=D_THEME),
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    q: Annotated[str | None, Query(description=D_Q, max_length=200)] = None,
+    status: Annotated[list[str] | None, Query(description=D_STATUS)] = None,
+    theme: Annotated[list[str] | None, Query(description=D_THEME)] = None,
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "projects", services.project_list)
 
@@ -255,7 +255,7 @@ def list_projects(
     description=N_("A project with its phases and its news."),
     tags=["read"],
 )
-def get_project(request, slug: str, lang: Lang = Query(None, description=D_LANG)):
+def get_project(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
     return _read(request, "projects", lambda r: services.project_detail(r, slug))
 
 
@@ -268,9 +268,9 @@ def get_project(request, slug: str, lang: Lang = Query(None, description=D_LANG)
 )
 def list_themes(
     request,
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "vocabularies", lambda r: services.static_list(r, services.themes()))
 
@@ -284,9 +284,9 @@ def list_themes(
 )
 def list_communes(
     request,
-    page: int = Query(None, ge=1, description=D_PAGE),
-    per_page: int = Query(None, ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE),
-    lang: Lang = Query(None, description=D_LANG),
+    page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,
+    lang: Annotated[Lang | None, Query(description=D_LANG)] = None,
 ):
     return _read(request, "vocabularies", lambda r: services.static_list(r, services.communes()))
 

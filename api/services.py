@@ -23,7 +23,6 @@ from directory.models import Actor, Place
 from maillage.filters import pick
 from maillage.models import DataVersion
 from projects import services as project_services
-from projects.models import Project
 
 from .signals import EVENTS, PROJECTS
 
@@ -53,9 +52,7 @@ def versions(*names):
 def etag(version_values, path, query_string, lang):
     """A strong ETag from the data versions, the request and the language. Today's date is part of
     it too: "upcoming" moves on every day, and recurring events are expanded daily."""
-    raw = "|".join(
-        [*(str(v) for v in version_values), path, query_string, lang, timezone.localdate().isoformat()]
-    )
+    raw = "|".join([*(str(v) for v in version_values), path, query_string, lang, timezone.localdate().isoformat()])
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
@@ -333,9 +330,9 @@ def event_list(request):
     check_page(page, max(1, -(-count // per_page)))
     offset = (page - 1) * per_page
     rows = list(
-        qs.select_related("event", "event__commune").only(*OCCURRENCE_FIELDS).order_by("start", "pk")[
-            offset : offset + per_page
-        ]
+        qs.select_related("event", "event__commune")
+        .only(*OCCURRENCE_FIELDS)
+        .order_by("start", "pk")[offset : offset + per_page]
     )
     organisers = organisers_of({o.event_id for o in rows})
     results = []

@@ -15,6 +15,7 @@ from accounts import permissions
 from .api import api
 from .models import ApiToken
 
+
 def _type(schema):
     if "anyOf" in schema:
         return " | ".join(_type(s) for s in schema["anyOf"] if s.get("type") != "null")

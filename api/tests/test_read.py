@@ -1,0 +1,237 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import ModeratorFactory
+from agenda.tests.factories import EventFactory
+from directory import services as directory_services
+from directory.models import Actor, Theme
+from directory.tests.factories import ActorFactory, PlaceFactory
+from history import services as history_services
+from maillage.testing import assert_queries_do_not_grow
+from projects.tests.factories import ParticipationFactory, ProjectFactory
+from territory.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(territory, taxonomy):
+    themes = list(Theme.objects.filter(parent__isnull=True)[:2])
+    communes = list(Commune.objects.order_by("name")[:2])
+    actors = [
+        ActorFactory(name_fr="Alpha", commune=communes[0], themes=[themes[0]]),
+        ActorFactory(name_fr="Bravo", commune=communes[1], themes=[themes[1]]),
+        ActorFactory(name_fr="Charlie", commune=communes[0], themes=[themes[0], themes[1]], kind=Actor.Kind.FEDERATION),
+    ]
+    return {"themes": themes, "communes": communes, "actors": actors}
+
+
+def slugs(response):
+    return [item["slug"] for item in response.json()["results"]]
+
+
+def page_slugs(client, query):
+    response = client.get("/fr/directory/?" + query)
+    return [a.slug for a in response.context["actors"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "theme={t0}",
+        "theme={t0}&theme={t1}",
+        "commune={c0}",
+        "commune={c0}&kind=federation",
+        "kind=association&kind=federation&theme={t1}",
+        "q=bravo",
+        "theme=nope",
+    ],
+)
+def test_actor_filters_match_the_directory_page(client, data, query):
+    query = query.format(
+        t0=data["themes"][0].slug,
+        t1=data["themes"][1].slug,
+        c0=data["communes"][0].slug,
+    )
+    response = client.get("/api/actors?" + query)
+    assert response.status_code == 200
+    assert slugs(response) == page_slugs(client, query)
+
+
+def test_unknown_filter_value_is_named_in_notices(client, data):
+    body = client.get("/api/actors?theme=nope&kind=association").json()
+    assert body["count"] == 2  # the theme is left out, as on the page
+    assert len(body["notices"]) == 1 and "nope" in body["notices"][0]
+
+
+def test_pagination_links(client, data):
+    body = client.get("/api/actors?per_page=2&kind=association&kind=federation").json()
+    assert (body["count"], body["pages"], body["page"], body["per_page"]) == (3, 2, 1, 2)
+    assert body["previous"] is None
+    assert body["next"].startswith("http://testserver/api/actors?")
+    assert "page=2" in body["next"] and "kind=federation" in body["next"]
+    second = client.get(body["next"]).json()
+    assert [r["name"] for r in second["results"]] == ["Charlie"]
+    assert second["next"] is None and "page=1" in second["previous"]
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=abc", "per_page=201", "per_page=0", "page=9"])
+def test_bad_paging_is_a_400_with_a_message(client, data, query):
+    response = client.get("/api/actors?" + query)
+    assert response.status_code == 400
+    assert response.json()["messages"]
+
+
+def test_default_and_maximum_page_size(client, data):
+    assert client.get("/api/actors").json()["per_page"] == 50
+    assert client.get("/api/actors?per_page=200").json()["per_page"] == 200
+
+
+def test_etag_and_304(client, data):
+    response = client.get("/api/actors?kind=association")
+    tag = response["ETag"]
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    again = client.get("/api/actors?kind=association", HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again["ETag"] == tag
+    # Another query or language: another tag.
+    assert client.get("/api/actors?kind=federation")["ETag"] != tag
+    assert client.get("/api/actors?kind=association&lang=nl")["ETag"] != tag
+    # A changed actor changes the tag.
+    actor = data["actors"][0]
+    actor.name_fr = "Alpha renamed"
+    directory_services.save_actor(actor)
+    changed = client.get("/api/actors?kind=association", HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag
+
+
+def test_event_etag_changes_with_the_event(client, data):
+    event = EventFactory()
+    tag = client.get(f"/api/events/{event.slug}")["ETag"]
+    assert client.get(f"/api/events/{event.slug}", HTTP_IF_NONE_MATCH=tag).status_code == 304
+    event.title_fr = "Autre titre"
+    event.save()
+    assert client.get(f"/api/events/{event.slug}", HTTP_IF_NONE_MATCH=tag).status_code == 200
+
+
+def test_archived_entries_are_absent(client, data):
+    actor = data["actors"][0]
+    event = EventFactory(organisers=[actor])
+    project = ProjectFactory()
+    moderator = ModeratorFactory()
+    for obj in (actor, event, project):
+        history_services.archive(obj, moderator)
+    assert actor.slug not in slugs(client.get("/api/actors"))
+    assert client.get(f"/api/actors/{actor.slug}").status_code == 404
+    assert client.get(f"/api/events/{event.slug}").status_code == 404
+    assert event.slug not in slugs(client.get("/api/events"))
+    assert client.get(f"/api/projects/{project.slug}").status_code == 404
+    assert project.slug not in slugs(client.get("/api/projects"))
+
+
+def test_contact_person_only_with_consent(client, data):
+    hidden = ActorFactory(contact_name="Jeanne Privée", contact_email="jeanne@example.org")
+    shown = ActorFactory(contact_name="Paul Public", contact_email="paul@example.org", contact_consent=True)
+    body = client.get(f"/api/actors/{hidden.slug}")
+    assert body.json()["contact"] is None
+    assert b"Jeanne" not in body.content and b"jeanne@" not in body.content
+    assert client.get(f"/api/actors/{shown.slug}").json()["contact"]["name"] == "Paul Public"
+
+
+def test_language_from_parameter_or_header(client, data):
+    actor = data["actors"][1]
+    actor.name_nl = "Bravo NL"
+    directory_services.save_actor(actor)
+    assert client.get(f"/api/actors/{actor.slug}?lang=nl").json()["name"] == "Bravo NL"
+    assert client.get(f"/api/actors/{actor.slug}", HTTP_ACCEPT_LANGUAGE="nl").json()["name"] == "Bravo NL"
+    assert client.get(f"/api/actors/{actor.slug}?lang=fr", HTTP_ACCEPT_LANGUAGE="nl").json()["name"] == "Bravo"
+    assert client.get("/api/actors?lang=xx").status_code == 400
+
+
+def test_actor_detail(client, data):
+    actor = ActorFactory(places=[PlaceFactory(street="Rue Haute 1")], website="https://example.org")
+    body = client.get(f"/api/actors/{actor.slug}").json()
+    assert body["places"][0]["street"] == "Rue Haute 1"
+    assert body["website"] == "https://example.org"
+    assert body["url"].endswith(f"/fr/directory/{actor.slug}/")
+    assert client.get("/api/actors/nobody").status_code == 404
+
+
+def test_events_list_and_filters(client, data):
+    actor = data["actors"][0]
+    soon = EventFactory(title_fr="Soupe", organisers=[actor], themes=[data["themes"][0]])
+    later = EventFactory(start=timezone.now() + dt.timedelta(days=40))
+    EventFactory(start=timezone.now() - dt.timedelta(days=10))  # past
+    body = client.get("/api/events").json()
+    assert [r["slug"] for r in body["results"]] == [soon.slug, later.slug]
+    assert body["results"][0]["organisers"] == [actor.slug]
+    assert slugs(client.get(f"/api/events?theme={data['themes'][0].slug}")) == [soon.slug]
+    assert slugs(client.get(f"/api/events?organiser={actor.slug}")) == [soon.slug]
+    until = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    assert slugs(client.get(f"/api/events?to={until}")) == [soon.slug]
+    past = (timezone.localdate() - dt.timedelta(days=20)).isoformat()
+    assert len(slugs(client.get(f"/api/events?from={past}"))) == 3
+    assert client.get("/api/events?from=yesterday").status_code == 400
+
+
+def test_recurring_event_appears_at_each_date(client, data):
+    EventFactory(rrule="FREQ=WEEKLY;COUNT=3")
+    assert client.get("/api/events").json()["count"] == 3
+
+
+def test_projects_and_vocabularies(client, data):
+    project = ProjectFactory(status="ongoing")
+    ParticipationFactory(project=project, actor=data["actors"][0])
+    ProjectFactory(status="completed")
+    body = client.get("/api/projects?status=ongoing").json()
+    assert [r["slug"] for r in body["results"]] == [project.slug]
+    assert body["results"][0]["participants"][0]["actor"] == data["actors"][0].slug
+    detail = client.get(f"/api/projects/{project.slug}").json()
+    assert detail["phases"] == [] and detail["updates"] == []
+    themes = client.get("/api/themes?per_page=200").json()
+    assert {t["slug"] for t in themes["results"]} == set(Theme.objects.values_list("slug", flat=True))
+    communes = client.get("/api/communes").json()
+    assert communes["count"] == Commune.objects.count()
+
+
+def test_places(client, data):
+    place = PlaceFactory(commune=data["communes"][1])
+    ActorFactory(places=[place])
+    PlaceFactory()  # nobody's place: not published
+    body = client.get("/api/places").json()
+    assert [r["id"] for r in body["results"]] == [place.pk]
+    assert client.get(f"/api/places?commune={data['communes'][0].slug}").json()["count"] == 0
+
+
+# --- query counts: the same for 1 and 3 items ----------------------------------------------------
+
+
+def test_actor_list_queries(client, territory):
+    assert_queries_do_not_grow(client, "/api/actors", lambda: ActorFactory())
+
+
+def test_event_list_queries(client, territory):
+    actor = ActorFactory()
+    assert_queries_do_not_grow(client, "/api/events", lambda: EventFactory(organisers=[actor]))
+
+
+def test_project_list_queries(client, territory):
+    def add():
+        project = ProjectFactory()
+        ParticipationFactory(project=project)
+
+    assert_queries_do_not_grow(client, "/api/projects", add)
+
+
+def test_place_list_queries(client, territory):
+    assert_queries_do_not_grow(client, "/api/places", lambda: ActorFactory(places=[PlaceFactory()]))
+
+
+def test_vocabulary_list_queries(client, territory, taxonomy):
+    from directory.tests.factories import ThemeFactory
+
+    assert_queries_do_not_grow(client, "/api/themes", lambda: ThemeFactory())
+    assert_queries_do_not_grow(client, "/api/communes", lambda: None)
