@@ -580,3 +580,18 @@ def with_actors(pairs):
 
 def recent_merges(limit=50):
     return list(Merge.objects.select_related("kept", "other", "by__profile", "undone_by__profile")[:limit])
+
+
+def links_to_move(actor):
+    """How many links of each kind a merge would move from ``actor``: [(label, count)]."""
+    counts = [
+        (_("source records (provenance)"), SourceRecord.objects.filter(actor=actor).count()),
+        (_("editors"), Editorship.objects.filter(actor=actor).count()),
+        (_("claims"), Claim.objects.filter(actor=actor).count()),
+        (_("invitations"), Invitation.objects.filter(actor=actor).count()),
+        (_("events organised"), Event.organisers.through.objects.filter(actor=actor).count()),
+        (_("programme items organised"), ProgrammeItem.organisers.through.objects.filter(actor=actor).count()),
+        (_("project participations"), Participation.objects.filter(actor=actor).count()),
+        (_("relations with other entries"), ActorRelation.objects.filter(Q(source=actor) | Q(target=actor)).count()),
+    ]
+    return [(label, count) for label, count in counts if count]
