@@ -116,7 +116,9 @@ def _read(request, kind, build):
 def _invalid(request, exc):
     errors = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "payload")]
+        location = [str(part) for part in error.get("loc", ())]
+        # ("body", <parameter name>, field...) or ("query", field): keep the field's own name.
+        location = location[2:] if location[:1] == ["body"] else location[1:]
         name = ".".join(location) or "__all__"
         message = _("This field is required.") if error.get("type") == "missing" else _("Enter a valid value.")
         errors.setdefault(name, []).append(str(message))
