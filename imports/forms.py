@@ -80,6 +80,13 @@ class MappingForm(forms.Form):
 
 
 class SourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=gettext_lazy("address of the data"),
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy("Leave empty for files sent by hand."),
+    )
+
     class Meta:
         model = Source
         fields = ["url", "format", "target", "sync_hours", "licence"]

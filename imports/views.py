@@ -11,6 +11,7 @@ from maillage.links import slug_url
 
 from . import services, tasks
 from .forms import MappingForm, NewImportForm, SourceForm
+from .mapping import fields_for
 from .models import ImportRun, Source
 
 RUNS_SHOWN = 20
@@ -149,7 +150,7 @@ def source_page(request, slug):
         form.save()
         messages.success(request, _("The source is saved."))
         return redirect("imports:source", slug=source.slug)
-    fields = services.fields_for(source.target)
+    fields = fields_for(source.target)
     mapping = [(fields.get(name, name), column) for name, column in (source.mapping or {}).items() if column]
     return render(
         request,

@@ -78,23 +78,24 @@ class Command(BaseCommand):
         if source_obj is not None and not source_obj.format:
             source_obj.format = run.format
             source_obj.save(update_fields=["format"])
+        how = "given" if given else ("from the source" if source_obj and source_obj.mapping else "guessed")
+        shown = []
         bar = tqdm(total=0, desc="rows", unit="rows", file=sys.stderr, disable=options.get("verbosity", 1) < 1)
 
         def progress(done, total):
-            if bar.total != total:
-                bar.total = total
-            bar.n = done
-            bar.refresh() if done == total or done % 100 == 0 else None
+            if not shown:  # the mapping is decided once the file is read, before the first row
+                shown.append(True)
+                self._mapping(run, how)
+                bar.reset(total=total)
+            bar.update(done - bar.n)
 
         run = services.run_import(run, progress=progress)
         bar.close()
-        if run.mapping:
-            self._mapping(
-                run, "given" if given else ("from the source" if source_obj and source_obj.mapping else "guessed")
-            )
-        if source and source_obj is not None and run.mapping and not (source_obj.mapping and not given):
-            if run.status != ImportRun.Status.FAILED:
-                services.save_mapping(source_obj, run.mapping)
+        if not shown and run.mapping:
+            self._mapping(run, how)
+        came_from_source = bool(source_obj and source_obj.mapping and not given)
+        if source and source_obj and run.mapping and not came_from_source and run.status != ImportRun.Status.FAILED:
+            services.save_mapping(source_obj, run.mapping)
         self._report(run)
         if run.status == ImportRun.Status.FAILED:
             self.stderr.write(self.style.ERROR(f"failed: {run.error}"))
