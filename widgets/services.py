@@ -95,7 +95,7 @@ def parse_limit(raw, default=AGENDA_DEFAULT, maximum=AGENDA_MAX):
 # --- what the embed pages show ------------------------------------------------------------------
 
 
-def map_embed(params, lang):
+def map_embed(params):
     """(filters, actors of the no-JavaScript list (first ``MAP_LIST_SIZE``), total matching)."""
     from directory import index as actor_index
 

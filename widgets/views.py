@@ -3,7 +3,6 @@ from functools import wraps
 from csp.decorators import csp_replace
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -41,7 +40,7 @@ def _embed_context(request, kind, filters):
 
 @embeddable
 def map_embed(request):
-    filters, actors, total = services.map_embed(request.GET, translation.get_language())
+    filters, actors, total = services.map_embed(request.GET)
     context = _embed_context(request, "map", filters)
     context.update(actors=actors, total=total, more=total > len(actors), kinds=dict(Actor.Kind.choices))
     return render(request, "widgets/map.html", context)
