@@ -526,21 +526,21 @@ def _set_archived(kind, obj, user, archived_at, reason):
 
 
 @transaction.atomic
-def archive(obj, user):
+def archive(obj, user, *, reason=None):
     """Take an object off every public page, search, the map and the feeds; nothing is deleted."""
     kind = kind_of(obj)
     if obj.archived_at is not None:
         return obj
-    return _set_archived(kind, obj, user, timezone.now(), _("Archived"))
+    return _set_archived(kind, obj, user, timezone.now(), reason or _("Archived"))
 
 
 @transaction.atomic
-def restore(obj, user):
+def restore(obj, user, *, reason=None):
     """Put an archived object back where it was."""
     kind = kind_of(obj)
     if obj.archived_at is None:
         return obj
-    return _set_archived(kind, obj, user, None, _("Restored"))
+    return _set_archived(kind, obj, user, None, reason or _("Restored"))
 
 
 @dataclass

@@ -237,11 +237,6 @@ def _save_with_links(actor, links, user, reason):
         _unstamp(actor)
 
 
-def _set_archived(actor, user, archived_at, reason):
-    """Archive or restore as history.services does, with the merge as the reason."""
-    history_services._set_archived(history_services.kind_of(actor), actor, user, archived_at, reason)
-
-
 # --- moving links ---------------------------------------------------------------------------------
 
 
@@ -388,7 +383,7 @@ def merge(kept, other, choices, user, reason=""):
     moved["participations"] = _move_participations(kept, other, user, other_reason)
     moved["relations"], snapshot["dropped"]["relations"] = _move_relations(kept, other, user, other_reason)
 
-    _set_archived(other, user, timezone.now(), other_reason)
+    history_services.archive(other, user, reason=other_reason)
     record = Merge.objects.create(kept=kept, other=other, by=user, reason=reason, choices=choices, snapshot=snapshot)
     data_version.bump(data_version.ACTORS)
     return record
@@ -424,7 +419,7 @@ def undo(record, user):
     reason = _("Merge of “%(other)s” into “%(kept)s” undone") % {"other": other, "kept": kept}
 
     if other.archived_at is not None:
-        _set_archived(other, user, None, reason)
+        history_services.restore(other, user, reason=reason)
     SourceRecord.objects.filter(pk__in=moved.get("source_records", []), actor=kept).update(actor=other)
     users_on_other = set(Editorship.objects.filter(actor=other).values_list("user_id", flat=True))
     Editorship.objects.filter(pk__in=moved.get("editorships", []), actor=kept).exclude(
