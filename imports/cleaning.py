@@ -23,13 +23,18 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
+from shapely.geometry import Point, shape
 
 from maillage.text import fold
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# Without boundaries, a point belongs to the territory when it lies this close (degrees, about
-# 3 km) to the box around the communes' centres; it then goes to the nearest centre.
-BOX_MARGIN = 0.03
+# Without boundaries (tests, a fresh install), a point belongs to the territory when it lies this
+# close (degrees: about 3.5 km east-west, 5.5 km north-south) to the box around the communes'
+# centres; it then goes to the nearest centre. With boundaries, the polygons decide.
+BOX_MARGIN = 0.05
+# Commune outlines are simplified: a point this close (degrees, about 200 m) outside them still
+# counts as inside (addresses at the edge of Anderlecht fall 40 m outside).
+EDGE_TOLERANCE = 0.003
 
 KIND_VALUES = (
     "citizen_initiative",
@@ -41,7 +46,46 @@ KIND_VALUES = (
     "funder",
 )
 
-# Folded words or phrases that tell an actor's kind from its name, most specific first.
+# Folded words or phrases that tell an actor's kind from its name. Public bodies are recognised by
+# words that only they use anywhere in the name (CPAS), or by a name that starts with a
+# public body ("Ville de Bruxelles", but not "Les Amis des Bibliothèques de la Ville de Bruxelles").
+_PUBLIC_ANYWHERE = [
+    "cpas",
+    "ocmw",
+    "zone de police",
+    "politiezone",
+    "ministere",
+    "ministerie",
+    "service public",
+    "federale overheidsdienst",
+    "spf",
+    "fod",
+    "administration communale",
+    "gemeentebestuur",
+    "actiris",
+    "bruxelles environnement",
+    "leefmilieu brussel",
+    "cocof",
+    "cocom",
+]
+_PUBLIC_START = [
+    "ville de",
+    "ville d",
+    "stad",
+    "commune de",
+    "commune d",
+    "gemeente",
+    "region",
+    "gewest",
+    "brussels hoofdstedelijk",
+    "communaute francaise",
+    "vlaamse gemeenschap",
+    "federation wallonie bruxelles",
+    "parlement",
+    "ministere",
+    "police",
+    "politie",
+]
 _KIND_HINTS = [
     (
         "research_centre",
@@ -50,6 +94,7 @@ _KIND_HINTS = [
             "universiteit",
             "university",
             "centre de recherche",
+            "centre de recherches",
             "onderzoekscentrum",
             "research centre",
             "research center",
@@ -61,48 +106,9 @@ _KIND_HINTS = [
             "kuleuven",
         ],
     ),
-    (
-        "public_service",
-        [
-            "cpas",
-            "ocmw",
-            "commune d",
-            "commune de",
-            "gemeente",
-            "ville de",
-            "stad brussel",
-            "stad",
-            "region de bruxelles",
-            "brussels hoofdstedelijk",
-            "region",
-            "gewest",
-            "ministere",
-            "ministerie",
-            "service public",
-            "federale overheidsdienst",
-            "spf",
-            "fod",
-            "cocof",
-            "cocom",
-            "ggc",
-            "vgc",
-            "communaute francaise",
-            "vlaamse gemeenschap",
-            "federation wallonie bruxelles",
-            "administration communale",
-            "gemeentebestuur",
-            "police",
-            "politie",
-            "actiris",
-            "bruxelles environnement",
-            "leefmilieu brussel",
-        ],
-    ),
-    ("federation", ["federation", "federatie", "reseau", "netwerk", "network", "coordination", "koepel", "plateforme"]),
+    ("federation", ["federation", "federatie", "reseau", "netwerk", "network", "koepel", "plateforme"]),
     ("association", ["asbl", "vzw", "aisbl", "ivzw", "association", "vereniging", "fondation", "stichting"]),
 ]
-# "Fédération Wallonie-Bruxelles" is a public body, not a federation: these phrases come first.
-_PUBLIC_PHRASES = ["federation wallonie bruxelles", "communaute francaise", "vlaamse gemeenschap"]
 
 _TRUE = {"1", "true", "yes", "y", "oui", "o", "ja", "j", "vrai", "waar", "x"}
 _SPLIT_LIST = re.compile(r"\s*[|;,\n]\s*")
@@ -154,13 +160,19 @@ def _territory():
         lons = [lon for _, _lat, lon in centres]
         box = (min(lats) - BOX_MARGIN, max(lats) + BOX_MARGIN, min(lons) - BOX_MARGIN, max(lons) + BOX_MARGIN)
     region = Region.objects.order_by("pk").first()
+    outlines = []
+    for commune_id, geometry in Boundary.objects.values_list("commune_id", "geometry"):
+        try:
+            outlines.append((commune_id, shape(geometry)))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
     data = {
         "region": str(region.name) if region else "",
         "centres": centres,
         "names": names,
         "box": box,
-        "boundaries": Boundary.objects.exists(),
-        "postcodes": set(key) if isinstance(key, dict) else None,
+        "boundaries": bool(outlines),
+        "outlines": outlines,
     }
     _cache["key"], _cache["data"] = key, data
     return data
@@ -172,7 +184,12 @@ def _commune_at(lat, lon):
 
     data = _territory()
     if data["boundaries"]:
-        return commune_id_for(lat, lon)
+        found = commune_id_for(lat, lon)
+        if found is None:
+            point = Point(lon, lat)
+            distance, nearest = min(((geometry.distance(point), cid) for cid, geometry in data["outlines"]))
+            found = nearest if distance <= EDGE_TOLERANCE else None
+        return found
     box = data["box"]
     if not box or not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
         return None
@@ -313,6 +330,12 @@ def _place(values, result):
     fields["approximate"] = lat is None
 
 
+def _shorten(text, size):
+    """At most ``size`` characters, cut at a word and ended with "…"."""
+    cut = text[: size - 1].rsplit(" ", 1)[0] if " " in text[: size - 1] else text[: size - 1]
+    return cut.rstrip(" ,;/-") + "…"
+
+
 def _short(number):
     return f"{number:.6f}".rstrip("0").rstrip(".")
 
@@ -323,7 +346,9 @@ def _short(number):
 def guess_kind(name: str, default="association") -> str:
     """An Actor.Kind value from words of the name ("CPAS d'Ixelles" -> "public_service")."""
     text = f" {fold(name)} "
-    if any(f" {phrase} " in text for phrase in _PUBLIC_PHRASES):
+    if any(f" {hint} " in text for hint in _PUBLIC_ANYWHERE) or any(
+        text.startswith(f" {hint} ") for hint in _PUBLIC_START
+    ):
         return "public_service"
     for kind, hints in _KIND_HINTS:
         if any(f" {hint} " in text for hint in hints):
@@ -371,8 +396,9 @@ def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleane
     if not name:
         result.errors.append(_("The name is empty."))
     elif len(name) > 250:
-        result.errors.append(_("The name is longer than 250 characters."))
-    fields["name"] = name[:250]
+        result.warnings.append(_("The name is longer than 250 characters: shortened."))
+        name = _shorten(name, 250)
+    fields["name"] = name
     for key in ("name_nl", "name_en"):
         text = _clean_text(values.get(key))
         fields[key] = text[:250]

@@ -129,6 +129,46 @@ def test_the_external_id_is_stable_without_a_column(territory):
     assert clean_actor({"name": "X", "external_id": " 42 "}).external_id == "42"
 
 
+@pytest.mark.django_db
+def test_a_name_too_long_is_shortened_with_a_warning(territory):
+    result = clean_actor({"name": "Association " * 30})
+    assert result.errors == []
+    assert result.warnings == ["The name is longer than 250 characters: shortened."]
+    assert len(result.fields["name"]) <= 250 and result.fields["name"].endswith("Association…")
+
+
+@pytest.mark.django_db
+def test_a_point_near_the_edge_of_the_territory(territory):
+    # West of Anderlecht: outside the box of the communes' centres, inside the region.
+    result = actor(lat="50.8123475", lon="4.2628237", postcode="1070")
+    assert result.errors == []
+    assert result.fields["lat"] == 50.8123475
+
+
+@pytest.mark.django_db
+def test_with_boundaries_the_polygons_decide(territory, settings):
+    from pathlib import Path
+
+    from territory.models import Postcode
+    from territory.services import clear_caches, load_boundaries
+
+    path = Path(settings.SHARED_DIR) / "data" / "brussels-communes.geojson"
+    if not path.exists():
+        pytest.skip("shared boundaries absent")
+    load_boundaries(path)
+    clear_caches()
+    inside = actor(lat="50.8123475", lon="4.2628237")
+    assert inside.errors == []
+    assert inside.fields["commune_id"] == Postcode.objects.get(code="1070").commune_id
+    vilvoorde = actor(lat="50.9281", lon="4.4245")
+    assert vilvoorde.errors == [
+        "The coordinates (50.9281, 4.4245) are outside the territory (Brussels-Capital Region)."
+    ]
+    assert actor(lat="4.3802675", lon="50.8378554").errors == [
+        "Latitude and longitude look swapped (4.380268, 50.837855)."
+    ]
+
+
 def test_fingerprint_is_canonical():
     assert fingerprint({"a": 1, "b": [1, 2]}) == fingerprint({"b": [1, 2], "a": 1})
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
@@ -145,6 +185,9 @@ def test_fingerprint_is_canonical():
         ("Brussels Netwerk Ouderen", "federation"),
         ("Fédération Wallonie-Bruxelles", "public_service"),
         ("Les Petits Riens asbl", "association"),
+        ("Les Amis des Bibliothèques de la Ville de Bruxelles", "association"),
+        ("Zone de Police / Politiezone", "public_service"),
+        ("Gemeente Schaarbeek", "public_service"),
         ("Collectif du coin", "association"),
     ],
 )
