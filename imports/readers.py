@@ -567,6 +567,7 @@ def _ical_datetime(value):
 
 
 def _ical_event(event):
+    """Columns of one VEVENT. An all-day event's dtend is its last day (iCalendar says the day after)."""
     values, errors = dict.fromkeys(ICS_COLUMNS, ""), []
     for column in ("uid", "summary", "description", "location", "url", "status"):
         try:
@@ -588,7 +589,10 @@ def _ical_event(event):
         errors.append(_("The start (DTSTART) of this event cannot be read."))
     try:
         end = event.get("DTEND")
-        if end is not None:
+        if end is not None and all_day and type(end.dt) is dt.date:
+            # iCalendar's all-day end is the day after (exclusive); Maillage keeps the last day.
+            values["dtend"] = max(end.dt - dt.timedelta(days=1), event["DTSTART"].dt).isoformat()
+        elif end is not None:
             values["dtend"] = _ical_datetime(end.dt)[0]
         elif event.get("DURATION") is not None and event.get("DTSTART") is not None:
             start_value = event["DTSTART"].dt

@@ -257,3 +257,53 @@ def test_bad_event_inputs(territory):
     assert clean_event({"title": "X", "start": "2024-05-02", "postcode": "1300"}).errors == [
         "The postcode 1300 is outside the territory (Brussels-Capital Region)."
     ]
+
+
+@pytest.mark.django_db
+def test_a_belgian_csv_from_file_to_cleaned_rows(territory):
+    """Windows-1252, semicolons, decimal commas: read, mapped by guess, cleaned, one message per bad row."""
+    from pathlib import Path
+
+    from imports.mapping import apply_mapping, guess_mapping
+    from imports.readers import read_table
+
+    table = read_table((Path(__file__).parent / "data" / "actors-cp1252.csv").read_bytes(), "csv")
+    assert table.encoding == "cp1252" and table.delimiter == ";"
+    mapping = guess_mapping(table.columns, "actors")
+    assert mapping["company_number"] == "N° BCE" and mapping["house_number"] == "Numéro"
+    results = {row.number: clean_actor(apply_mapping(row, mapping)) for row in table.rows}
+    good = results[2]
+    assert good.errors == [] and good.fields["street"] == "Rue du Bois 12"
+    assert (good.fields["lat"], good.fields["lon"]) == (50.827, 4.372)
+    assert results[3].fields["kind"] == "public_service"
+    assert results[3].warnings == ["Coordinates 0,0 mean unknown: ignored."]
+    assert results[4].fields["name"] == "Café des Élèves"
+    assert results[4].errors == ["Latitude and longitude look swapped (4.353577, 50.849896)."]
+    assert results[4].warnings == ["The email address “pas un email” is not valid: ignored."]
+    assert results[5].errors == ["The postcode 5000 is outside the territory (Brussels-Capital Region)."]
+    assert results[6].errors == ["The name is empty."]
+    assert results[7].errors == [
+        "“0203.071.974” is not a valid Belgian company number (10 digits with a mod-97 check)."
+    ]
+
+
+@pytest.mark.django_db
+def test_an_ics_feed_from_file_to_cleaned_events(territory):
+    from pathlib import Path
+
+    from imports.mapping import apply_mapping, guess_mapping
+    from imports.readers import read_table
+
+    table = read_table((Path(__file__).parent / "data" / "events.ics").read_bytes(), "ics")
+    mapping = guess_mapping(table.columns, "events")
+    repair, fete, far = (clean_event(apply_mapping(row, mapping)) for row in table.rows)
+    assert repair.errors == [] and repair.external_id == "repair@example.org"
+    assert repair.fields["rrule"] == "FREQ=WEEKLY;BYDAY=TH"
+    assert repair.fields["start"].isoformat() == "2024-05-02T18:00:00+02:00"
+    assert repair.fields["description"] == "Chaque jeudi, on répare ensemble."
+    assert repair.fields["themes"] == ["Réemploi"]
+    assert fete.errors == [] and fete.fields["all_day"] is True
+    assert (fete.fields["start"].date(), fete.fields["end"].date()) == (dt.date(2024, 5, 31), dt.date(2024, 6, 1))
+    assert fete.fields["commune_id"] is not None and fete.fields["approximate"] is False
+    assert far.errors == ["The coordinates (51.2194, 4.4025) are outside the territory (Brussels-Capital Region)."]
+    assert far.fields["start"] == dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC)
