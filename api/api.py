@@ -9,6 +9,8 @@ language (``If-None-Match`` gives a 304), ``Cache-Control: public, max-age=60`` 
 import json
 from typing import Annotated, Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -74,6 +76,19 @@ def _error(status, detail, *, messages=(), errors=None):
     return response
 
 
+def _cached_json(tag, build):
+    """The answer for this ETag, kept in the cache for ``API_CACHE_SECONDS`` (300; 0: never): the
+    tag holds the data versions, the query and the language, so a change of data misses it."""
+    seconds = getattr(settings, "API_CACHE_SECONDS", 300)
+    key = f"api:answer:{tag}"
+    body = cache.get(key) if seconds else None
+    if body is None:
+        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+        if seconds:
+            cache.set(key, body, seconds)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
 def _language(request):
     lang = request.GET.get("lang")
     if lang in LANGS:
@@ -102,7 +117,7 @@ def _read(request, kind, build):
             response = HttpResponse(status=304)
         else:
             try:
-                response = _json(build(request))
+                response = _cached_json(tag, lambda: build(request))
             except services.BadRequest as error:
                 return _error(400, _("Some parameters are not valid."), messages=error.messages)
             except ObjectDoesNotExist:

@@ -209,16 +209,28 @@ def test_places(client, data):
 # --- query counts: the same for 1 and 3 items ----------------------------------------------------
 
 
-def test_actor_list_queries(client, territory):
+@pytest.fixture
+def no_answer_cache(settings):
+    """Count the queries of building an answer, not of reading it back from the cache."""
+    settings.API_CACHE_SECONDS = 0
+
+
+def test_answers_are_cached_by_etag(client, data, django_assert_max_num_queries):
+    client.get("/api/actors?kind=association")
+    with django_assert_max_num_queries(1):  # the data versions only
+        assert client.get("/api/actors?kind=association").json()["count"] == 2
+
+
+def test_actor_list_queries(client, territory, no_answer_cache):
     assert_queries_do_not_grow(client, "/api/actors", lambda: ActorFactory())
 
 
-def test_event_list_queries(client, territory):
+def test_event_list_queries(client, territory, no_answer_cache):
     actor = ActorFactory()
     assert_queries_do_not_grow(client, "/api/events", lambda: EventFactory(organisers=[actor]))
 
 
-def test_project_list_queries(client, territory):
+def test_project_list_queries(client, territory, no_answer_cache):
     def add():
         project = ProjectFactory()
         ParticipationFactory(project=project)
@@ -226,11 +238,11 @@ def test_project_list_queries(client, territory):
     assert_queries_do_not_grow(client, "/api/projects", add)
 
 
-def test_place_list_queries(client, territory):
+def test_place_list_queries(client, territory, no_answer_cache):
     assert_queries_do_not_grow(client, "/api/places", lambda: ActorFactory(places=[PlaceFactory()]))
 
 
-def test_vocabulary_list_queries(client, territory, taxonomy):
+def test_vocabulary_list_queries(client, territory, taxonomy, no_answer_cache):
     from directory.tests.factories import ThemeFactory
 
     assert_queries_do_not_grow(client, "/api/themes", lambda: ThemeFactory())
