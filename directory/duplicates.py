@@ -121,6 +121,17 @@ STOP_WORDS = _words(
     "the of and for an"
 )
 
+# Long names of public bodies written in full or by their acronym (after folding).
+ACRONYMS = (
+    (re.compile(r"\bcentre public d action sociale\b"), "cpas"),
+    (re.compile(r"\bopenbaar centrum voor maatschappelijk welzijn\b"), "ocmw"),
+    (re.compile(r"\bvlaamse gemeenschapscommissie\b"), "vgc"),
+    (re.compile(r"\bcommission communautaire francaise\b"), "cocof"),
+    (re.compile(r"\bcommission communautaire commune\b"), "cocom"),
+    (re.compile(r"\buniversite libre de bruxelles\b"), "ulb"),
+    (re.compile(r"\bvrije universiteit brussel\b"), "vub"),
+)
+
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){1,}[a-z])\.?(?![a-z0-9])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -142,7 +153,11 @@ def _fold(text):
             text = unidecode(text).lower()
     if "." in text:
         text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
-    return _NON_ALNUM.sub(" ", text).strip()
+    text = _NON_ALNUM.sub(" ", text).strip()
+    for long_form, acronym in ACRONYMS:
+        if long_form.search(text):
+            text = long_form.sub(acronym, text)
+    return text
 
 
 def _strip_legal_forms(words):

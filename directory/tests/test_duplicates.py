@@ -400,7 +400,10 @@ def test_the_index_is_rebuilt_after_a_change():
         ("Médecins du Monde AISBL", "medecins du monde"),
         ("Atelier CV SPRL", "atelier"),
         ("Maison de Quartier ASBL / Buurthuis VZW", "maison de quartier buurthuis"),
-        ("Vrije Universiteit Brussel afgekort VUB", "vrije universiteit brussel"),
+        # Public bodies written in full read as their acronym.
+        ("Vrije Universiteit Brussel afgekort VUB", "vub"),
+        ("Centre Public d'Action Sociale de Bruxelles", "cpas de bruxelles"),
+        ("Openbaar Centrum voor Maatschappelijk Welzijn van Brussel", "ocmw van brussel"),
         ("ASBL", "asbl"),
     ],
 )
