@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("territory/", include("territory.urls")),
     path("account/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
     path("charter/", include("charter.urls")),
     path("", include("proposals.urls")),
     path("history/", include("history.urls")),
