@@ -16,8 +16,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # Before pages: its open-data page is being replaced by the opendata app's.
-    path("open-data/", include("opendata.urls")),
     path("", include("pages.urls")),
     path("", include("directory.urls")),
     path("", include("agenda.urls")),
@@ -33,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("freshness/", include("freshness.urls")),
     path("imports/", include("imports.urls")),
     path("merges/", include("merges.urls")),
+    path("open-data/", include("opendata.urls")),
     path("embed/", include("widgets.urls")),
     path("admin/", admin.site.urls),
 )

@@ -12,11 +12,6 @@ def home(request):
 
 
 @require_GET
-def open_data(request):
-    return render(request, "pages/open_data.html")
-
-
-@require_GET
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
