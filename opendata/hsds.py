@@ -14,13 +14,14 @@ so that a list costs the same number of queries whatever its length.
 """
 
 import datetime as dt
+import functools
+import hashlib
 import math
 import threading
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -31,11 +32,13 @@ from directory.validators import format_company_number
 from maillage import richtext
 from search import index as search_index
 from search.models import Document
+from territory.models import Commune
 
 HSDS_VERSION = "3.0"
 HSDS_PROFILE = "https://docs.openreferral.org/en/3.0/"
 # Never change it: every published identifier is derived from it.
 NAMESPACE = uuid.UUID("6f1c3d52-8a4e-5b7f-9c2d-3e4a5b6c7d8e")
+_NAMESPACE_BYTES = NAMESPACE.bytes
 TAXONOMY_NAME = "maillage-themes"
 COMPANY_SCHEME = "BE-BCE_KBO"
 DEFAULT_PER_PAGE = 50
@@ -49,8 +52,14 @@ SERVICE_STATUS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # one object's ids are asked for several times in a row
 def hsds_id(kind, key):
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+    """uuid.uuid5(NAMESPACE, f"{kind}:{key}") as a string, without the UUID object (faster)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{key}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def organization_id(actor_pk):
@@ -198,17 +207,9 @@ def page_of(qs, paging):
 # --- querysets -----------------------------------------------------------------------------------
 
 
-def actor_queryset(*, full=False, include_synthetic=True):
+def actor_queryset(*, include_synthetic=True):
     qs = Actor.objects.order_by("pk")
-    if not include_synthetic:
-        qs = qs.filter(is_synthetic=False)
-    if full:
-        qs = qs.prefetch_related(
-            Prefetch("places", queryset=Place.objects.select_related("commune").order_by("pk")),
-            Prefetch("themes", queryset=Theme.objects.select_related("parent")),
-            Prefetch("languages", queryset=Language.objects.order_by("position", "code")),
-        )
-    return qs
+    return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
 def filter_actors(qs, params):
@@ -238,7 +239,7 @@ def link_queryset(*, include_synthetic=True):
     """Actor-place links at physical places: the services at locations."""
     qs = (
         Actor.places.through.objects.filter(actor__archived_at__isnull=True, place__approximate=False)
-        .select_related("actor", "place__commune")
+        .select_related("actor", "place")
         .order_by("pk")
     )
     if not include_synthetic:
@@ -276,7 +277,7 @@ def term_slugs():
 
 
 def theme_queryset():
-    return Theme.objects.select_related("parent").order_by("pk")
+    return Theme.objects.select_related("parent").order_by("position", "pk")
 
 
 def filter_themes(qs, params):
@@ -299,71 +300,178 @@ def filter_themes(qs, params):
 # --- objects -------------------------------------------------------------------------------------
 
 
-def _site(site_url):
-    return site_url if site_url is not None else settings.SITE_URL
-
-
 def _lang():
     lang = translation.get_language()
     return lang if lang in LANGS else "fr"
 
 
-def taxonomy(site_url=None):
+class Context:
+    """What every object of one response (or one dump) shares, computed once: the site's address,
+    the language, translated labels, the taxonomy terms; and the themes, languages and communes
+    by key, so that the links of many actors are read without instantiating them again."""
+
+    def __init__(self, site_url=None):
+        self.site = site_url if site_url is not None else settings.SITE_URL
+        self.lang = _lang()
+        self.region = _("Brussels-Capital Region")
+        self.approximate = _("Only the commune is known.")
+        self.directory_url = self.site + reverse("directory:list")
+        self.identifier_type = _("Belgian enterprise number (BCE/KBO)")
+        self.at_place = _("%(service)s at %(place)s")
+        self.kinds = {value: str(label) for value, label in Actor.Kind.choices}
+        self._terms = {}
+        self._vocabulary = None
+        self._language_names = {}
+        self._places = {}
+        self._basics = (None, None)
+
+    def basics(self, actor):
+        """What the organization and the service of an actor share (the last actor's, kept)."""
+        if self._basics[0] != actor.pk:
+            self._basics = (
+                actor.pk,
+                {
+                    "name": actor.name,
+                    "description": richtext.plain(actor.description),
+                    "url": self.site + actor.get_absolute_url(),
+                },
+            )
+        return self._basics[1]
+
+    def place(self, place):
+        """(label, address) of a place, read once per batch of actors."""
+        if place.pk not in self._places:
+            has_address = place.street or place.postcode
+            self._places[place.pk] = (place_label(place, self), address(place, self) if has_address else None)
+        return self._places[place.pk]
+
+    def language_name(self, language):
+        if language.pk not in self._language_names:
+            self._language_names[language.pk] = language.name
+        return self._language_names[language.pk]
+
+    # -- vocabularies (three small queries, on first use)
+
+    def vocabulary(self):
+        if self._vocabulary is None:
+            self._vocabulary = (
+                {t.pk: t for t in Theme.objects.select_related("parent")},
+                {lang.pk: lang for lang in Language.objects.order_by("position", "code")},
+                {c.pk: c for c in Commune.objects.all()},
+            )
+        return self._vocabulary
+
+    def commune_name(self, place):
+        if not place.commune_id:
+            return ""
+        return self.vocabulary()[2][place.commune_id].name
+
+    def term(self, theme, detail=False):
+        key = (theme.pk, detail)
+        if key not in self._terms:
+            self._terms[key] = taxonomy_term(theme, self, detail=detail)
+        return self._terms[key]
+
+    def related(self, actors):
+        """{actor pk: Related} for the actors, in four queries whatever their number."""
+        themes, languages, _communes = self.vocabulary()
+        self._places = {}
+        pks = [a.pk for a in actors]
+        out = {pk: Related([], [], []) for pk in pks}
+        for actor_id, theme_id in Actor.themes.through.objects.filter(actor_id__in=pks).values_list(
+            "actor_id", "theme_id"
+        ):
+            out[actor_id].themes.append(themes[theme_id])
+        for actor_id, language_id in Actor.languages.through.objects.filter(actor_id__in=pks).values_list(
+            "actor_id", "language_id"
+        ):
+            out[actor_id].languages.append(languages[language_id])
+        links = list(
+            Actor.places.through.objects.filter(actor_id__in=pks)
+            .order_by("place_id")
+            .values_list("actor_id", "place_id")
+        )
+        places = Place.objects.in_bulk({place_id for _a, place_id in links})
+        for actor_id, place_id in links:  # oldest place first, as on the actor's page
+            out[actor_id].places.append(places[place_id])
+        position = {t.pk: n for n, t in enumerate(themes.values())}
+        order = {lang.pk: n for n, lang in enumerate(languages.values())}
+        for bundle in out.values():
+            bundle.themes.sort(key=lambda t: position[t.pk])
+            bundle.languages.sort(key=lambda lang: order[lang.pk])
+        return out
+
+
+@dataclass
+class Related:
+    places: list
+    themes: list
+    languages: list
+
+
+def taxonomy(ctx):
     return {
         "id": TAXONOMY_ID,
         "name": TAXONOMY_NAME,
         "description": _("The themes of the Maillage directory of the associative network of Brussels."),
-        "uri": _site(site_url) + reverse("hsds:taxonomy", args=[TAXONOMY_ID]),
+        "uri": ctx.site + reverse("hsds:taxonomy", args=[TAXONOMY_ID]),
         "version": "1",
     }
 
 
-def taxonomy_term(theme, site_url=None, *, detail=True):
-    site = _site(site_url)
+def taxonomy_term(theme, ctx, *, detail=True):
+    parent = theme.parent if theme.parent_id else None
     data = {
         "id": term_id(theme.slug),
         "code": theme.slug,
         "name": theme.name,
-        "description": (
-            _("%(parent)s: %(name)s") % {"parent": theme.parent.name, "name": theme.name}
-            if theme.parent_id
-            else theme.name
-        ),
+        "description": _("%(parent)s: %(name)s") % {"parent": parent.name, "name": theme.name}
+        if parent
+        else theme.name,
         "taxonomy": TAXONOMY_NAME,
         "taxonomy_id": TAXONOMY_ID,
-        "language": _lang(),
-        "term_uri": f"{site}{reverse('directory:list')}?theme={theme.slug}",
+        "language": ctx.lang,
+        "term_uri": f"{ctx.directory_url}?theme={theme.slug}",
     }
-    if theme.parent_id:
-        data["parent_id"] = term_id(theme.parent.slug)
+    if parent:
+        data["parent_id"] = term_id(parent.slug)
     if detail:
-        data["taxonomy_detail"] = taxonomy(site)
+        data["taxonomy_detail"] = taxonomy(ctx)
     return data
 
 
-def address(place):
+def address(place, ctx):
     return {
         "id": hsds_id("address", place.pk),
         "location_id": location_id(place.pk),
         "address_1": place.street,
-        "city": place.commune.name if place.commune_id else "",
-        "state_province": _("Brussels-Capital Region"),
+        "city": ctx.commune_name(place),
+        "state_province": ctx.region,
         "postal_code": place.postcode,
         "country": "BE",
         "address_type": "physical",
     }
 
 
-def location(place, actor_pk=None):
-    data = {"id": location_id(place.pk), "location_type": "physical", "name": place.name or str(place)}
+def place_label(place, ctx):
+    """The place's name, else its address (like Place.__str__, without reading its commune)."""
+    if place.name:
+        return place.name
+    town = f"{place.postcode} {ctx.commune_name(place)}".strip()
+    return ", ".join(part for part in (place.street, town) if part)
+
+
+def location(place, ctx, actor_pk=None):
+    label, place_address = ctx.place(place)
+    data = {"id": location_id(place.pk), "location_type": "physical", "name": label}
     if actor_pk is not None:
         data["organization_id"] = organization_id(actor_pk)
     if place.approximate:
-        data["description"] = _("Only the commune is known.")
+        data["description"] = ctx.approximate
     elif place.lat is not None:
         data["latitude"], data["longitude"] = place.lat, place.lon
-    if place.street or place.postcode:
-        data["addresses"] = [address(place)]
+    if place_address:
+        data["addresses"] = [place_address]
     return data
 
 
@@ -386,16 +494,17 @@ def _contacts(actor):
     return [contact]
 
 
-def organization(actor, site_url=None, *, full=False):
-    """An organization: the list form (one-to-one fields), or with ``full`` its phones,
-    locations, identifiers, contact and service (the actor loaded with actor_queryset(full=True))."""
-    site = _site(site_url)
+def organization(actor, ctx, related=None):
+    """An organization: the list form (one-to-one fields), or, given its ``related`` places,
+    themes and languages (Context.related), fully nested with its phones, locations,
+    identifiers, contact and service."""
+    basics = ctx.basics(actor)
     data = {
         "id": organization_id(actor.pk),
-        "name": actor.name,
-        "description": richtext.plain(actor.description),
-        "legal_status": str(actor.get_kind_display()),
-        "uri": site + actor.get_absolute_url(),
+        "name": basics["name"],
+        "description": basics["description"],
+        "legal_status": ctx.kinds.get(actor.kind, actor.kind),
+        "uri": basics["url"],
     }
     if actor.acronym:
         data["alternate_name"] = actor.acronym
@@ -404,12 +513,12 @@ def organization(actor, site_url=None, *, full=False):
     if actor.website:
         data["website"] = actor.website
     if actor.logo:
-        data["logo"] = site + actor.logo.url
-    if not full:
+        data["logo"] = ctx.site + actor.logo.url
+    if related is None:
         return data
     data["phones"] = _phones(actor)
     data["contacts"] = _contacts(actor)
-    data["locations"] = [location(place, actor.pk) for place in actor.places.all()]
+    data["locations"] = [location(place, ctx, actor.pk) for place in related.places]
     data["organization_identifiers"] = []
     if actor.company_number:
         data["organization_identifiers"].append(
@@ -417,24 +526,24 @@ def organization(actor, site_url=None, *, full=False):
                 "id": hsds_id("organization_identifier", actor.pk),
                 "organization_id": organization_id(actor.pk),
                 "identifier_scheme": COMPANY_SCHEME,
-                "identifier_type": _("Belgian enterprise number (BCE/KBO)"),
+                "identifier_type": ctx.identifier_type,
                 "identifier": format_company_number(actor.company_number),
             }
         )
-    data["services"] = [service(actor, site)]
+    data["services"] = [service(actor, ctx)]
     return data
 
 
-def service(actor, site_url=None, *, full=False):
-    """The actor's activities as one service; with ``full`` its themes, languages, phones,
-    places and organization."""
-    site = _site(site_url)
+def service(actor, ctx, related=None):
+    """The actor's activities as one service; given its ``related`` objects, fully nested with
+    its themes (attributes), languages, phones, places and organization."""
+    basics = ctx.basics(actor)
     data = {
         "id": service_id(actor.pk),
         "organization_id": organization_id(actor.pk),
-        "name": actor.name,
-        "description": richtext.plain(actor.description),
-        "url": site + actor.get_absolute_url(),
+        "name": basics["name"],
+        "description": basics["description"],
+        "url": basics["url"],
         "status": SERVICE_STATUS.get(actor.status, "active"),
         "last_modified": actor.updated.isoformat(),
     }
@@ -444,49 +553,49 @@ def service(actor, site_url=None, *, full=False):
         data["email"] = actor.email
     if actor.last_verified:
         data["assured_date"] = actor.last_verified.isoformat()
-    if not full:
+    if related is None:
         return data
-    data["organization"] = organization(actor, site)
+    data["organization"] = organization(actor, ctx)
     data["phones"] = _phones(actor)
     data["contacts"] = _contacts(actor)
     data["attributes"] = [
         {
             "id": hsds_id("attribute", f"{actor.pk}:{theme.slug}"),
-            "link_id": service_id(actor.pk),
+            "link_id": data["id"],
             "link_type": "theme",
             "link_entity": "service",
             "taxonomy_term_id": term_id(theme.slug),
-            "taxonomy_term": taxonomy_term(theme, site, detail=False),
+            "taxonomy_term": ctx.term(theme),
         }
-        for theme in actor.themes.all()
+        for theme in related.themes
     ]
     data["languages"] = [
         {
             "id": hsds_id("language", f"{actor.pk}:{language.code}"),
-            "service_id": service_id(actor.pk),
-            "name": language.name,
+            "service_id": data["id"],
+            "name": ctx.language_name(language),
             "code": language.code,
         }
-        for language in actor.languages.all()
+        for language in related.languages
     ]
     data["service_at_locations"] = [
-        service_at_location(actor, place, site) for place in actor.places.all() if not place.approximate
+        service_at_location(actor, place, ctx) for place in related.places if not place.approximate
     ]
     return data
 
 
-def service_at_location(actor, place, site_url=None, *, full=False):
+def service_at_location(actor, place, ctx, *, full=False):
     data = {
         "id": service_at_location_id(actor.pk, place.pk),
         "service_id": service_id(actor.pk),
         "location_id": location_id(place.pk),
-        "description": _("%(service)s at %(place)s") % {"service": actor.name, "place": place.name or str(place)},
-        "location": location(place, actor.pk),
+        "description": ctx.at_place % {"service": ctx.basics(actor)["name"], "place": ctx.place(place)[0]},
+        "location": location(place, ctx, actor.pk),
     }
     if full:
         data["phones"] = _phones(actor)
         data["contacts"] = _contacts(actor)
-        data["service"] = service(actor, site_url)
+        data["service"] = service(actor, ctx)
     return data
 
 
@@ -497,7 +606,7 @@ def actor_by_uuid(reverse_map, value):
     pk = reverse_map.lookup(value)
     if pk is None:
         return None
-    return actor_queryset(full=True).filter(pk=pk).first()
+    return actor_queryset().filter(pk=pk).first()
 
 
 def link_by_uuid(value):
@@ -513,10 +622,9 @@ def theme_by_uuid(value):
     return theme_queryset().filter(slug=slug).first() if slug else None
 
 
-def index(site_url=None):
-    site = _site(site_url)
+def index(ctx):
     links = {
-        name: site + reverse(f"hsds:{name}")
+        name: ctx.site + reverse(f"hsds:{name}")
         for name in ("organizations", "services", "service_at_locations", "taxonomies", "taxonomy_terms")
     }
     return {

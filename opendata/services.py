@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -29,10 +30,12 @@ from tqdm import tqdm
 from agenda import services as agenda_services
 from agenda.models import Event
 from directory import services as directory_services
-from directory.models import Actor, Theme
+from directory.models import Actor, Place, Theme
+from directory.validators import format_company_number
 from maillage import richtext
 from maillage.links import slug_url
 from projects.models import Participation, Project
+from territory.models import Commune
 
 from . import hsds
 
@@ -159,8 +162,11 @@ class DumpResult:
 
 @contextmanager
 def _text(archive, name):
-    """A text stream writing into a new member of the zip."""
-    with archive.open(name, "w", force_zip64=True) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+    """A text stream writing into a new member of the zip (dated now, local time)."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = archive.compression
+    info.external_attr = 0o644 << 16
+    with archive.open(info, "w", force_zip64=True) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         yield text
 
 
@@ -176,28 +182,42 @@ def _csv_value(value):
     return value
 
 
-def _write_actors(archive, qs, site_url, bar):
-    fields = [*directory_services.EXPORT_FIELDS, "synthetic"]
-    count = 0
-    with _text(archive, "actors.csv") as out:
-        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for row in directory_services.export_rows(qs, site_url):
-            row["themes"] = "|".join(row["themes"])
-            row["languages"] = "|".join(row["languages"])
-            writer.writerow(row)
-            count += 1
-            bar.update()
-    with _text(archive, "actors.geojson") as out:
-        out.write('{"type": "FeatureCollection", "features": [\n')
-        for n, row in enumerate(directory_services.export_rows(qs, site_url)):
-            lat, lon = row.pop("lat"), row.pop("lon")
-            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
-            feature = {"type": "Feature", "geometry": geometry, "properties": row}
-            out.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
-            bar.update()
-        out.write("\n]}\n")
-    return count
+class _JsonArray:
+    """Writes objects one by one as a JSON array (or inside a GeoJSON FeatureCollection)."""
+
+    def __init__(self, out, head="[\n", tail="\n]\n"):
+        self.out, self.tail, self.count = out, tail, 0
+        out.write(head)
+
+    def add(self, obj):
+        self.out.write((",\n" if self.count else "") + json.dumps(obj, ensure_ascii=False))
+        self.count += 1
+
+    def close(self):
+        self.out.write(self.tail)
+        return self.count
+
+
+def _spooled():
+    """A temporary text file for a member written in the same pass as another one."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+
+
+def _copy_into(archive, name, spool):
+    spool.seek(0)
+    with _text(archive, name) as out:
+        shutil.copyfileobj(spool, out, 1 << 20)
+
+
+def _batches(iterable, size=CHUNK):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _calendar_frame(name):
@@ -211,47 +231,81 @@ def _calendar_frame(name):
     return head, "END:VCALENDAR" + tail
 
 
+def _translated(row, name, order):
+    return next((row[f"{name}_{lang}"] for lang in order if row[f"{name}_{lang}"]), "")
+
+
 def _write_events(archive, qs, site_url, bar):
+    """events.csv (read as values, links by key: no model instances) and events.ics (the stored
+    VEVENT texts)."""
     lang = translation.get_language()
-    organisers = Prefetch("organisers", queryset=Actor.objects.only("pk", "slug").order_by())
-    themes = Prefetch("themes", queryset=Theme.objects.only("pk", "slug").order_by())
+    order = [lang, *(code for code in agenda_services.LANGS if code != lang)]
+    langs = agenda_services.LANGS
+    theme_slugs = dict(Theme.objects.values_list("pk", "slug"))
+    communes = dict(Commune.objects.values_list("pk", "name"))
+    event_fields = [
+        "pk",
+        "slug",
+        "start",
+        "end",
+        "all_day",
+        "rrule",
+        "status",
+        "place_id",
+        "online_url",
+        "registration_url",
+        "is_synthetic",
+        *(f"{name}_{code}" for name in ("title", "price") for code in langs),
+    ]
+    place_fields = ["pk", "street", "postcode", "commune_id", "lat", "lon", "approximate"]
+    place_fields += [f"name_{code}" for code in langs]
     count = 0
     with _text(archive, "events.csv") as out:
         writer = csv.writer(out)
         writer.writerow(EVENT_FIELDS)
-        rows = (
-            qs.select_related("place__commune")
-            .prefetch_related(organisers, themes)
-            .defer(*(f"vevent_{code}" for code in agenda_services.LANGS))
-        )
-        for event in rows.iterator(chunk_size=CHUNK):
-            place = event.place if event.place_id else None
-            precise = place is not None and not place.approximate and place.lat is not None
-            row = (
-                event.slug,
-                event.title,
-                event.start.isoformat(),
-                event.end.isoformat() if event.end else "",
-                event.all_day,
-                event.rrule,
-                event.status,
-                (place.name or "") if place else "",
-                place.street if place else "",
-                place.postcode if place else "",
-                place.commune.name if place and place.commune_id else "",
-                place.lat if precise else None,
-                place.lon if precise else None,
-                event.online_url,
-                "|".join(a.slug for a in event.organisers.all()),
-                "|".join(t.slug for t in event.themes.all()),
-                event.price,
-                event.registration_url,
-                site_url + slug_url("agenda:event", event.slug),
-                event.is_synthetic,
-            )
-            writer.writerow([_csv_value(v) for v in row])
-            count += 1
-            bar.update()
+        for batch in _batches(qs.values(*event_fields).iterator(chunk_size=CHUNK)):
+            pks = [row["pk"] for row in batch]
+            places = {
+                p["pk"]: p
+                for p in Place.objects.filter(pk__in={r["place_id"] for r in batch if r["place_id"]}).values(
+                    *place_fields
+                )
+            }
+            organisers, themes = {}, {}
+            through = Event.organisers.through.objects.filter(event_id__in=pks, actor__archived_at__isnull=True)
+            for event_id, slug in through.order_by("pk").values_list("event_id", "actor__slug"):
+                organisers.setdefault(event_id, []).append(slug)
+            through = Event.themes.through.objects.filter(event_id__in=pks)
+            for event_id, theme_id in through.order_by("pk").values_list("event_id", "theme_id"):
+                themes.setdefault(event_id, []).append(theme_slugs[theme_id])
+            for event in batch:
+                place = places.get(event["place_id"])
+                precise = place is not None and not place["approximate"] and place["lat"] is not None
+                row = (
+                    event["slug"],
+                    _translated(event, "title", order),
+                    event["start"].isoformat(),
+                    event["end"].isoformat() if event["end"] else "",
+                    event["all_day"],
+                    event["rrule"],
+                    event["status"],
+                    _translated(place, "name", order) if place else "",
+                    place["street"] if place else "",
+                    place["postcode"] if place else "",
+                    communes.get(place["commune_id"], "") if place else "",
+                    place["lat"] if precise else None,
+                    place["lon"] if precise else None,
+                    event["online_url"],
+                    "|".join(organisers.get(event["pk"], ())),
+                    "|".join(themes.get(event["pk"], ())),
+                    _translated(event, "price", order),
+                    event["registration_url"],
+                    site_url + slug_url("agenda:event", event["slug"]),
+                    event["is_synthetic"],
+                )
+                writer.writerow([_csv_value(v) for v in row])
+                count += 1
+                bar.update()
     with _text(archive, "events.ics") as out:
         head, tail = _calendar_frame("Maillage")
         out.write(head)
@@ -305,62 +359,84 @@ def _write_projects(archive, qs, site_url, bar):
     return count
 
 
-def _json_array(archive, name, objects, bar):
-    count = 0
-    with _text(archive, name) as out:
-        out.write("[\n")
-        for count, obj in enumerate(objects, start=1):
-            out.write((",\n" if count > 1 else "") + json.dumps(obj, ensure_ascii=False))
-            bar.update()
-        out.write("\n]\n")
-    return count
-
-
-def _links(include_synthetic):
-    qs = Actor.places.through.objects.filter(actor__archived_at__isnull=True)
-    return qs if include_synthetic else qs.filter(actor__is_synthetic=False)
-
-
-def _locations(include_synthetic):
-    """Each place of a public actor once, with the first actor (by key) as its organization."""
-    links = _links(include_synthetic).select_related("place__commune").order_by("place_id", "actor_id")
-    previous = None
-    for link in links.iterator(chunk_size=CHUNK):
-        if link.place_id != previous:
-            previous = link.place_id
-            yield hsds.location(link.place, link.actor_id)
-
-
-def _write_hsds(archive, include_synthetic, site_url, bar):
-    full = hsds.actor_queryset(full=True, include_synthetic=include_synthetic)
-    counts = {
-        "organizations": _json_array(
-            archive,
-            "hsds/organizations.json",
-            (hsds.organization(a, site_url, full=True) for a in full.iterator(chunk_size=CHUNK)),
-            bar,
-        ),
+def export_row(actor, bundle, ctx):
+    """The row of directory.services.export_rows, built from the links read by
+    hsds.Context.related (no per-actor queries, no prefetch querysets)."""
+    place = next((p for p in bundle.places if not p.approximate), None)
+    return {
+        "slug": actor.slug,
+        "name": ctx.basics(actor)["name"],
+        "kind": actor.kind,
+        "status": actor.status,
+        "commune": ctx.vocabulary()[2][actor.commune_id].name if actor.commune_id else "",
+        "street": place.street if place else "",
+        "postcode": place.postcode if place else "",
+        "lat": actor.lat,
+        "lon": actor.lon,
+        "location_approximate": actor.location_approximate,
+        "themes": [t.slug for t in bundle.themes],
+        "languages": [lang.code for lang in bundle.languages],
+        "website": actor.website,
+        "email": actor.email,
+        "phone": actor.phone,
+        "company_number": format_company_number(actor.company_number),
+        "last_verified": actor.last_verified.isoformat() if actor.last_verified else "",
+        "url": ctx.basics(actor)["url"],
+        "synthetic": actor.is_synthetic,
     }
-    counts["services"] = _json_array(
-        archive,
-        "hsds/services.json",
-        (hsds.service(a, site_url, full=True) for a in full.iterator(chunk_size=CHUNK)),
-        bar,
-    )
-    counts["locations"] = _json_array(archive, "hsds/locations.json", _locations(include_synthetic), bar)
-    links = hsds.link_queryset(include_synthetic=include_synthetic)
-    counts["service_at_locations"] = _json_array(
-        archive,
-        "hsds/service_at_locations.json",
-        (hsds.service_at_location(x.actor, x.place, site_url) for x in links.iterator(chunk_size=CHUNK)),
-        bar,
-    )
-    counts["taxonomy_terms"] = _json_array(
-        archive,
-        "hsds/taxonomy_terms.json",
-        (hsds.taxonomy_term(t, site_url) for t in hsds.theme_queryset()),
-        bar,
-    )
+
+
+def _write_actor_files(archive, include_synthetic, site_url, bar):
+    """actors.csv, actors.geojson and the HSDS files of the actors, in one pass over them (a few
+    queries per 2,000 actors), with the HSDS mapping of the API (opendata.hsds)."""
+    ctx = hsds.Context(site_url)
+    fields = [*directory_services.EXPORT_FIELDS, "synthetic"]
+    seen_places = set()
+    names = ("actors.geojson", "hsds/organizations.json", "hsds/services.json", "hsds/locations.json")
+    names += ("hsds/service_at_locations.json",)
+    spools = {name: _spooled() for name in names}
+    try:
+        geojson = _JsonArray(spools["actors.geojson"], '{"type": "FeatureCollection", "features": [\n', "\n]}\n")
+        organizations, services, locations, links = (_JsonArray(spools[name]) for name in names[1:])
+        with _text(archive, "actors.csv") as out:
+            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            qs = hsds.actor_queryset(include_synthetic=include_synthetic)
+            for batch in _batches(qs.iterator(chunk_size=CHUNK)):
+                related = ctx.related(batch)
+                for actor in batch:
+                    bundle = related[actor.pk]
+                    row = export_row(actor, bundle, ctx)
+                    writer.writerow(dict(row, themes="|".join(row["themes"]), languages="|".join(row["languages"])))
+                    lat, lon = row.pop("lat"), row.pop("lon")
+                    geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+                    geojson.add({"type": "Feature", "geometry": geometry, "properties": row})
+                    organizations.add(hsds.organization(actor, ctx, bundle))
+                    services.add(hsds.service(actor, ctx, bundle))
+                    for place in bundle.places:
+                        if place.pk not in seen_places:
+                            seen_places.add(place.pk)
+                            locations.add(hsds.location(place, ctx, actor.pk))
+                        if not place.approximate:
+                            links.add(hsds.service_at_location(actor, place, ctx))
+                    bar.update()
+        counts = {"actors": geojson.close()}
+        for key, writer_ in zip(
+            ("organizations", "services", "locations", "service_at_locations"),
+            (organizations, services, locations, links),
+            strict=True,
+        ):
+            counts[key] = writer_.close()
+        for name in names:
+            _copy_into(archive, name, spools[name])
+    finally:
+        for spool in spools.values():
+            spool.close()
+    with _text(archive, "hsds/taxonomy_terms.json") as out:
+        terms = _JsonArray(out)
+        for theme in hsds.theme_queryset():
+            terms.add(hsds.taxonomy_term(theme, ctx))
+        counts["taxonomy_terms"] = terms.close()
     return counts
 
 
@@ -418,8 +494,7 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
         events = _public(Event.objects.order_by("pk"), include_synthetic)
         projects = _public(Project.objects.order_by("pk"), include_synthetic)
         n_actors, n_events, n_projects = actors.count(), events.count(), projects.count()
-        n_links = _links(include_synthetic).count()
-        total = n_actors * 4 + n_events * 2 + n_projects + n_links * 2
+        total = n_actors + n_events * 2 + n_projects
         fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=".maillage-open-data-", suffix=".tmp")
         try:
             with (
@@ -427,10 +502,9 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
                 zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
                 tqdm(total=total, unit="rows", disable=not progress, desc="open data") as bar,
             ):
-                counts = {"actors": _write_actors(archive, actors, site_url, bar)}
+                counts = _write_actor_files(archive, include_synthetic, site_url, bar)
                 counts["events"] = _write_events(archive, events, site_url, bar)
                 counts["projects"] = _write_projects(archive, projects, site_url, bar)
-                counts.update(_write_hsds(archive, include_synthetic, site_url, bar))
                 archive.writestr("README.txt", readme_text(counts, when, include_synthetic, lic))
                 archive.writestr("LICENSE.txt", licence_text(lic, when))
             os.chmod(temporary, 0o644)

@@ -49,16 +49,25 @@ def hsds_view(view):
 
 @hsds_view
 def hsds_index(request):
-    return hsds.index()
+    return hsds.index(hsds.Context())
 
 
 def _actor_list(request, build):
+    """Organizations or services; with ``full`` (or ``full_service``) fully nested."""
     paging = hsds.parse_paging(request.GET)
     full = hsds.flag(request.GET, "full") or hsds.flag(request.GET, "full_service")
-    qs = hsds.filter_actors(hsds.actor_queryset(full=full), request.GET)
-    total, actors = hsds.page_of(qs, paging)
-    site = settings.SITE_URL
-    return hsds.envelope(total, paging, [build(actor, site, full=full) for actor in actors])
+    total, actors = hsds.page_of(hsds.filter_actors(hsds.actor_queryset(), request.GET), paging)
+    ctx = hsds.Context()
+    related = ctx.related(actors) if full and actors else {}
+    return hsds.envelope(total, paging, [build(actor, ctx, related.get(actor.pk)) for actor in actors])
+
+
+def _actor_detail(reverse_map, id, build):
+    actor = hsds.actor_by_uuid(reverse_map, id)
+    if actor is None:
+        return None
+    ctx = hsds.Context()
+    return build(actor, ctx, ctx.related([actor])[actor.pk])
 
 
 @hsds_view
@@ -68,8 +77,7 @@ def hsds_organizations(request):
 
 @hsds_view
 def hsds_organization(request, id):
-    actor = hsds.actor_by_uuid(hsds.ORGANIZATIONS, id)
-    return hsds.organization(actor, full=True) if actor else None
+    return _actor_detail(hsds.ORGANIZATIONS, id, hsds.organization)
 
 
 @hsds_view
@@ -79,8 +87,7 @@ def hsds_services(request):
 
 @hsds_view
 def hsds_service(request, id):
-    actor = hsds.actor_by_uuid(hsds.SERVICES, id)
-    return hsds.service(actor, full=True) if actor else None
+    return _actor_detail(hsds.SERVICES, id, hsds.service)
 
 
 @hsds_view
@@ -88,21 +95,21 @@ def hsds_service_at_locations(request):
     paging = hsds.parse_paging(request.GET)
     full = hsds.flag(request.GET, "full")
     total, links = hsds.page_of(hsds.filter_links(hsds.link_queryset(), request.GET), paging)
-    site = settings.SITE_URL
-    return hsds.envelope(total, paging, [hsds.service_at_location(x.actor, x.place, site, full=full) for x in links])
+    ctx = hsds.Context()
+    return hsds.envelope(total, paging, [hsds.service_at_location(x.actor, x.place, ctx, full=full) for x in links])
 
 
 @hsds_view
 def hsds_service_at_location(request, id):
     link = hsds.link_by_uuid(id)
-    return hsds.service_at_location(link.actor, link.place, full=True) if link else None
+    return hsds.service_at_location(link.actor, link.place, hsds.Context(), full=True) if link else None
 
 
 @hsds_view
 def hsds_taxonomies(request):
     paging = hsds.parse_paging(request.GET)
     search = request.GET.get("search", "").strip().lower()
-    taxonomy = hsds.taxonomy()
+    taxonomy = hsds.taxonomy(hsds.Context())
     matches = not search or search in f"{taxonomy['name']} {taxonomy['description']}".lower()
     contents = [taxonomy] if matches and paging.page == 1 else []
     return hsds.envelope(1 if matches else 0, paging, contents)
@@ -110,21 +117,21 @@ def hsds_taxonomies(request):
 
 @hsds_view
 def hsds_taxonomy(request, id):
-    return hsds.taxonomy() if id == hsds.TAXONOMY_ID else None
+    return hsds.taxonomy(hsds.Context()) if id == hsds.TAXONOMY_ID else None
 
 
 @hsds_view
 def hsds_taxonomy_terms(request):
     paging = hsds.parse_paging(request.GET)
     total, themes = hsds.page_of(hsds.filter_themes(hsds.theme_queryset(), request.GET), paging)
-    site = settings.SITE_URL
-    return hsds.envelope(total, paging, [hsds.taxonomy_term(theme, site) for theme in themes])
+    ctx = hsds.Context()
+    return hsds.envelope(total, paging, [hsds.taxonomy_term(theme, ctx) for theme in themes])
 
 
 @hsds_view
 def hsds_taxonomy_term(request, id):
     theme = hsds.theme_by_uuid(id)
-    return hsds.taxonomy_term(theme) if theme else None
+    return hsds.taxonomy_term(theme, hsds.Context()) if theme else None
 
 
 # --- the Open data page --------------------------------------------------------------------------
