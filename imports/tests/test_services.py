@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from directory.models import Actor, Place
-from directory.tests.factories import ActorFactory
+from directory.tests.factories import ActorFactory, ThemeFactory
 from imports import services
 from imports.models import ImportRun, Source, SourceRecord
 from search.models import Document
@@ -26,7 +26,8 @@ def csv_bytes(rows=ROWS, header=HEADER, encoding="cp1252"):
 
 @pytest.fixture
 def helmet(territory):
-    return ActorFactory(name_fr="Maison de quartier Helmet", slug="maison-de-quartier-helmet", email="")
+    theme = ThemeFactory()
+    return ActorFactory(name_fr="Maison de quartier Helmet", slug="maison-de-quartier-helmet", email="", themes=[theme])
 
 
 def run_file(data, *, source=None, dry_run=False, strict=False, mapping=None, target=None, filename="liste.csv"):
@@ -80,6 +81,11 @@ def test_first_import_reports_each_row(helmet, source):
     assert helmet.name_fr == "Maison de quartier Helmet"
     assert helmet.company_number == "0448497019"
     assert SourceRecord.objects.filter(source=source, actor=helmet).exists()
+    # Its new version keeps its links (a revert to it keeps the theme) and its search document.
+    latest = helmet.history.order_by("-history_id").first()
+    assert latest.history_change_reason.startswith("Import")
+    assert [row.theme_id for row in latest.themes.all()] == [t.pk for t in helmet.themes.all()]
+    assert Document.objects.filter(kind="actor", object_id=helmet.pk).exists()
     assert SourceRecord.objects.filter(source=source).count() == 3
     source.refresh_from_db()
     assert source.last_synced is not None
@@ -108,6 +114,10 @@ def test_changed_row_updates_only_what_the_source_changed(helmet, source):
     assert amis.email == "info@amisduparc.be"
     assert amis.website == "https://amisduparc.be"  # left empty by the source: kept
     assert amis.phone == "02 123 45 67"
+    latest = amis.history.order_by("-history_id").first()
+    assert latest.email == "info@amisduparc.be" and latest.history_type == "~"
+    assert [row.place_id for row in latest.places.all()] == [p.pk for p in amis.places.all()]
+    assert Document.objects.filter(kind="actor", object_id=amis.pk).count() == 1
 
 
 def test_records_missing_from_the_source_are_flagged_then_cleared(helmet, source):

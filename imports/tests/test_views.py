@@ -48,7 +48,7 @@ def test_upload_previews_then_imports(client_mod, territory):
     html = page.content.decode()
     assert "9999" in html  # the error and its reason
     assert str(services.OUTCOME_LABELS["created"]) in html
-    assert 'action="%s"' % reverse("imports:apply", args=[run.pk]) in html
+    assert f'action="{reverse("imports:apply", args=[run.pk])}"' in html
     # Filter by outcome: only the errors.
     errors = client_mod.get(response["Location"] + "?outcome=error").content.decode()
     assert "9999" in errors and "Les Amis du Parc" not in errors.split("<table")[-1]
