@@ -95,7 +95,7 @@ class BadRequest(ValueError):
 class Reverse:
     """UUID -> key, for the rows of ``model`` (primary key order); new rows are read on demand."""
 
-    def __init__(self, model, kind, fields=("pk",)):
+    def __init__(self, model, kind, fields=()):
         self.model, self.kind, self.fields = model, kind, fields
         self.upto = 0
         self.keys = {}
@@ -111,9 +111,9 @@ class Reverse:
             return None
         with self.lock:
             rows = self._manager().filter(pk__gt=self.upto).order_by("pk").values_list("pk", *self.fields)
-            for pk, *key in rows.iterator(chunk_size=5000):
-                key = key[0] if len(key) == 1 else tuple(key)
-                self.keys[hsds_id(self.kind, key if not isinstance(key, tuple) else ":".join(map(str, key)))] = key
+            for pk, *fields in rows.iterator(chunk_size=5000):
+                key = tuple(fields) if fields else pk  # a pair, or the primary key
+                self.keys[hsds_id(self.kind, ":".join(map(str, fields)) if fields else pk)] = key
                 self.upto = pk
             return self.keys.get(value)
 
