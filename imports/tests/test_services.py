@@ -234,3 +234,24 @@ def test_subsidies_file_twice(territory):
     assert second.counts["unchanged"] == accepted
     assert second.counts["created"] == second.counts["updated"] == second.counts["duplicate"] == 0
     assert snapshot() == before
+
+
+def test_events_from_csv_match_their_organiser(territory, source):
+    from agenda.models import Event
+
+    ActorFactory(name_fr="Les Amis du Parc")
+    data = (
+        "Titre;Début;Fin;Organisateur\n"
+        "Fête du parc;2030-06-01 14:00;2030-06-01 18:00;Les Amis du Parc\n"
+        "Brocante;2030-06-02 09:00;;Comité inconnu\n"
+    ).encode()
+    source.target = Source.Target.EVENTS
+    source.save()
+    run = run_file(data, source=source)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert run.counts["created"] == 2, run.report
+    fete = Event.objects.get(title_fr="Fête du parc")
+    assert [a.name for a in fete.organisers.all()] == ["Les Amis du Parc"]
+    brocante = Event.objects.get(title_fr="Brocante")
+    assert not brocante.organisers.exists() and "Comité inconnu" in brocante.description_fr
+    assert run_file(data, source=source).counts["unchanged"] == 2
