@@ -9,8 +9,8 @@ Identifiers are UUIDs derived from our primary keys (uuid5 on a fixed namespace)
 change between requests or dumps. Looking an object up by its UUID goes through ``Reverse``, an
 in-process map from UUIDs back to keys, extended with the rows added since it was last read.
 
-The functions take objects loaded with the querysets below (``actors_for``, ``links_for``...)
-so that a list costs the same number of queries whatever its length.
+Nested objects read their places, themes and languages from ``Context.related`` (four queries for
+any number of actors), so a list, a detail or the whole dump cost a fixed number of queries.
 """
 
 import datetime as dt
