@@ -175,12 +175,13 @@ def again(run, *, dry_run, mapping=None, user=None):
     )
 
 
-def fetch(url, *, max_bytes=None, timeout=FETCH_TIMEOUT):
+def fetch(url, *, max_bytes=None, timeout=None):
     """(bytes, file name) of an http(s) address, refusing more than IMPORT_MAX_BYTES."""
     parts = urllib.parse.urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ImportFailed(_("Only http:// and https:// addresses can be imported."))
     limit = max_import_bytes() if max_bytes is None else max_bytes
+    timeout = timeout or getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)
     request = urllib.request.Request(url, headers={"User-Agent": "Maillage importer"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
@@ -951,7 +952,3 @@ def sync_source(source, *, user=None):
     run = run_import(run)
     Source.objects.filter(pk=source.pk).update(last_synced=timezone.now())
     return run
-
-
-def import_settings():
-    return {"max_bytes": max_import_bytes(), "timeout": getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)}
