@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import ROOT, WORK_DIR, freshness, moderation, servers
+from . import ROOT, WORK_DIR, freshness, imports, moderation, opendata, servers
 from .measure import Client
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -292,6 +292,8 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
     info = probe(env, "inspect")
     rows += query_rows(backend, info)
     rows += freshness.measure(backend, env, say)  # a reminder run, in its own process
+    rows += imports.measure(backend, env, say)  # 10,000 rows against the synthetic actors, then undone
+    rows += opendata.measure(backend, env, say)  # the full open-data dump
     say(backend, f"seeding {moderation.PENDING:,} pending proposals")
     queue_info = moderation.seed(env)
     log = WORK_DIR / f"gunicorn-{backend}.log"

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from directory.services import add_parent_themes
+from maillage import richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
 from search import index as search_index
@@ -93,3 +94,37 @@ def latest_updates(limit=5):
 def projects_of(actor):
     participations = Participation.objects.filter(actor=actor, project__archived_at__isnull=True)
     return list(participations.select_related("project").order_by("-project__start_date"))
+
+
+def project_jsonld(project, site_url):
+    """schema.org Project for the project page (``project`` loaded by
+    projects.services.project_for_page: participations and themes prefetched)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": project.title,
+        "url": site_url + project.get_absolute_url(),
+    }
+    description = richtext.plain(project.summary) or richtext.plain(project.description)
+    if description:
+        data["description"] = description
+    if project.start_date:
+        data["foundingDate"] = project.start_date.isoformat()
+    if project.end_date:
+        data["dissolutionDate"] = project.end_date.isoformat()
+    themes = [theme.name for theme in project.themes.all()]
+    if themes:
+        data["keywords"] = ", ".join(themes)
+    by_role = {Participation.Role.LEAD: [], Participation.Role.PARTNER: [], Participation.Role.FUNDER: []}
+    for participation in project.participations.all():
+        actor = participation.actor
+        by_role[participation.role].append(
+            {"@type": "Organization", "name": actor.name, "url": site_url + actor.get_absolute_url()}
+        )
+    if by_role[Participation.Role.LEAD]:
+        data["parentOrganization"] = by_role[Participation.Role.LEAD]
+    if by_role[Participation.Role.PARTNER]:
+        data["member"] = by_role[Participation.Role.PARTNER]
+    if by_role[Participation.Role.FUNDER]:
+        data["funder"] = by_role[Participation.Role.FUNDER]
+    return data

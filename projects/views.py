@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -48,5 +49,9 @@ def project_detail(request, slug):
     return render(
         request,
         "projects/project_detail.html",
-        {"project": project, "timeline": services.timeline(project)},
+        {
+            "project": project,
+            "timeline": services.timeline(project),
+            "jsonld": services.project_jsonld(project, settings.SITE_URL),
+        },
     )

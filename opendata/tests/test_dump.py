@@ -195,9 +195,9 @@ def test_project_jsonld(db):
     ParticipationFactory(project=project, actor=lead, role=Participation.Role.LEAD)
     ParticipationFactory(project=project, actor=funder, role=Participation.Role.FUNDER)
     project.themes.set([ThemeFactory(name_fr="Climat")])
-    from projects.services import project_for_page
+    from projects.services import project_for_page, project_jsonld
 
-    data = services.project_jsonld(project_for_page(project.slug), "https://example.org")
+    data = project_jsonld(project_for_page(project.slug), "https://example.org")
     assert data["@type"] == "Project"
     assert data["name"] == "Ressourcerie"
     assert data["description"] == "Réparer & réemployer"

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 
@@ -63,3 +64,15 @@ def test_a_project_with_a_sub_theme_is_found_under_its_top_theme(client):
     services.save_project(project, themes=[sub])
     page = client.get("/fr/projects/?theme=economy").content.decode()
     assert "Mutualisons !" in page
+
+
+def test_project_page_describes_the_project_in_schema_org_json_ld(client):
+    project = ProjectFactory(title_fr="Ressourcerie")
+    lead = ActorFactory(name_fr="Lead asbl")
+    ParticipationFactory(project=project, actor=lead, role="lead")
+    html = client.get(project.get_absolute_url()).content.decode()
+    block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(block)
+    assert data["@type"] == "Project"
+    assert data["name"] == "Ressourcerie"
+    assert data["parentOrganization"][0]["name"] == "Lead asbl"

@@ -4,8 +4,6 @@ from opendata import services
 
 
 class Command(BaseCommand):
-    requires_system_checks = []  # an export must not depend on unrelated apps being checked
-
     help = (
         "Build the open-data dump: a zip of actors (CSV, GeoJSON), events (CSV, iCal), projects (CSV), "
         "HSDS 3.0 JSON files, a README and the licence. Written to a temporary file, then moved into "
