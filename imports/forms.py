@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from .mapping import fields_for
 from .models import Format, Source
-from .readers import max_import_bytes
+from .readers import max_import_bytes, too_large
 
 
 class NewImportForm(forms.Form):
@@ -44,9 +44,7 @@ class NewImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         limit = max_import_bytes()
         if upload and limit and upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large; the limit is %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
-            )
+            raise forms.ValidationError(too_large(limit, upload.size))
         return upload
 
     def clean(self):

@@ -94,6 +94,16 @@ def max_import_bytes():
     return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
+def too_large(limit, size=None):
+    """The message refusing a file over ``limit`` bytes (of ``size`` bytes when known)."""
+    if size is None:
+        return _("The file is too large; the limit is %(limit)s.") % {"limit": _human_size(limit)}
+    return _("The file is too large (%(size)s); the limit is %(limit)s.") % {
+        "size": _human_size(size),
+        "limit": _human_size(limit),
+    }
+
+
 def read_table(data: bytes, format: str, *, max_bytes: int | None = None) -> Table:
     """The table held by ``data`` read as ``format`` (an ``imports.models.Format`` value)."""
     readers = {
@@ -110,10 +120,7 @@ def read_table(data: bytes, format: str, *, max_bytes: int | None = None) -> Tab
         data = b""
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if limit and len(data) > limit:
-        raise ReadError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": _human_size(len(data)), "limit": _human_size(limit)}
-        )
+        raise ReadError(too_large(limit, len(data)))
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ReadError(_("The file is empty."))
     table = readers[format](data)

@@ -40,6 +40,7 @@ from agenda.models import Event
 from directory import duplicates
 from directory import services as directory_services
 from directory.models import Actor, Place, Theme
+from freshness.services import _check_host, _CheckedRedirects, _Refused
 from maillage import data_version, richtext
 from maillage.slugs import unique_slug
 from search import index as search_index
@@ -49,7 +50,7 @@ from territory.models import Commune
 from .cleaning import clean_actor, clean_event, fingerprint
 from .mapping import apply_mapping, guess_mapping, validate_mapping
 from .models import ImportRun, Source, SourceRecord
-from .readers import ReadError, detect_format, max_import_bytes, read_table
+from .readers import ReadError, detect_format, max_import_bytes, read_table, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,15 @@ def again(run, *, dry_run, mapping=None, user=None):
     )
 
 
+def _opener():
+    """urllib's opener; unless IMPORT_ALLOW_PRIVATE_URLS (tests serve files on 127.0.0.1), it
+    refuses addresses on private or loopback networks, redirects included, with the link checker's
+    guard (an import must not read the server's own network)."""
+    if getattr(settings, "IMPORT_ALLOW_PRIVATE_URLS", False):
+        return urllib.request.build_opener(), lambda url: None
+    return urllib.request.build_opener(_CheckedRedirects), _check_host
+
+
 def fetch(url, *, max_bytes=None, timeout=None):
     """(bytes, file name) of an http(s) address, refusing more than IMPORT_MAX_BYTES."""
     parts = urllib.parse.urlsplit(url or "")
@@ -183,15 +193,19 @@ def fetch(url, *, max_bytes=None, timeout=None):
     limit = max_import_bytes() if max_bytes is None else max_bytes
     timeout = timeout or getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)
     request = urllib.request.Request(url, headers={"User-Agent": "Maillage importer"})
+    opener, check_host = _opener()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+        check_host(url)
+        with opener.open(request, timeout=timeout) as response:
             data = response.read(limit + 1 if limit else -1)
+    except _Refused as exc:
+        raise ImportFailed(
+            _("This address cannot be imported (%(reason)s): only public addresses can.") % {"reason": exc.reason}
+        ) from exc
     except (OSError, ValueError) as exc:
         raise ImportFailed(_("The address could not be read: %(error)s") % {"error": exc}) from exc
     if limit and len(data) > limit:
-        raise ImportFailed(
-            _("The file is too large; the limit is %(limit)s MB.") % {"limit": round(limit / 1024 / 1024, 1)}
-        )
+        raise ImportFailed(too_large(limit))
     name = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
     return data, name
 

@@ -140,3 +140,14 @@ def test_sync_sources_reimports_due_sources(territory, monkeypatch):
     assert Actor.objects.count() == 2
     assert services.due_sources() == []
     assert "imports.sync_sources" in [name for name, *_ in tasks.PERIODIC]
+
+
+def test_a_file_over_the_limit_is_refused_before_being_stored(client_mod, territory, settings):
+    settings.IMPORT_MAX_BYTES = 20
+    response = upload(client_mod)
+    assert response.status_code == 400
+    assert not ImportRun.objects.exists() and not Source.objects.exists()
+    assert not (settings.MEDIA_ROOT / "imports").exists()
+    errors = response.context["form"].errors["file"]
+    assert errors == [services.too_large(20, len(CSV))]
+    assert "20" in errors[0] and b'value="F\xc3\xa9d\xc3\xa9ration"' in response.content
