@@ -9,6 +9,13 @@ from directory.models import Actor
 
 from . import services
 
+# The embed pages' filters the form has no field for, passed on from the page the builder was opened from.
+KEPT_FILTERS = tuple(
+    dict.fromkeys(
+        name for names in services.FILTER_NAMES.values() for name in names if name not in ("commune", "theme", "kind")
+    )
+)
+
 
 @dataclass
 class Choice:
@@ -62,6 +69,22 @@ class BuilderForm(forms.Form):
         super().__init__(*args, **kwargs)
         lang = translation.get_language() or "fr"
         self.fields["lang"].initial = lang if lang in services.LANGS else "fr"
+        self.kept = []
+        if self.is_bound:
+            # The map's and the agenda's "Show it on your website" link passes their filters and
+            # the widget, nothing else: the missing choices take their defaults (shown as chosen).
+            data = self.data.copy()
+            for name in ("widget", "lang", "scheme"):
+                if not data.get(name):
+                    data[name] = self.fields[name].initial
+            self.data = data
+            # Their other filters (search, audience...) have no field here: kept as they are.
+            self.kept = [
+                (name, value.strip()[:200])
+                for name in KEPT_FILTERS
+                for value in data.getlist(name)[:20]
+                if value.strip()
+            ]
         self.fields["commune"].choices = [("", _("All communes"))] + [(c.slug, c.name) for c in vocab["communes"]]
         self.fields["theme"].choices = [("", _("All themes"))] + [
             (t.slug, f"— {t.name}" if t.parent_id else t.name) for t in vocab["themes"]
@@ -83,7 +106,7 @@ class BuilderForm(forms.Form):
             self.is_valid()
             data = self.cleaned_data
         kind = data.get("widget") or "map"
-        filters = [(name, data.get(name)) for name in ("commune", "theme", "kind") if data.get(name)]
+        filters = [(name, data.get(name)) for name in ("commune", "theme", "kind") if data.get(name)] + self.kept
         return Choice(
             kind=kind,
             lang=data.get("lang") or self.fields["lang"].initial,

@@ -249,6 +249,25 @@ def test_builder_builds_both_snippets_from_the_chosen_filters(client, territory)
     assert 'value="#C00"' in page and '<option value="schaerbeek" selected>' in page
 
 
+@pytest.mark.parametrize(("page_url", "kind"), [("/nl/map/", "map"), ("/nl/agenda/", "agenda")])
+def test_builder_opened_from_a_filtered_page_keeps_its_filters_without_complaint(client, territory, page_url, kind):
+    ThemeFactory(slug="food", name_fr="Alimentation")
+    page = client.get(page_url, {"commune": "schaerbeek", "theme": "food", "q": "vélo"}).content.decode()
+    link = html.unescape(re.search(r'href="(/nl/embed/\?[^"]+)"', page).group(1))
+    assert f"widget={kind}" in link and "lang=" not in link
+    page = client.get(link).content.decode()
+    assert 'class="form-errors"' not in page
+    # The choices the link did not make are shown with their defaults: the page's language.
+    assert '<option value="nl" selected>' in page
+    assert '<option value="schaerbeek" selected>' in page
+    assert '<input type="hidden" name="q" value="vélo">' in page  # kept when the form is sent again
+    iframe, script = textareas(page)
+    src = re.search(r'src="([^"]+)"', iframe).group(1)
+    assert urlsplit(src).path == f"/nl/embed/{kind}/"
+    assert sorted(parse_qsl(urlsplit(src).query)) == [("commune", "schaerbeek"), ("q", "vélo"), ("theme", "food")]
+    assert 'data-lang="nl"' in script and 'data-q="vélo"' in script
+
+
 def test_builder_agenda_drops_the_map_only_filter(client, territory):
     page = client.get("/fr/embed/", {"widget": "agenda", "commune": "ixelles", "kind": "association"}).content.decode()
     iframe, script = textareas(page)
