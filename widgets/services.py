@@ -165,5 +165,8 @@ def script_snippet(origin, kind, lang, filters=(), appearance=None, height=None)
     attributes += (appearance or Appearance()).query_items()
     if height:
         attributes.append(("height", str(height)))
+    # The iframe's accessible name from the start (the loader would otherwise say only "Maillage"
+    # until the frame, lazily loaded, reports its title).
+    attributes.append(("title", widget_title(kind, lang)))
     div = "<div" + "".join(format_html(' data-{}="{}"', name, value) for name, value in attributes) + "></div>"
     return div + "\n" + format_html('<script src="{}" async></script>', loader_url(origin))

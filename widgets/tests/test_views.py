@@ -206,7 +206,7 @@ def test_builder_without_choices_offers_a_map_of_everything_in_the_page_language
     assert iframe.startswith('<iframe src="http://testserver/nl/embed/map/" title="')
     assert 'height="450" loading="lazy"></iframe>' in iframe
     assert script == (
-        '<div data-maillage-widget="map" data-lang="nl"></div>\n'
+        f'<div data-maillage-widget="map" data-lang="nl" data-title="{tr("nl", "Maillage map of initiatives")}"></div>\n'
         '<script src="http://testserver/static/widgets/maillage-embed.js" async></script>'
     )
     assert 'class="widget-preview" src="http://testserver/nl/embed/map/"' in page
@@ -243,7 +243,8 @@ def test_builder_builds_both_snippets_from_the_chosen_filters(client, territory)
     assert f'title="{tr("en", "Maillage map of initiatives")}"' in iframe
     assert script.startswith(
         '<div data-maillage-widget="map" data-lang="en" data-commune="schaerbeek" data-theme="food" '
-        'data-kind="association" data-accent="#c00" data-scheme="dark" data-compact="1" data-height="600"></div>'
+        'data-kind="association" data-accent="#c00" data-scheme="dark" data-compact="1" data-height="600" '
+        f'data-title="{tr("en", "Maillage map of initiatives")}"></div>'
     )
     # The form shows what was chosen.
     assert 'value="#C00"' in page and '<option value="schaerbeek" selected>' in page

@@ -117,7 +117,7 @@ def test_partner_page_shows_the_map_and_agenda_widgets(partner_context, partner,
     ).to_be_visible()
     expect(made).to_have_attribute("data-maillage-height", re.compile(r"^\d+$"))
     assert made.get_attribute("height") == made.get_attribute("data-maillage-height")
-    expect(made).to_have_attribute("title", re.compile(r"· Maillage$"))
+    expect(made).to_have_attribute("title", services.widget_title("map", "fr"))  # named before it loads
 
     # The agenda (in Dutch): its height fitted to its events, whose titles it shows.
     agenda = page.locator("#agenda iframe")
@@ -136,6 +136,7 @@ def test_partner_page_shows_the_map_and_agenda_widgets(partner_context, partner,
     )
     assert abs(content - height) <= 2
     assert "/nl/embed/agenda/" in agenda.get_attribute("src")
+    expect(agenda).to_have_attribute("title", services.widget_title("agenda", "nl"))
 
     # No script error, no CSP violation in any frame (Leaflet styles through the CSSOM, which CSP allows).
     problems = [f"{frame.url}: {v}" for frame in page.frames for v in violations(frame)]

@@ -4,7 +4,8 @@
    data-maillage-widget: map | agenda; data-lang: fr | nl | en; filters as on Maillage (several
    values separated by commas): theme, commune, kind, language, audience, venue, status, q (map),
    theme, commune, audience, language, organiser, q (agenda); appearance: data-accent="#2a6f97",
-   data-scheme="dark", data-compact="1"; data-height: the starting height in pixels.
+   data-scheme="dark", data-compact="1"; data-height: the starting height in pixels; data-title: the
+   iframe's title, its name for screen readers (else the embedded page's title once it is loaded).
    The script makes an iframe of the widget on its own site, then fits its height to the content
    the embedded page reports (messages from any other origin are ignored). */
 (function () {
