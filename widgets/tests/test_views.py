@@ -104,6 +104,8 @@ def test_agenda_embed_lists_the_next_events_of_the_filters_by_day(client, schaer
     assert page.count('class="embed-day"') == 2
     link = f'<a href="{soon.get_absolute_url()}" target="_blank" rel="noopener">Repas de quartier</a>'
     assert link in page
+    start = timezone.localtime(soon.start)
+    assert f'<time datetime="{start.isoformat()}">{start:%H:%M}</time>' in page
     assert 'href="/fr/agenda/?theme=food&amp;commune=schaerbeek" target="_blank" rel="noopener"' in page
 
 
