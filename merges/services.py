@@ -85,6 +85,7 @@ def choices_spec():
 
 SCALAR_FIELDS = tuple(f for choice in choices_spec() for f in choice.fields)
 M2M_FIELDS = ("themes", "audiences", "languages", "places")
+RELATED = {"places": ("commune",)}  # what their names read
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -183,8 +184,8 @@ def united_links(kept, other):
     """{field: (kept's, other's only, united)} for themes, audiences, languages and places, by name."""
     links = {}
     for name in M2M_FIELDS:
-        mine = list(getattr(kept, name).all())
-        theirs = [obj for obj in getattr(other, name).all() if obj not in mine]
+        mine, theirs = (list(getattr(actor, name).select_related(*RELATED.get(name, ()))) for actor in (kept, other))
+        theirs = [obj for obj in theirs if obj not in mine]
         links[name] = (mine, theirs, mine + theirs)
     return links
 

@@ -3,8 +3,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from agenda.tests.factories import EventFactory
 from directory.models import Actor
-from directory.tests.factories import ActorFactory
+from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from maillage.testing import assert_queries_do_not_grow
 from merges import services
 from merges.models import Merge
@@ -114,3 +115,17 @@ def test_index_lists_pairs_without_more_queries_per_pair(moderator_client, moder
     assert "Maison 2 des jeunes ASBL" in html
     assert html.count('class="button" href="/fr/merges/') == 3
     assert html.count("/undo/") == 3
+
+
+def test_compare_page_costs_the_same_with_many_places_and_links(moderator_client, pair, territory):
+    kept, other = pair["kept"], pair["other"]
+
+    def add_links():
+        for actor in (kept, other):
+            actor.places.add(PlaceFactory(street="Rue Neuve 1"))
+            actor.themes.add(ThemeFactory())
+            EventFactory(organisers=[actor])
+
+    assert_queries_do_not_grow(moderator_client, compare_url(kept, other), add_links)
+    html = moderator_client.get(compare_url(kept, other)).content.decode()
+    assert html.count("Rue Neuve 1") == 6  # 3 new places on each side
