@@ -247,3 +247,57 @@ def test_vocabulary_list_queries(client, territory, taxonomy, no_answer_cache):
 
     assert_queries_do_not_grow(client, "/api/themes", lambda: ThemeFactory())
     assert_queries_do_not_grow(client, "/api/communes", lambda: None)
+
+
+def test_event_filters_match_the_agenda(client, data):
+    """The API reads the filters on the link tables' indexes: the same events as the agenda's
+    ``filter_events``, for each filter kind and their combinations."""
+    from django.http import QueryDict
+
+    from agenda import services as agenda_services
+    from agenda.models import Event, Occurrence
+    from directory.models import Audience, Language
+
+    themes, communes, actors = data["themes"], data["communes"], data["actors"]
+    audience, language = Audience.objects.first(), Language.objects.first()
+    soon = timezone.now() + dt.timedelta(days=1)
+    EventFactory(title_fr="Atelier vélo", organisers=[actors[0]], themes=[themes[0]], start=soon)
+    EventFactory(title_fr="Atelier cuisine", organisers=[actors[1]], themes=[themes[1]]).audiences.set([audience])
+    concert = EventFactory(title_fr="Concert", organisers=[actors[0], actors[1]], rrule="FREQ=WEEKLY;COUNT=2")
+    concert.languages.set([language])
+    archived = EventFactory(title_fr="Atelier fermé", themes=[themes[0]])
+    history_services.archive(archived, ModeratorFactory())
+    events = list(Event.objects.all())
+    for i, event in enumerate(events):  # communes come from places; set them directly here
+        Event.all_objects.filter(pk=event.pk).update(commune=communes[i % 2])
+    queries = [
+        "",
+        f"theme={themes[0].slug}",
+        f"theme={themes[0].slug}&theme={themes[1].slug}",
+        f"commune={communes[0].slug}",
+        f"commune={communes[1].slug}&theme={themes[1].slug}",
+        f"audience={audience.slug}",
+        f"language={language.code}",
+        f"organiser={actors[0].slug}",
+        f"organiser={actors[1].slug}&commune={communes[0].slug}",
+        "q=atelier",
+        f"q=atelier&theme={themes[0].slug}",
+        "q=nothingmatches",
+    ]
+    vocab = directory_services.vocabularies()
+    for query in queries:
+        filters = agenda_services.parse_event_filters(QueryDict(query), vocab)
+        matching = agenda_services.filter_events(filters).values("pk")
+        expected = list(
+            Occurrence.objects.filter(event__in=matching, start__gte=timezone.now() - dt.timedelta(days=1))
+            .order_by("start", "pk")
+            .values_list("event__slug", flat=True)
+        )
+        body = client.get("/api/events?" + query).json()
+        assert [r["slug"] for r in body["results"]] == expected, query
+        assert body["count"] == len(expected), query
+    # Not vacuous: each filter kind keeps some dates and leaves others out; archived events none.
+    counts = {q: client.get("/api/events?" + q).json()["count"] for q in queries}
+    assert counts[""] == 4 and counts["q=atelier"] == 2 and counts[f"theme={themes[0].slug}"] == 1
+    assert counts[f"language={language.code}"] == 2 and counts[f"audience={audience.slug}"] == 1
+    assert 0 < counts[f"commune={communes[0].slug}"] < 4 and counts[f"organiser={actors[0].slug}"] == 3
