@@ -1,6 +1,7 @@
 import datetime as dt
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -304,18 +305,50 @@ def test_builder_escapes_a_search_in_the_snippets():
 XSTATIC = ("/static/leaflet/", "/static/leaflet-markercluster/")
 
 
+class AssetParser(HTMLParser):
+    """Every script and stylesheet a page references, whatever the order of their attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        elif (
+            tag == "link"
+            and attrs.get("href")
+            and {"stylesheet", "preload", "modulepreload"} & set((attrs.get("rel") or "").split())
+        ):
+            self.urls.append(attrs["href"])
+
+
 def own_assets(page):
     """Our own JS and CSS a page references (the XStatic Leaflet files excepted)."""
-    urls = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
-    return [u for u in urls if not u.startswith(XSTATIC)]
+    parser = AssetParser()
+    parser.feed(page)
+    return [u for u in parser.urls if not u.startswith(XSTATIC)]
 
 
 def asset_bytes(client, url):
+    """The size of a referenced file; a file that is not there fails the test (it cannot weigh 0)."""
     if url.startswith("/static/"):
         path = finders.find(urlsplit(url).path.removeprefix("/static/"))
-        assert path, url
+        assert path, f"{url} is referenced but not found"
         return Path(path).stat().st_size
-    return len(client.get(url).content)  # the accent stylesheet
+    response = client.get(url)  # the accent stylesheet
+    assert response.status_code == 200, url
+    return len(response.content)
+
+
+def test_the_weight_test_counts_every_script_and_stylesheet():
+    page = (
+        '<script defer src="/static/a.js"></script><script>inline</script>'
+        '<link href="/static/b.css" rel="stylesheet"><link rel="icon" href="/static/c.png">'
+        '<script src="/static/leaflet/leaflet.js"></script>'
+    )
+    assert own_assets(page) == ["/static/a.js", "/static/b.css"]
 
 
 def test_an_embed_weighs_at_most_50_kb_of_our_own_code(client, territory):
@@ -326,7 +359,8 @@ def test_an_embed_weighs_at_most_50_kb_of_our_own_code(client, territory):
             if asset not in seen:
                 seen.add(asset)
                 total += asset_bytes(client, asset)
-    assert "/static/widgets/embed.js" in seen and "/static/maillage/js/map.js" in seen
+    assert {"/static/widgets/embed.js", "/static/widgets/embed.css", "/static/maillage/js/map.js"} <= seen
+    assert any(asset.startswith("/fr/embed/style.css") for asset in seen)
     total += asset_bytes(client, "/static/" + services.LOADER_PATH)  # the partner's page loads it
     print(f"embed weight: {total} bytes over {sorted(seen)} + loader")
     assert total <= 50 * 1024
