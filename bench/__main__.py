@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import ROOT, WORK_DIR, freshness, imports, moderation, opendata, servers
+from . import ROOT, WORK_DIR, api, freshness, imports, moderation, opendata, servers
 from .measure import Client
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -205,6 +205,7 @@ def measure(rows, backend, port, master, info, repeat):
         rows.append(timed(client, backend, "directory, two filters", directory, repeat, 60)[1])
         searches = [f"/fr/search/?q={quote(q)}" for q in SEARCHES]
         rows.append(timed(client, backend, "search", searches, repeat, 40)[1])
+        api.measure(rows, backend, client, info, repeat)  # the open API's lists, each query asked once
 
         worker = servers.worker_pid(master.pid)
         before = servers.memory_kb(worker)["VmRSS"]
