@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from agenda import services as agenda_services
 from directory import services as directory_services
 
-KINDS = ("map", "agenda")
 LANGS = ("fr", "nl", "en")
 SCHEMES = ("light", "dark")
 ACCENT_RE = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})", re.IGNORECASE)
@@ -27,7 +26,6 @@ FILTER_NAMES = {
     "map": ("theme", "commune", "kind", "language", "audience", "venue", "status", "q"),
     "agenda": ("theme", "commune", "audience", "language", "organiser", "q"),
 }
-APPEARANCE_NAMES = ("accent", "scheme", "compact")
 MAP_LIST_SIZE = 50
 AGENDA_DEFAULT = 20
 AGENDA_MAX = 50
@@ -119,11 +117,9 @@ def agenda_embed(params, limit):
 # --- snippets ----------------------------------------------------------------------------------
 
 
-def site_origin(request=None):
-    """The origin the snippets point at: the address the builder is visited on, else SITE_URL."""
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return settings.SITE_URL.rstrip("/")
+def site_origin(request):
+    """The origin the snippets point at: the address the builder is visited on."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def embed_url(origin, kind, lang, filters=(), appearance=None):

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from directory.models import Actor
 from directory.services import vocabularies
@@ -17,7 +17,7 @@ from .forms import BuilderForm
 def embeddable(view):
     """Read-only pages any site may frame: ``frame-ancestors *`` and no X-Frame-Options."""
 
-    @require_GET
+    @require_safe
     @xframe_options_exempt
     @csp_replace({"frame-ancestors": ["*"]})
     @cache_control(public=True, max_age=300)
