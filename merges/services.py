@@ -34,7 +34,7 @@ from directory import services as directory_services
 from directory.models import Actor, ActorRelation
 from history import services as history_services
 from imports.models import SourceRecord
-from maillage import data_version
+from maillage import data_version, richtext
 from projects.models import Participation
 
 from .models import Merge
@@ -154,6 +154,8 @@ def _display(actor, name):
         return ", ".join(str(v) for v in value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if name.startswith("description_"):
+        return richtext.plain(value)  # the text, not its markup
     return str(value)
 
 

@@ -129,3 +129,11 @@ def test_compare_page_costs_the_same_with_many_places_and_links(moderator_client
     assert_queries_do_not_grow(moderator_client, compare_url(kept, other), add_links)
     html = moderator_client.get(compare_url(kept, other)).content.decode()
     assert html.count("Rue Neuve 1") == 6  # 3 new places on each side
+
+
+def test_compare_page_shows_descriptions_as_text_not_markup(moderator_client, pair):
+    kept, other = pair["kept"], pair["other"]
+    Actor.objects.filter(pk=other.pk).update(description_fr="<p>Un <strong>réseau</strong> &amp; des ateliers.</p>")
+    html = moderator_client.get(compare_url(kept, other)).content.decode()
+    assert "Un réseau &amp; des ateliers." in html
+    assert "&lt;strong&gt;" not in html
