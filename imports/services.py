@@ -39,10 +39,11 @@ from agenda import services as agenda_services
 from agenda.models import Event
 from directory import duplicates
 from directory import services as directory_services
-from directory.models import Actor, Place, Theme
+from directory.models import Actor, Language, Place, Theme
 from freshness.services import _check_host, _CheckedRedirects, _Refused
 from maillage import data_version, richtext
 from maillage.slugs import unique_slug
+from maillage.text import fold
 from search import index as search_index
 from search.models import Document
 from territory.models import Commune
@@ -236,6 +237,9 @@ class Item:
     changes: dict = field(default_factory=dict)  # attribute -> new value
     location: dict | None = None  # a place to add or update
     slug: str = ""  # filled when applied (created entries)
+    warnings: list = field(default_factory=list)  # values ignored (the row is imported)
+    relations: dict = field(default_factory=dict)  # "themes"/"languages" -> objects to set
+    wanted: dict = field(default_factory=dict)  # "themes"/"languages" -> objects the row names
 
 
 @dataclass
@@ -266,15 +270,19 @@ class Plan:
                 entry = {"row": item.row, "outcome": item.outcome, "name": item.name[:120]}
                 if item.slug:
                     entry["slug"] = item.slug
+                if item.warnings:
+                    entry["warnings"] = item.warnings
                 entries.append(entry)
                 continue
             entry = {"row": item.row, "outcome": item.outcome, "name": item.name[:200], "message": item.message}
             if item.candidate:
                 entry["candidate"] = item.candidate
-            if item.changes:
-                entry["fields"] = sorted(item.changes)
+            if item.changes or item.relations:
+                entry["fields"] = sorted([*item.changes, *item.relations])
             if item.slug:
                 entry["slug"] = item.slug
+            if item.warnings:
+                entry["warnings"] = item.warnings
             entries.append(entry)
         for record in self.missing:
             entry = {
@@ -388,7 +396,15 @@ def _plan_row(row, mapping, clean, target, first_row, seen):
     problem = _model_errors(fields, target)
     if problem:
         return Item(row.number, "error", name=name, message=problem, external_id=external_id)
-    return Item(row.number, "?", name=name, external_id=external_id, fields=fields, fingerprint=fingerprint(fields))
+    return Item(
+        row.number,
+        "?",
+        name=name,
+        external_id=external_id,
+        fields=fields,
+        fingerprint=fingerprint(fields),
+        warnings=[str(w) for w in cleaned.warnings],
+    )
 
 
 def _model_errors(fields, target):
@@ -412,10 +428,73 @@ def _model_errors(fields, target):
 
 def _decide(plan, pending, records):
     """Compare the pending rows with their records, actors or events, in a few queries."""
+    vocabulary = _Vocabulary(("themes", "languages") if plan.target == ACTORS else ("themes",))
+    for item in pending:
+        vocabulary.resolve(item)
     if plan.target == ACTORS:
         _decide_actors(plan, pending, records)
     else:
         _decide_events(plan, pending, records)
+
+
+class _Vocabulary:
+    """Themes (by slug or name in any language) and languages (by code or name), folded: the
+    values a file gives become objects, the unknown ones a warning on their row."""
+
+    def __init__(self, names):
+        self.tables = {}
+        for name in names:
+            model, key = (Theme, "slug") if name == "themes" else (Language, "code")
+            table = self.tables[name] = {}
+            for obj in model.objects.all():
+                for text in (getattr(obj, key), *(getattr(obj, f"name_{lang}") for lang in directory_services.LANGS)):
+                    if text:
+                        table.setdefault(fold(text), obj)
+
+    def resolve(self, item):
+        """item.wanted: {name: [objects]} for the relations the row gives; warns of unknown values."""
+        item.wanted = {}
+        for name, table in self.tables.items():
+            values = item.fields.get(name) or []
+            if isinstance(values, str):
+                values = [values]
+            found, unknown = [], []
+            for value in values:
+                obj = table.get(fold(str(value)))
+                if obj is None:
+                    unknown.append(str(value))
+                elif obj not in found:
+                    found.append(obj)
+            if unknown:
+                message = (
+                    _("Unknown themes, ignored: %(values)s.")
+                    if name == "themes"
+                    else _("Unknown languages, ignored: %(values)s.")
+                )
+                item.warnings.append(message % {"values": ", ".join(f"“{v}”" for v in unknown)})
+            if found:
+                item.wanted[name] = found
+
+
+def _relation_ids(name, objects):
+    """The ids an entry links once ``objects`` are set: a sub-theme brings its top theme."""
+    ids = {o.pk for o in objects}
+    if name == "themes":
+        ids |= {o.parent_id for o in objects if o.parent_id}
+    return ids
+
+
+def _relation_changes(item, entry, before, *, fill_only=False):
+    """item.relations: the relations the row would change on ``entry`` (prefetched). A source's
+    value replaces the entry's when the source changed it since its last import; a probable
+    duplicate (``fill_only``) only gets the relations it has none of."""
+    for name, objects in item.wanted.items():
+        current = {o.pk for o in getattr(entry, name).all()}
+        if fill_only:
+            if not current:
+                item.relations[name] = objects
+        elif item.fields.get(name) != before.get(name) and current != _relation_ids(name, objects):
+            item.relations[name] = objects
 
 
 def _candidate_fields(fields):
@@ -466,12 +545,13 @@ def _decide_actors(plan, pending, records):
                 "reasons": list(best.reasons),
             }
     ids = {item.target_id for item in pending if item.target_id}
-    actors = Actor.all_objects.prefetch_related("places").in_bulk(ids)
+    actors = Actor.all_objects.prefetch_related("places", "themes", "languages").in_bulk(ids)
     for item in pending:
         actor = actors.get(item.target_id) if item.target_id else None
         if actor is None:
             item.outcome, item.target_id, item.candidate = "created", None, None
             item.message = _("New entry.")
+            item.relations = item.wanted
             continue
         main = _main_place(actor)
         loc = _location(item.fields)
@@ -485,10 +565,11 @@ def _decide_actors(plan, pending, records):
                 if _empty(new) or new == before.get(name) or new == _actor_value(actor, attr):
                     continue
                 item.changes[attr] = new
+            _relation_changes(item, actor, before)
             before_loc = _location(before) if before else None
             if loc is not None and loc != before_loc and not _same_location(main, loc):
                 item.location = loc
-            if item.changes or item.location:
+            if item.changes or item.location or item.relations:
                 item.outcome = "updated"
                 item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item))}
             else:
@@ -507,6 +588,10 @@ def _decide_actors(plan, pending, records):
         if loc is not None and main is None and "place" not in filled:
             item.location = loc
             filled.add("place")
+        _relation_changes(item, actor, {}, fill_only=True)
+        for name in [n for n in item.relations if n in filled]:
+            del item.relations[name]  # an earlier row of the file fills it
+        filled.update(item.relations)
         item.outcome = "duplicate"
         reasons = ", ".join(str(duplicates.REASON_LABELS[r]) for r in item.candidate["reasons"])
         item.message = _("Probable duplicate of “%(name)s” (%(score)s%%: %(reasons)s).") % {
@@ -514,14 +599,14 @@ def _decide_actors(plan, pending, records):
             "score": round(item.candidate["score"] * 100),
             "reasons": reasons,
         }
-        if item.changes or item.location:
+        if item.changes or item.location or item.relations:
             item.message += " " + _("Fills its empty fields: %(fields)s.") % {"fields": ", ".join(_labels(item))}
 
 
 def _labels(item):
     model = Actor if item.changes.keys() <= set(ACTOR_ATTRS.values()) else Event
     labels = []
-    for attr in sorted(item.changes):
+    for attr in sorted([*item.changes, *item.relations]):
         try:
             labels.append(str(model._meta.get_field(attr).verbose_name))
         except Exception:  # noqa: BLE001
@@ -539,13 +624,14 @@ def _main_place(actor):
 
 def _decide_events(plan, pending, records):
     ids = {r.event_id for r in records.values() if r.event_id}
-    events = Event.all_objects.select_related("place").in_bulk(ids)
+    events = Event.all_objects.select_related("place").prefetch_related("themes").in_bulk(ids)
     for item in pending:
         record = records.get(item.external_id)
         item.record = record
         event = events.get(record.event_id) if record is not None and record.event_id else None
         if event is None:
             item.outcome, item.message = "created", _("New entry.")
+            item.relations = item.wanted
             continue
         item.target_id = event.pk
         if item.fingerprint == record.fingerprint:
@@ -562,7 +648,8 @@ def _decide_events(plan, pending, records):
             k: before.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")
         }:
             item.location = loc
-        if item.changes or item.location:
+        _relation_changes(item, event, before)
+        if item.changes or item.location or item.relations:
             item.outcome = "updated"
             item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item))}
         else:
@@ -583,7 +670,9 @@ def apply_plan(plan, run):
     reason = _reason(run)
     if plan.target == ACTORS:
         _create_actors([i for i in plan.items if i.outcome == "created"], user, reason)
-        changed = [i for i in plan.items if i.outcome in ("updated", "duplicate") and (i.changes or i.location)]
+        changed = [
+            i for i in plan.items if i.outcome in ("updated", "duplicate") and (i.changes or i.location or i.relations)
+        ]
         _update_actors([i for i in changed if not i.location], user, reason)
         for item in changed:
             if item.location:  # a place to add or move: the one entry point locates it
@@ -688,8 +777,6 @@ def _create_actors(items, user, reason):
         return
     slugs = _Slugs(Actor)
     communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
-    history_model = Actor.history.model
-    m2m_places = history_model.places.model
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         actors, places = [], []
@@ -717,18 +804,32 @@ def _create_actors(items, user, reason):
             for actor, place in zip(actors, places, strict=True)
             if place is not None
         ]
-        links = Actor.places.through.objects.bulk_create(links)
-        records = Actor.history.bulk_history_create(actors, default_user=user, default_change_reason=reason)
-        record_of = {r.id: r for r in records}
-        m2m_places.objects.bulk_create(
-            [
-                m2m_places(history=record_of[link.actor_id], id=link.id, actor_id=link.actor_id, place_id=link.place_id)
-                for link in links
-            ]
-        )
-        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actors])
+        Actor.places.through.objects.bulk_create(links)
         for item, actor in zip(batch, actors, strict=True):
             item.target_id, item.slug = actor.pk, actor.slug
+        _set_relations(batch, new=True)
+        records = Actor.history.bulk_history_create(actors, default_user=user, default_change_reason=reason)
+        _m2m_history_rows(Actor, records, [a.pk for a in actors])
+        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actors])
+
+
+def _set_relations(items, *, new=False):
+    """Replace the themes and languages of the items' actors with item.relations (in bulk: what
+    save_actor does, sub-themes bringing their top theme)."""
+    for name in ("themes", "languages"):
+        through = getattr(Actor, name).through
+        other = through._meta.get_field(name[:-1]).attname  # theme_id, language_id
+        chosen = {item.target_id: item.relations[name] for item in items if name in item.relations}
+        if not chosen:
+            continue
+        if not new:
+            through.objects.filter(actor_id__in=list(chosen)).delete()
+        rows = [
+            through(actor_id=actor_id, **{other: pk})
+            for actor_id, objects in chosen.items()
+            for pk in sorted(_relation_ids(name, objects))
+        ]
+        through.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def _m2m_history_rows(model, history_records, ids):
@@ -776,6 +877,7 @@ def _update_actors(items, user, reason):
         for actor in batch:
             actor.updated = now
         Actor.all_objects.bulk_update(batch, sorted(fields | {"updated"}), batch_size=BATCH)
+        _set_relations([item for actor_id in ids for item in by_id[actor_id]])
         records = Actor.history.bulk_history_create(batch, update=True, default_user=user, default_change_reason=reason)
         _m2m_history_rows(Actor, records, ids)
         live = [a for a in batch if a.archived_at is None]
@@ -806,7 +908,9 @@ def _update_actor(item, user, reason):
         else:
             communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
             places = [*current, _new_place(item.location, communes)]
-    directory_services.save_actor(actor, places=places)
+    directory_services.save_actor(
+        actor, places=places, themes=item.relations.get("themes"), languages=item.relations.get("languages")
+    )
     item.slug = actor.slug
 
 
@@ -817,15 +921,6 @@ def _organiser(text):
     query = Q(name_fr__iexact=text) | Q(name_nl__iexact=text) | Q(name_en__iexact=text)
     found = list(Actor.objects.filter(query)[:2])
     return found[0] if len(found) == 1 else None
-
-
-def _themes(values):
-    if not values:
-        return None
-    if isinstance(values, str):
-        values = [v.strip() for v in values.replace(";", ",").split(",")]
-    wanted = {slugify(unidecode(str(v))) for v in values if str(v).strip()}
-    return [t for t in Theme.objects.all() if t.slug in wanted or slugify(unidecode(t.name_fr or "")) in wanted]
 
 
 def _save_event(item, user, reason):
@@ -862,8 +957,7 @@ def _save_event(item, user, reason):
         event.place = place
         event.commune_id = place.commune_id
     event._history_user, event._change_reason = user, reason
-    themes = _themes(fields.get("themes")) if not item.target_id else None
-    agenda_services.save_event(event, organisers=organisers, themes=themes)
+    agenda_services.save_event(event, organisers=organisers, themes=item.relations.get("themes"))
     item.target_id, item.slug = event.pk, event.slug
 
 

@@ -255,3 +255,110 @@ def test_events_from_csv_match_their_organiser(territory, source):
     brocante = Event.objects.get(title_fr="Brocante")
     assert not brocante.organisers.exists() and "Comité inconnu" in brocante.description_fr
     assert run_file(data, source=source).counts["unchanged"] == 2
+
+
+@pytest.fixture
+def vocabulary(db):
+    from directory.tests.factories import LanguageFactory
+
+    food = ThemeFactory(slug="alimentation", name_fr="Alimentation", name_nl="Voeding", name_en="Food")
+    garden = ThemeFactory(slug="jardins-partages", name_fr="Jardins partagés", name_nl="Gedeelde tuinen", parent=food)
+    culture = ThemeFactory(slug="culture", name_fr="Culture", name_nl="Cultuur", name_en="Culture")
+    french = LanguageFactory(code="fr", name_fr="Français", name_nl="Frans", name_en="French")
+    dutch = LanguageFactory(code="nl", name_fr="Néerlandais", name_nl="Nederlands", name_en="Dutch")
+    return {"food": food, "garden": garden, "culture": culture, "fr": french, "nl": dutch}
+
+
+def theme_rows(themes, languages, name="Potager du Coin"):
+    return csv_bytes([f"{name};1050;{themes};{languages}"], header="Nom;Code postal;Thèmes;Langues\n")
+
+
+def relations(actor):
+    return {t.slug for t in actor.themes.all()}, {lang.code for lang in actor.languages.all()}
+
+
+def test_themes_and_languages_are_applied_on_creation(territory, source, vocabulary):
+    # Slugs, names in any language, any case and accents; unknown values warned about on the row.
+    data = theme_rows("JARDINS PARTAGES, voeding, Astrologie", "fr | Nederlands | Klingon")
+    run = run_file(data, source=source)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    actor = Actor.objects.get(name_fr="Potager du Coin")
+    assert relations(actor) == ({"alimentation", "jardins-partages"}, {"fr", "nl"})
+    (entry,) = [e for e in run.report if e["row"] == 2]
+    assert entry["outcome"] == "created"
+    assert any("Astrologie" in w for w in entry["warnings"])
+    assert any("Klingon" in w for w in entry["warnings"])
+    assert not any("voeding" in w.lower() for w in entry["warnings"])
+    # The first version of the history has the links (a revert keeps them).
+    first = actor.history.get()
+    assert {row.theme_id for row in first.themes.all()} == {vocabulary["food"].pk, vocabulary["garden"].pk}
+    assert {row.language_id for row in first.languages.all()} == {vocabulary["fr"].pk, vocabulary["nl"].pk}
+    # Importing it again changes nothing.
+    before = snapshot()
+    assert run_file(data, source=source).counts["unchanged"] == 1
+    assert snapshot() == before
+
+
+def test_themes_changed_by_the_source_replace_the_actors(territory, source, vocabulary):
+    run_file(theme_rows("culture", "fr"), source=source)
+    actor = Actor.objects.get(name_fr="Potager du Coin")
+    run = run_file(theme_rows("Jardins partagés", "fr"), source=source)
+    (entry,) = [e for e in run.report if e["row"] == 2]
+    assert entry["outcome"] == "updated" and entry["fields"] == ["themes"]
+    assert relations(actor) == ({"alimentation", "jardins-partages"}, {"fr"})
+    latest = actor.history.order_by("-history_id").first()
+    assert {row.theme_id for row in latest.themes.all()} == {vocabulary["food"].pk, vocabulary["garden"].pk}
+    # Languages changed with an address: through save_actor.
+    run = run_file(
+        csv_bytes(
+            ["Potager du Coin;1050;Jardins partagés;nl;Rue du Bailli 1"], header="Nom;Code postal;Thèmes;Langues;Rue\n"
+        ),
+        source=source,
+    )
+    assert [e["outcome"] for e in run.report if e["row"] == 2] == ["updated"]
+    assert relations(actor) == ({"alimentation", "jardins-partages"}, {"nl"})
+
+
+def test_themes_chosen_on_maillage_stay_while_the_source_does_not_change_them(territory, source, vocabulary):
+    run_file(theme_rows("culture", "fr"), source=source)
+    actor = Actor.objects.get(name_fr="Potager du Coin")
+    actor.themes.set([vocabulary["food"]])
+    run = run_file(theme_rows("culture", "nl"), source=source)  # only the languages changed
+    assert run.counts["updated"] == 1
+    assert relations(actor) == ({"alimentation"}, {"nl"})
+
+
+def test_a_duplicate_gets_themes_only_when_it_has_none(territory, source, vocabulary):
+    bare = ActorFactory(name_fr="Potager du Coin", slug="potager-du-coin")
+    themed = ActorFactory(name_fr="Maison Verte", slug="maison-verte", themes=[vocabulary["culture"]])
+    data = csv_bytes(
+        ["Potager du Coin;1050;alimentation;fr", "Maison Verte;1050;alimentation;fr"],
+        header="Nom;Code postal;Thèmes;Langues\n",
+    )
+    run = run_file(data, source=source)
+    assert [e["outcome"] for e in run.report if e["row"]] == ["duplicate", "duplicate"]
+    assert relations(bare) == ({"alimentation"}, {"fr"})
+    assert relations(themed) == ({"culture"}, {"fr"})
+
+
+def test_event_themes_by_any_name(territory, source, vocabulary):
+    from agenda.models import Event
+
+    source.target = Source.Target.EVENTS
+    source.save()
+    data = "Titre;Début;Thèmes\nFête;2030-06-01 14:00;Voeding, Inconnu\n".encode()
+    run = run_file(data, source=source)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert {t.slug for t in Event.objects.get().themes.all()} == {"alimentation"}
+    assert any("Inconnu" in w for w in run.report[0]["warnings"])
+    changed = "Titre;Début;Thèmes\nFête;2030-06-01 14:00;culture\n".encode()
+    assert run_file(changed, source=source).counts["updated"] == 1
+    assert {t.slug for t in Event.objects.get().themes.all()} == {"culture"}
+
+
+def test_values_ignored_by_cleaning_are_warned_about_on_their_row(territory, source):
+    data = csv_bytes(["Les Amis;1050;pas-une-adresse"], header="Nom;Code postal;Email\n")
+    run = run_file(data, source=source)
+    (entry,) = [e for e in run.report if e["row"] == 2]
+    assert entry["outcome"] == "created"
+    assert any("pas-une-adresse" in w for w in entry["warnings"])

@@ -111,11 +111,12 @@ class Command(BaseCommand):
 
     def _report(self, run):
         for entry in run.report:
-            if entry["outcome"] not in SHOWN:
+            if entry["outcome"] not in SHOWN and not entry.get("warnings"):
                 continue
             row = f"row {entry['row']}" if entry.get("row") else "-"
             name = f" {entry['name']}:" if entry.get("name") else ""
-            self.stdout.write(f"{row:>10}  {entry['outcome']:<9}{name} {entry.get('message', '')}")
+            text = " ".join([entry.get("message", ""), *entry.get("warnings", [])]).strip()
+            self.stdout.write(f"{row:>10}  {entry['outcome']:<9}{name} {text}")
         counts = ", ".join(f"{n} {outcome}" for outcome, n in (run.counts or {}).items())
         what = "dry run" if run.dry_run else "import"
         self.stdout.write(f"{what} {run.get_status_display().lower()}: {counts or 'no rows'}")
