@@ -170,8 +170,8 @@ def _text(archive, name):
         yield text
 
 
-def _public(qs, include_synthetic):
-    return qs if include_synthetic else qs.filter(is_synthetic=False)
+def _public(qs, include_synthetic, prefix=""):
+    return qs if include_synthetic else qs.filter(**{f"{prefix}is_synthetic": False})
 
 
 def _csv_value(value):
@@ -235,7 +235,7 @@ def _translated(row, name, order):
     return next((row[f"{name}_{lang}"] for lang in order if row[f"{name}_{lang}"]), "")
 
 
-def _write_events(archive, qs, site_url, bar):
+def _write_events(archive, qs, site_url, bar, include_synthetic):
     """events.csv (read as values, links by key: no model instances) and events.ics (the stored
     VEVENT texts)."""
     lang = translation.get_language()
@@ -273,6 +273,7 @@ def _write_events(archive, qs, site_url, bar):
             }
             organisers, themes = {}, {}
             through = Event.organisers.through.objects.filter(event_id__in=pks, actor__archived_at__isnull=True)
+            through = _public(through, include_synthetic, "actor__")
             for event_id, slug in through.order_by("pk").values_list("event_id", "actor__slug"):
                 organisers.setdefault(event_id, []).append(slug)
             through = Event.themes.through.objects.filter(event_id__in=pks)
@@ -322,10 +323,10 @@ def _write_events(archive, qs, site_url, bar):
     return count
 
 
-def _write_projects(archive, qs, site_url, bar):
+def _write_projects(archive, qs, site_url, bar, include_synthetic):
     participations = Prefetch(
         "participations",
-        queryset=Participation.objects.filter(actor__archived_at__isnull=True)
+        queryset=_public(Participation.objects.filter(actor__archived_at__isnull=True), include_synthetic, "actor__")
         .select_related("actor")
         .only("pk", "project_id", "role", "actor__slug")
         .order_by("pk"),
@@ -503,8 +504,8 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
                 tqdm(total=total, unit="rows", disable=not progress, desc="open data") as bar,
             ):
                 counts = _write_actor_files(archive, include_synthetic, site_url, bar)
-                counts["events"] = _write_events(archive, events, site_url, bar)
-                counts["projects"] = _write_projects(archive, projects, site_url, bar)
+                counts["events"] = _write_events(archive, events, site_url, bar, include_synthetic)
+                counts["projects"] = _write_projects(archive, projects, site_url, bar, include_synthetic)
                 archive.writestr("README.txt", readme_text(counts, when, include_synthetic, lic))
                 archive.writestr("LICENSE.txt", licence_text(lic, when))
             os.chmod(temporary, 0o644)

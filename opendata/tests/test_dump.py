@@ -207,3 +207,31 @@ def test_project_jsonld(db):
     assert [o["name"] for o in data["funder"]] == ["Fondation"]
     assert data["keywords"] == "Climat"
     json.dumps(data)
+
+
+def _everything(archive):
+    return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+
+def test_no_contact_person_without_consent_and_no_synthetic_actor_anywhere(data, tmp_path):
+    shy = data["actors"][1]
+    Actor.objects.filter(pk=shy.pk).update(
+        contact_name="Secret Person", contact_email="secret@example.org", contact_phone="0470 99 99 99"
+    )
+    Actor.objects.filter(pk=data["actors"][0].pk).update(
+        contact_name="Anne Martin", contact_email="anne@example.org", contact_consent=True
+    )
+    synthetic = data["synthetic"]
+    synthetic.places.add(PlaceFactory(street="Rue Fictive 9"))
+    data["events"][0].organisers.add(synthetic)
+    ParticipationFactory(project=data["project"], actor=synthetic, role=Participation.Role.FUNDER)
+    _result, archive = build(tmp_path)
+    text = _everything(archive)
+    for secret in ("Secret Person", "secret@example.org", "0470 99 99 99"):
+        assert secret not in text
+    assert "Anne Martin" in archive.read("hsds/organizations.json").decode()  # consented: published
+    for leak in (synthetic.slug, "Synthétique", "Rue Fictive 9", hsds.organization_id(synthetic.pk)):
+        assert leak not in text
+    bike = next(row for row in read_csv(archive, "events.csv") if row["title"] == "Atelier vélo")
+    assert bike["organisers"] == data["actors"][0].slug
+    assert read_csv(archive, "projects.csv")[0]["funders"] == ""
