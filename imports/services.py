@@ -26,6 +26,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -71,6 +72,7 @@ OUTCOME_LABELS = {
 COMPACT = frozenset({"created", "unchanged"})
 COMPACT_LIMIT = 1000
 PROGRESS_EVERY = 200
+PROGRESS_SECONDS = 6 * 3600
 BATCH = 500
 FETCH_TIMEOUT = 30
 
@@ -324,11 +326,32 @@ def _empty(value):
     return value is None or value == "" or value == [] or value == ()
 
 
-def _progress(run, done, total, progress):
+# --- progress -----------------------------------------------------------------------------------
+# A run's progress goes to the cache, which other processes read while the run applies its plan in
+# a transaction (its row's counter, updated inside it, would stay invisible to them until the end);
+# while reading, it goes to the run's row as well (the fallback when the cache is not shared).
+
+READING, WRITING = "reading", "writing"
+
+
+def _progress_key(run_id):
+    return f"imports:progress:{run_id}"
+
+
+def _progress(run, done, total, progress, phase=READING, step=1):
+    """Report ``done`` of ``total`` (rows read, or entries written; ``step`` more than last time) to
+    the command's progress bar (every call) and to the page (every PROGRESS_EVERY and at the end)."""
     if progress is not None:
-        progress(done, total)
-    if done % PROGRESS_EVERY == 0 or done == total:
-        ImportRun.objects.filter(pk=run.pk).update(processed=done, total=total)
+        progress(done, total, phase)
+    if done == total or done // PROGRESS_EVERY > (done - step) // PROGRESS_EVERY:
+        cache.set(_progress_key(run.pk), (done, total, phase), PROGRESS_SECONDS)
+        if phase == READING:
+            ImportRun.objects.filter(pk=run.pk).update(processed=done, total=total)
+
+
+def live_progress(run):
+    """(processed, total, phase) of a running run, as its worker last reported it."""
+    return cache.get(_progress_key(run.pk)) or (run.processed, run.total, READING)
 
 
 def plan_run(run, progress=None):
@@ -663,24 +686,36 @@ def _reason(run):
     return (_("Import from “%(source)s”") % {"source": run.source or run.filename})[:100]
 
 
-def apply_plan(plan, run):
-    """Write the plan (call inside a transaction)."""
+def apply_plan(plan, run, progress=None):
+    """Write the plan (call inside a transaction), reporting the entries written."""
     now = timezone.now()
     user = run.created_by
     reason = _reason(run)
+    written = 0
+
+    def tick(count=1):
+        nonlocal written
+        written += count
+        _progress(run, written, total, progress, WRITING, count)
+
     if plan.target == ACTORS:
-        _create_actors([i for i in plan.items if i.outcome == "created"], user, reason)
+        created = [i for i in plan.items if i.outcome == "created"]
         changed = [
             i for i in plan.items if i.outcome in ("updated", "duplicate") and (i.changes or i.location or i.relations)
         ]
-        _update_actors([i for i in changed if not i.location], user, reason)
+        total = len(created) + len(changed)
+        _create_actors(created, user, reason, tick)
+        _update_actors([i for i in changed if not i.location], user, reason, tick)
         for item in changed:
             if item.location:  # a place to add or move: the one entry point locates it
                 _update_actor(item, user, reason)
+                tick()
     else:
-        for item in plan.items:
-            if item.outcome == "created" or (item.outcome == "updated"):
-                _save_event(item, user, reason)
+        changed = [i for i in plan.items if i.outcome in ("created", "updated")]
+        total = len(changed)
+        for item in changed:
+            _save_event(item, user, reason)
+            tick()
     if run.source_id:
         _write_records(plan, run.source_id, now)
     data_version.bump(data_version.ACTORS)
@@ -770,7 +805,7 @@ def _actor_attrs(fields):
     return values
 
 
-def _create_actors(items, user, reason):
+def _create_actors(items, user, reason, tick):
     """New actors in bulk, deriving what save_actor derives: places located, position and commune,
     history (rows and place links), search documents; the data version is bumped by the caller."""
     if not items:
@@ -811,6 +846,7 @@ def _create_actors(items, user, reason):
         records = Actor.history.bulk_history_create(actors, default_user=user, default_change_reason=reason)
         _m2m_history_rows(Actor, records, [a.pk for a in actors])
         search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actors])
+        tick(len(batch))
 
 
 def _set_relations(items, *, new=False):
@@ -848,7 +884,7 @@ def _m2m_history_rows(model, history_records, ids):
         )
 
 
-def _update_actors(items, user, reason):
+def _update_actors(items, user, reason, tick):
     """Changed fields of existing actors (no place involved) in bulk: one history record per actor
     with its links, search documents rewritten; what save_actor does, without a query per field."""
 
@@ -883,6 +919,7 @@ def _update_actors(items, user, reason):
         live = [a for a in batch if a.archived_at is None]
         Document.objects.filter(kind=Document.Kind.ACTOR, object_id__in=[a.pk for a in live]).delete()
         search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in live])
+        tick(sum(len(by_id[i]) for i in ids))
 
 
 def _update_actor(item, user, reason):
@@ -965,6 +1002,7 @@ def _save_event(item, user, reason):
 
 
 def _finish(run, status, **values):
+    cache.delete(_progress_key(run.pk))
     run.status = status
     run.finished = timezone.now()
     for key, value in values.items():
@@ -996,7 +1034,7 @@ def run_import(run, *, progress=None):
         return _finish(run, ImportRun.Status.FAILED, error=message)
     try:
         with transaction.atomic():
-            apply_plan(plan, run)
+            apply_plan(plan, run, progress)
             if run.source_id:
                 Source.objects.filter(pk=run.source_id).update(last_synced=timezone.now())
     except Exception as exc:

@@ -95,8 +95,13 @@ def run_page(request, pk):
     mapping_form = None
     if run.columns and run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED) and run.dry_run:
         mapping_form = MappingForm(target=run.target, columns=run.columns, mapping=run.mapping or {})
+    busy = run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING)
+    phase = services.READING
+    if busy:  # read from the cache: the run's row is not updated while the import is written
+        run.processed, run.total, phase = services.live_progress(run)
     context = {
         "run": run,
+        "writing": phase == services.WRITING,
         "outcome": outcome,
         "outcomes": outcomes,
         "entries": entries,
@@ -105,7 +110,7 @@ def run_page(request, pk):
         "listed_less": listed_less,
         "counts": outcomes,
         "mapping_form": mapping_form,
-        "busy": run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING),
+        "busy": busy,
         "can_apply": run.dry_run and run.status == ImportRun.Status.PREVIEWED,
     }
     if request.htmx and request.GET.get("fragment") == "status":

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from directory.models import Actor
@@ -151,3 +152,29 @@ def test_a_file_over_the_limit_is_refused_before_being_stored(client_mod, territ
     errors = response.context["form"].errors["file"]
     assert errors == [services.too_large(20, len(CSV))]
     assert "20" in errors[0] and b'value="F\xc3\xa9d\xc3\xa9ration"' in response.content
+
+
+def test_live_status_shows_the_entries_written_during_the_transaction(client_mod, territory, monkeypatch):
+    from django.core.cache import cache
+
+    source = services.source_by_name("S")
+    run = services.start_run(data=CSV, filename="liste.csv", source=source, dry_run=False)
+    url = reverse("imports:run", args=[run.pk]) + "?fragment=status"
+    seen = []
+    create = services._create_actors
+
+    def create_then_look(items, user, reason, tick):
+        create(items, user, reason, tick)
+        # What another process sees: the run's row says 3 rows read; the cache, 2 entries written.
+        ImportRun.objects.filter(pk=run.pk).update(processed=3, total=3)
+        seen.append(client_mod.get(url, HTTP_HX_REQUEST="true").content.decode())
+
+    monkeypatch.setattr(services, "_create_actors", create_then_look)
+    services.run_import(run)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    (fragment,) = seen
+    assert 'max="2" value="2"' in fragment
+    with translation.override("fr"):
+        assert translation.gettext("%(done)s of %(total)s entries written") % {"done": 2, "total": 2} in fragment
+    assert services.live_progress(ImportRun(pk=run.pk)) == (0, 0, services.READING)  # cleared at the end
+    assert cache.get(services._progress_key(run.pk)) is None

@@ -82,10 +82,12 @@ class Command(BaseCommand):
         shown = []
         bar = tqdm(total=0, desc="rows", unit="rows", file=sys.stderr, disable=options.get("verbosity", 1) < 1)
 
-        def progress(done, total):
+        def progress(done, total, phase):
             if not shown:  # the mapping is decided once the file is read, before the first row
-                shown.append(True)
                 self._mapping(run, how)
+            if shown[-1:] != [phase]:  # reading the rows, then writing the entries
+                shown.append(phase)
+                bar.set_description("rows read" if phase == services.READING else "entries written")
                 bar.reset(total=total)
             bar.update(done - bar.n)
 
