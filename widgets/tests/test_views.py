@@ -9,6 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 
+from accounts.tests.factories import UserFactory
 from agenda.tests.factories import EventFactory
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from maillage.testing import assert_queries_do_not_grow
@@ -151,6 +152,17 @@ def test_embed_pages_may_be_framed_by_any_site_and_set_no_cookie(client, territo
     assert "X-Frame-Options" not in response
     assert not response.cookies
     assert "public" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/fr/embed/map/", "/fr/embed/agenda/"])
+def test_embed_pages_ignore_a_signed_in_visitor(client, territory, url):
+    """The builder's preview sends our session cookie: the shared, publicly cached page must not
+    read the session (no Vary: Cookie, no CSRF token, nothing set)."""
+    client.force_login(UserFactory())
+    response = client.get(url)
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
 
 
 @pytest.mark.parametrize("url", ["/fr/embed/", "/fr/map/", "/fr/agenda/", "/fr/"])
