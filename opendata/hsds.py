@@ -212,62 +212,44 @@ def actor_queryset(*, include_synthetic=True):
     return qs if include_synthetic else qs.filter(is_synthetic=False)
 
 
-def filter_actors(qs, params):
+def filter_actors(qs, params, prefix=""):
     """The HSDS filters on organizations and services: search, taxonomy_term_id, taxonomy_id,
-    organization_id, modified_after."""
+    organization_id, modified_after. ``prefix``: the path to the actor ("actor__" for links)."""
     search = params.get("search", "").strip()[:200]
     if search:
-        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.ACTOR, search))
+        qs = qs.filter(**{f"{prefix}pk__in": search_index.match_ids(Document.Kind.ACTOR, search)})
     term = params.get("taxonomy_term_id", "").strip()
     if term:
         slug = term_slugs().get(term)
-        qs = qs.filter(themes__slug=slug).distinct() if slug else qs.none()
+        qs = qs.filter(**{f"{prefix}themes__slug": slug}).distinct() if slug else qs.none()
     taxonomy = params.get("taxonomy_id", "").strip()
     if taxonomy and taxonomy != TAXONOMY_ID:
         qs = qs.none()
     organization = params.get("organization_id", "").strip()
     if organization:
         pk = ORGANIZATIONS.lookup(organization)
-        qs = qs.filter(pk=pk) if pk else qs.none()
+        qs = qs.filter(**{f"{prefix}pk": pk}) if pk else qs.none()
     modified_after = parse_modified_after(params.get("modified_after", "").strip())
     if modified_after:
-        qs = qs.filter(updated__gte=modified_after)
+        qs = qs.filter(**{f"{prefix}updated__gte": modified_after})
     return qs
 
 
-def link_queryset(*, include_synthetic=True):
+def link_queryset():
     """Actor-place links at physical places: the services at locations."""
-    qs = (
+    return (
         Actor.places.through.objects.filter(actor__archived_at__isnull=True, place__approximate=False)
         .select_related("actor", "place")
         .order_by("pk")
     )
-    if not include_synthetic:
-        qs = qs.filter(actor__is_synthetic=False)
-    return qs
 
 
 def filter_links(qs, params):
-    search = params.get("search", "").strip()[:200]
-    if search:
-        qs = qs.filter(actor_id__in=search_index.match_ids(Document.Kind.ACTOR, search))
-    term = params.get("taxonomy_term_id", "").strip()
-    if term:
-        slug = term_slugs().get(term)
-        qs = qs.filter(actor__themes__slug=slug).distinct() if slug else qs.none()
-    taxonomy = params.get("taxonomy_id", "").strip()
-    if taxonomy and taxonomy != TAXONOMY_ID:
-        qs = qs.none()
-    organization = params.get("organization_id", "").strip()
-    if organization:
-        pk = ORGANIZATIONS.lookup(organization)
-        qs = qs.filter(actor_id=pk) if pk else qs.none()
+    """The actors' filters, and postcode."""
+    qs = filter_actors(qs, params, prefix="actor__")
     postcode = params.get("postcode", "").strip()
     if postcode:
         qs = qs.filter(place__postcode=postcode)
-    modified_after = parse_modified_after(params.get("modified_after", "").strip())
-    if modified_after:
-        qs = qs.filter(actor__updated__gte=modified_after)
     return qs
 
 

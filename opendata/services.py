@@ -30,7 +30,7 @@ from tqdm import tqdm
 from agenda import services as agenda_services
 from agenda.models import Event
 from directory import services as directory_services
-from directory.models import Actor, Place, Theme
+from directory.models import Place, Theme
 from directory.validators import format_company_number
 from maillage import richtext
 from maillage.links import slug_url
@@ -491,7 +491,7 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
     when = timezone.now()
     lic = licence()
     with translation.override(settings.LANGUAGE_CODE):
-        actors = _public(Actor.objects.order_by("pk"), include_synthetic)
+        actors = hsds.actor_queryset(include_synthetic=include_synthetic)  # what _write_actor_files reads
         events = _public(Event.objects.order_by("pk"), include_synthetic)
         projects = _public(Project.objects.order_by("pk"), include_synthetic)
         n_actors, n_events, n_projects = actors.count(), events.count(), projects.count()
