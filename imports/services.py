@@ -73,6 +73,7 @@ COMPACT = frozenset({"created", "unchanged"})
 COMPACT_LIMIT = 1000
 PROGRESS_EVERY = 200
 PROGRESS_SECONDS = 6 * 3600
+KEEP_DAYS = 30  # days an import's file is kept (IMPORT_KEEP_DAYS)
 BATCH = 500
 FETCH_TIMEOUT = 30
 
@@ -1070,6 +1071,24 @@ def missing_records(source):
         .select_related("actor", "event")
         .order_by("-missing_since", "pk")[:500]
     )
+
+
+def prune_runs(now=None, days=None):
+    """Forget old runs' files (IMPORT_KEEP_DAYS, default 30): previews go altogether; imports keep
+    their report. Returns (previews deleted, files deleted)."""
+    days = getattr(settings, "IMPORT_KEEP_DAYS", KEEP_DAYS) if days is None else days
+    old = (
+        ImportRun.objects.filter(created__lt=(now or timezone.now()) - dt.timedelta(days=days))
+        .exclude(status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING])
+        .exclude(payload="")
+    )
+    files = 0
+    for run in old.only("pk", "payload"):
+        run.payload.delete(save=False)
+        files += 1
+    old.filter(dry_run=False).update(payload="")
+    previews, _counts = ImportRun.objects.filter(pk__in=old.filter(dry_run=True).values("pk")).delete()
+    return previews, files
 
 
 def due_sources(now=None):

@@ -29,7 +29,15 @@ def sync_sources():
     return done
 
 
+@task()
+def prune_runs():
+    """Delete the files of imports older than IMPORT_KEEP_DAYS, and those previews altogether."""
+    previews, files = services.prune_runs()
+    return {"previews": previews, "files": files}
+
+
 # (name, period, task): the worker's scheduler enqueues each at most once per period, across workers.
 PERIODIC = [
     ("imports.sync_sources", dt.timedelta(hours=1), sync_sources),
+    ("imports.prune_runs", dt.timedelta(days=1), prune_runs),
 ]

@@ -1,7 +1,10 @@
+import datetime as dt
 import json
+import os
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory, ThemeFactory
@@ -362,3 +365,23 @@ def test_values_ignored_by_cleaning_are_warned_about_on_their_row(territory, sou
     (entry,) = [e for e in run.report if e["row"] == 2]
     assert entry["outcome"] == "created"
     assert any("pas-une-adresse" in w for w in entry["warnings"])
+
+
+def test_old_runs_files_are_deleted_and_old_previews_forgotten(territory, source, settings):
+    from imports import tasks
+
+    settings.IMPORT_KEEP_DAYS = 10
+    old_preview = run_file(csv_bytes(), source=source, dry_run=True)
+    old_import = run_file(csv_bytes(), source=source)
+    recent = run_file(csv_bytes(), source=source, dry_run=True)
+    long_ago = timezone.now() - dt.timedelta(days=11)
+    ImportRun.objects.filter(pk__in=[old_preview.pk, old_import.pk]).update(created=long_ago)
+    paths = {run.pk: run.payload.path for run in (old_preview, old_import, recent)}
+    tasks.prune_runs.enqueue()
+    assert not ImportRun.objects.filter(pk=old_preview.pk).exists()
+    kept = ImportRun.objects.get(pk=old_import.pk)
+    assert not kept.payload and kept.report == old_import.report  # what was imported stays told
+    assert ImportRun.objects.get(pk=recent.pk).payload
+    assert [os.path.exists(paths[pk]) for pk in (old_preview.pk, old_import.pk, recent.pk)] == [False, False, True]
+    assert services.prune_runs() == (0, 0)
+    assert "imports.prune_runs" in [name for name, *_ in tasks.PERIODIC]
