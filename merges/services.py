@@ -16,6 +16,7 @@ the actors' data version holds.
 """
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,7 +31,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Claim, Editorship, Invitation
 from agenda.models import Event, ProgrammeItem
 from directory import duplicates
-from directory import services as directory_services
 from directory.models import Actor, ActorRelation
 from history import services as history_services
 from imports.models import SourceRecord
@@ -214,30 +214,21 @@ def _m2m_ids(actor):
     return {name: sorted(getattr(actor, name).values_list("pk", flat=True)) for name in M2M_FIELDS}
 
 
-def _stamp(obj, user, reason):
-    obj._history_user = user
-    obj._change_reason = reason[:100]
-
-
-def _unstamp(obj):
-    for attr in ("_history_user", "_change_reason"):
-        if hasattr(obj, attr):
-            delattr(obj, attr)
+@contextmanager
+def _stamped(obj, user, reason):
+    """Who and why, for the history records the saves of ``obj`` write meanwhile."""
+    obj._history_user, obj._change_reason = user, reason[:100]
+    try:
+        yield obj
+    finally:
+        del obj._history_user, obj._change_reason
 
 
 def _save_with_links(actor, links, user, reason):
-    """Save through the directory's one entry point, so search, the map and history follow."""
-    _stamp(actor, user, reason)
-    try:
-        actor.places.set(links["places"])
-        directory_services.save_actor(
-            actor,
-            themes=list(actor.themes.model.objects.filter(pk__in=links["themes"])),
-            audiences=list(actor.audiences.model.objects.filter(pk__in=links["audiences"])),
-            languages=list(actor.languages.model.objects.filter(pk__in=links["languages"])),
-        )
-    finally:
-        _unstamp(actor)
+    """Save as a revert does (places, then the directory's one entry point), so search, the map
+    and history follow."""
+    with _stamped(actor, user, reason):
+        history_services.kind_for("actor").save(actor, links)
 
 
 # --- moving links ---------------------------------------------------------------------------------
@@ -256,13 +247,10 @@ def _move_m2m(through_model, owner_field, kept, other, user, reason, owner_model
     moved = []
     manager = getattr(owner_model, "all_objects", owner_model._default_manager)
     for owner in manager.filter(pk__in=rows).order_by("pk"):
-        _stamp(owner, user, reason)
-        try:
+        with _stamped(owner, user, reason):
             owner.organisers.remove(other.pk)
             if owner.pk not in already:
                 owner.organisers.add(kept.pk)
-        finally:
-            _unstamp(owner)
         moved.append([owner.pk, owner.pk in already])
     return moved
 
@@ -274,23 +262,17 @@ def _move_back_m2m(owner_model, moved, kept, other, user, reason):
         owner = by_pk.get(pk)
         if owner is None:
             continue
-        _stamp(owner, user, reason)
-        try:
+        with _stamped(owner, user, reason):
             if not kept_was_there:
                 owner.organisers.remove(kept.pk)
             owner.organisers.add(other.pk)
-        finally:
-            _unstamp(owner)
 
 
 def _save_stamped(obj, user, reason, **changes):
     for name, value in changes.items():
         setattr(obj, name, value)
-    _stamp(obj, user, reason)
-    try:
+    with _stamped(obj, user, reason):
         obj.save()
-    finally:
-        _unstamp(obj)
 
 
 def _move_participations(kept, other, user, reason):
@@ -319,8 +301,8 @@ def _move_relations(kept, other, user, reason):
             dropped.append(
                 {"id": relation.pk, "source": relation.source_id, "target": relation.target_id, "kind": relation.kind}
             )
-            _stamp(relation, user, reason)
-            relation.delete()
+            with _stamped(relation, user, reason):
+                relation.delete()
             continue
         moved.append(
             {"id": relation.pk, "source": relation.source_id == other.pk, "target": relation.target_id == other.pk}
