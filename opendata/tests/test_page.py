@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("opendata.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
