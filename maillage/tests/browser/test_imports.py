@@ -1,0 +1,208 @@
+"""A moderator imports a federation's spreadsheet, as a newcomer would: from the moderation pages,
+a semicolon CSV saved by Excel in Windows-1252, the live status, the preview row by row, a column
+mapped again, the import, the new entry in the directory, and a second import that changes nothing."""
+
+import re
+import uuid
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from .support import demo_name, tr
+from .test_contribution import PASSWORD, make_moderator
+
+pytestmark = pytest.mark.browser
+
+DUPLICATE = "diogenes"  # a demo actor with a company number (0460.376.648)
+BAD_COMPANY_NUMBER = "0203.071.974"  # the mod-97 check fails (…973 would be right)
+
+
+def _csv(suffix):
+    """Five rows with accented names: two new, a wrong company number, a postcode outside Brussels
+    and a demo actor under another spelling but with its company number. Rows 2 to 6 of the file."""
+    new_one = f"Café Solidaire Élan {suffix}"
+    new_two = f"Maison des Écoles de Devoirs Hérisson {suffix}"
+    rows = [
+        "Nom;Numéro BCE;Rue;Code postal;Description;Activités",
+        f"{new_one};;Rue Gallait 80;1030;Café;Café à prix libre et repas partagés, ouvert à tous.",
+        f"{new_two};;Rue Malibran 49;1050;École;Écoles de devoirs et ateliers créatifs pour les 6-12 ans.",
+        f"Atelier Érable {suffix};{BAD_COMPANY_NUMBER};Rue Haute 10;1000;Menuiserie;Menuiserie partagée.",
+        f"Crèche Les Mésanges {suffix};;Rue de Namur 5;1300;Crèche;Accueil de la petite enfance.",
+        "Diogènes asbl;0460.376.648;Place de Ninove 10;1000;Rue;Travail de rue avec les personnes sans abri.",
+    ]
+    return new_one, ("\r\n".join(rows) + "\r\n").encode("cp1252")
+
+
+@pytest.fixture
+def held_first_run(monkeypatch):
+    """The first import run waits, as it would for the worker, until the test runs it; later runs
+    go through the task backend as usual (at once in tests)."""
+    from imports import views
+
+    held, real = [], views._enqueue
+
+    def enqueue(run):
+        if held:
+            real(run)
+        else:
+            held.append(run.pk)
+
+    monkeypatch.setattr(views, "_enqueue", enqueue)
+    return held
+
+
+def _counts(page):
+    """{label: count} of the run's status box."""
+    items = page.locator("#run-status .import-counts li")
+    expect(items.first).to_be_visible()
+    counts = {}
+    for text in items.all_inner_texts():
+        label, _, number = text.rpartition(":")
+        counts[label.strip()] = int(number)
+    return counts
+
+
+def _label(outcome):
+    from imports.services import OUTCOME_LABELS
+
+    with translation.override("fr"):
+        return str(OUTCOME_LABELS[outcome])
+
+
+def _open_imports(page):
+    """Through the account menu and the moderation tabs."""
+    page.get_by_role("navigation", name=tr("fr", "Account")).get_by_role("link", name=tr("fr", "Moderation")).click()
+    tabs = page.get_by_role("navigation", name=tr("fr", "Moderation"))
+    tabs.get_by_role("link", name=tr("fr", "Imports"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("fr", "Imports"))
+
+
+def _press(locator, key="Enter"):
+    locator.focus()
+    expect(locator).to_be_focused()
+    locator.press(key)
+
+
+def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
+    context_factory, site_db, settings, tmp_path, held_first_run
+):
+    from imports import services
+    from imports.models import ImportRun
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    suffix = uuid.uuid4().hex[:4]
+    new_name, data = _csv(suffix)
+    upload = tmp_path / "membres-federation.csv"
+    upload.write_bytes(data)
+    source_name = f"Fédération des maisons de quartier {suffix}"
+    duplicate_name = demo_name("actors", DUPLICATE)
+    with site_db():
+        email = make_moderator()
+
+    # Sign in with the keyboard.
+    page = context_factory().new_page()
+    page.goto("/fr/")
+    page.get_by_role("link", name=tr("fr", "Sign in")).click()
+    page.locator("input[name=login]").fill(email)
+    page.keyboard.press("Tab")
+    expect(page.locator("input[name=password]")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("input[name=password]")).to_have_count(0)
+
+    # Moderation → Imports → New import.
+    _open_imports(page)
+    page.get_by_role("link", name=tr("fr", "New import")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("fr", "New import"))
+    page.get_by_label(tr("fr", "File"), exact=True).set_input_files(upload)
+    page.get_by_label(tr("fr", "Name of the new source")).fill(source_name)
+    page.get_by_label(tr("fr", "What it lists")).select_option("actors")
+    _press(page.get_by_role("button", name=tr("fr", "Preview"), exact=True))
+
+    # The live status while the run waits for the worker, then the preview once it has run.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tr("fr", "Preview of an import"))
+    status = page.locator("#run-status")
+    expect(status).to_contain_text(tr("fr", "Waiting"))
+    expect(status.locator("progress")).to_be_visible()
+    assert len(held_first_run) == 1
+    with site_db():
+        run = services.run_import(ImportRun.objects.get(pk=held_first_run[0]))
+    assert run.status == ImportRun.Status.PREVIEWED, run.error
+    expect(status).to_contain_text(tr("fr", "Preview ready"))  # the page refreshed itself
+    expect(status.locator("progress")).to_have_count(0)
+    expected = {_label("error"): 2, _label("duplicate"): 1, _label("created"): 2}
+    assert _counts(page) == expected
+
+    # Row by row: the errors with their row numbers and reasons, the duplicate with its candidate.
+    report = page.locator("table.imports-report tbody tr")
+    expect(report).to_have_count(5)
+
+    def row(number):
+        found = report.filter(has=page.locator("td:first-child", has_text=re.compile(rf"^{number}$")))
+        expect(found).to_have_count(1)
+        return found
+
+    bad_number = row(4)
+    expect(bad_number).to_contain_text(_label("error"))
+    expect(bad_number).to_contain_text(f"Atelier Érable {suffix}")
+    expect(bad_number).to_contain_text(
+        tr("fr", "“%(value)s” is not a valid Belgian company number (10 digits with a mod-97 check).")
+        % {"value": BAD_COMPANY_NUMBER}
+    )
+    outside = row(5)
+    expect(outside).to_contain_text(_label("error"))
+    expect(outside).to_contain_text(
+        tr("fr", "The postcode %(code)s is outside the territory (%(region)s).").split("(%(region)s)")[0]
+        % {"code": "1300"}
+    )
+    duplicate = row(6)
+    expect(duplicate).to_contain_text(_label("duplicate"))
+    expect(duplicate).to_contain_text(tr("fr", "same company number"))
+    candidate = duplicate.get_by_role("link", name=tr("fr", "See “%(name)s”") % {"name": duplicate_name})
+    expect(candidate).to_have_attribute("href", f"/fr/directory/{DUPLICATE}/")
+    for number in (2, 3):
+        expect(row(number)).to_contain_text(_label("created"))
+    expect(page.get_by_role("button", name=tr("fr", "Import"), exact=True)).to_be_visible()
+
+    # The guessed mapping took "Description"; the longer text is in "Activités": map it, preview again.
+    description = page.locator("#mapping ~ form").get_by_label(tr("fr", "Description"), exact=True)
+    expect(description).to_have_value("Description")
+    description.focus()
+    description.select_option("Activités")
+    _press(page.get_by_role("button", name=tr("fr", "Preview again")))
+    expect(status).to_contain_text(tr("fr", "Preview ready"))
+    expect(page.locator("#mapping ~ form").get_by_label(tr("fr", "Description"), exact=True)).to_have_value("Activités")
+    assert _counts(page) == expected
+
+    # Import: all of it, and the source keeps the mapping.
+    _press(page.get_by_role("button", name=tr("fr", "Import"), exact=True))
+    expect(page.locator(".messages")).to_contain_text(tr("fr", "The import has started."))
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text(tr("fr", "Preview of an import"))
+    expect(status).to_contain_text(tr("fr", "Imported"))
+    assert _counts(page) == expected
+    expect(page.get_by_role("button", name=tr("fr", "Import"), exact=True)).to_have_count(0)
+
+    # The new association is in the directory, with the text of the column chosen.
+    page.get_by_role("navigation", name=tr("fr", "Main")).get_by_role("link", name=tr("fr", "Directory")).click()
+    words = page.get_by_label(tr("fr", "Words"), exact=True)
+    words.fill(f"cafe solidaire elan {suffix}")
+    words.press("Enter")
+    result = page.get_by_role("link", name=new_name, exact=True)
+    expect(result).to_be_visible()
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(new_name)
+    expect(page.locator(".description")).to_contain_text("Café à prix libre et repas partagés")
+    expect(page.locator("main")).to_contain_text("Rue Gallait 80")
+
+    # The same file again, for the same source: nothing new, nothing changed.
+    _open_imports(page)
+    source_link = page.locator('a[href*="/imports/sources/"]').filter(has_text=source_name)
+    expect(source_link).to_have_count(1)  # the source, listed once, with its runs below
+    page.get_by_role("link", name=tr("fr", "New import")).click()
+    page.get_by_label(tr("fr", "File"), exact=True).set_input_files(upload)
+    page.get_by_label(tr("fr", "Source"), exact=True).select_option(label=source_name)
+    _press(page.get_by_role("button", name=tr("fr", "Preview"), exact=True))
+    expect(status).to_contain_text(tr("fr", "Preview ready"))
+    assert _counts(page) == {_label("error"): 2, _label("unchanged"): 3}
+    expect(row(6)).to_contain_text(_label("unchanged"))
