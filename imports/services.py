@@ -692,6 +692,7 @@ def apply_plan(plan, run, progress=None):
     now = timezone.now()
     user = run.created_by
     reason = _reason(run)
+    communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
     written = 0
 
     def tick(count=1):
@@ -705,17 +706,17 @@ def apply_plan(plan, run, progress=None):
             i for i in plan.items if i.outcome in ("updated", "duplicate") and (i.changes or i.location or i.relations)
         ]
         total = len(created) + len(changed)
-        _create_actors(created, user, reason, tick)
+        _create_actors(created, user, reason, tick, communes)
         _update_actors([i for i in changed if not i.location], user, reason, tick)
         for item in changed:
             if item.location:  # a place to add or move: the one entry point locates it
-                _update_actor(item, user, reason)
+                _update_actor(item, user, reason, communes)
                 tick()
     else:
         changed = [i for i in plan.items if i.outcome in ("created", "updated")]
         total = len(changed)
         for item in changed:
-            _save_event(item, user, reason)
+            _save_event(item, user, reason, communes)
             tick()
     if run.source_id:
         _write_records(plan, run.source_id, now)
@@ -806,13 +807,12 @@ def _actor_attrs(fields):
     return values
 
 
-def _create_actors(items, user, reason, tick):
+def _create_actors(items, user, reason, tick, communes):
     """New actors in bulk, deriving what save_actor derives: places located, position and commune,
     history (rows and place links), search documents; the data version is bumped by the caller."""
     if not items:
         return
     slugs = _Slugs(Actor)
-    communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         actors, places = [], []
@@ -923,7 +923,7 @@ def _update_actors(items, user, reason, tick):
         tick(sum(len(by_id[i]) for i in ids))
 
 
-def _update_actor(item, user, reason):
+def _update_actor(item, user, reason, communes):
     actor = Actor.all_objects.get(pk=item.target_id)
     for attr, value in item.changes.items():
         if attr == "description_fr":
@@ -944,7 +944,6 @@ def _update_actor(item, user, reason):
                 main.commune_id = item.location.get("commune_id")
             places = current
         else:
-            communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
             places = [*current, _new_place(item.location, communes)]
     directory_services.save_actor(
         actor, places=places, themes=item.relations.get("themes"), languages=item.relations.get("languages")
@@ -961,7 +960,7 @@ def _organiser(text):
     return found[0] if len(found) == 1 else None
 
 
-def _save_event(item, user, reason):
+def _save_event(item, user, reason, communes):
     fields = item.fields
     if item.target_id:
         event = Event.all_objects.select_related("place").get(pk=item.target_id)
@@ -989,7 +988,7 @@ def _save_event(item, user, reason):
         item.location if item.target_id else {k: fields.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")}
     )
     if loc and any(not _empty(loc.get(k)) for k in EVENT_LOCATION):
-        place = _new_place(loc, {pk: (a, b) for pk, a, b in Commune.objects.values_list("pk", "lat", "lon")})
+        place = _new_place(loc, communes)
         place.name_fr = place.name = (loc.get("location") or "")[:200]
         place.save()
         event.place = place

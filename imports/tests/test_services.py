@@ -385,3 +385,19 @@ def test_old_runs_files_are_deleted_and_old_previews_forgotten(territory, source
     assert [os.path.exists(paths[pk]) for pk in (old_preview.pk, old_import.pk, recent.pk)] == [False, False, True]
     assert services.prune_runs() == (0, 0)
     assert "imports.prune_runs" in [name for name, *_ in tasks.PERIODIC]
+
+
+def test_communes_are_read_once_per_import(territory, source):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source.target = Source.Target.EVENTS
+    source.save()
+    rows = "".join(f"Atelier {n};2030-06-0{n} 14:00;Rue Haute {n};1000\n" for n in range(1, 5))
+    data = ("Titre;Début;Rue;Code postal\n" + rows).encode()
+    with CaptureQueriesContext(connection) as context:
+        run = run_file(data, source=source)
+    queries = [q["sql"] for q in context.captured_queries]
+    assert run.counts["created"] == 4, run.report
+    centres = [q for q in queries if '"territory_commune"."id" AS "pk"' in q and '"lat" AS "lat"' in q]
+    assert len(centres) == 1  # not one per event
