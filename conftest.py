@@ -12,6 +12,8 @@ def pytest_configure(config):
     # Passwords are hashed for real in production; in tests a fast hash keeps sign-ins cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Progress of long work stays in the process during tests (no files under var/).
+    settings.CACHES = {**settings.CACHES, "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
@@ -30,9 +32,10 @@ def _empty_cache():
     recreates them with new ids.
     """
     from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     ContentType.objects.clear_cache()
     yield
 

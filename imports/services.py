@@ -26,7 +26,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -345,14 +345,14 @@ def _progress(run, done, total, progress, phase=READING, step=1):
     if progress is not None:
         progress(done, total, phase)
     if done == total or done // PROGRESS_EVERY > (done - step) // PROGRESS_EVERY:
-        cache.set(_progress_key(run.pk), (done, total, phase), PROGRESS_SECONDS)
+        caches["progress"].set(_progress_key(run.pk), (done, total, phase), PROGRESS_SECONDS)
         if phase == READING:
             ImportRun.objects.filter(pk=run.pk).update(processed=done, total=total)
 
 
 def live_progress(run):
     """(processed, total, phase) of a running run, as its worker last reported it."""
-    return cache.get(_progress_key(run.pk)) or (run.processed, run.total, READING)
+    return caches["progress"].get(_progress_key(run.pk)) or (run.processed, run.total, READING)
 
 
 def plan_run(run, progress=None):
@@ -1002,7 +1002,7 @@ def _save_event(item, user, reason, communes):
 
 
 def _finish(run, status, **values):
-    cache.delete(_progress_key(run.pk))
+    caches["progress"].delete(_progress_key(run.pk))
     run.status = status
     run.finished = timezone.now()
     for key, value in values.items():

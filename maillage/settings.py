@@ -123,7 +123,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Stateless app servers: sessions and cache live in the database unless configured.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Progress of long work (imports) written by the worker and read by the web pages: shared
+    # between processes and outside the database (an import's transaction would hide it).
+    "progress": env.cache("PROGRESS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'progress'}"),
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -260,6 +265,10 @@ SITE_TAGLINE = _("The associative network of Brussels")
 
 # Imports (issue 4): largest file accepted by the importer, from the web screen, a URL or the command.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Import files and previews are kept this many days (the imports' reports stay).
+IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
+# Only for tests and closed networks: let imports fetch from private or loopback addresses.
+IMPORT_ALLOW_PRIVATE_URLS = env.bool("IMPORT_ALLOW_PRIVATE_URLS", default=False)
 # Open data: where the nightly dump is written, and the licence it is published under.
 OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(Path(str(MEDIA_ROOT)) / "opendata")))
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")

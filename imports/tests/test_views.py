@@ -155,7 +155,7 @@ def test_a_file_over_the_limit_is_refused_before_being_stored(client_mod, territ
 
 
 def test_live_status_shows_the_entries_written_during_the_transaction(client_mod, territory, monkeypatch):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     source = services.source_by_name("S")
     run = services.start_run(data=CSV, filename="liste.csv", source=source, dry_run=False)
@@ -177,4 +177,4 @@ def test_live_status_shows_the_entries_written_during_the_transaction(client_mod
     with translation.override("fr"):
         assert translation.gettext("%(done)s of %(total)s entries written") % {"done": 2, "total": 2} in fragment
     assert services.live_progress(ImportRun(pk=run.pk)) == (0, 0, services.READING)  # cleared at the end
-    assert cache.get(services._progress_key(run.pk)) is None
+    assert caches["progress"].get(services._progress_key(run.pk)) is None
