@@ -36,6 +36,12 @@ PAGES = [
     "/{lang}/account/signup/",
     "/{lang}/account/password/reset/",
     "/{lang}/freshness/",
+    # Open data and widgets: the open-data page, the widget builder, the embeddable map and agenda.
+    "/{lang}/open-data/",
+    "/{lang}/embed/",
+    "/{lang}/embed/map/?commune=schaerbeek",
+    "/{lang}/embed/agenda/",
+    "/api/docs",  # outside the language prefix: in the browser's language
 ]
 FAILING_IMPACTS = ("serious", "critical")
 

@@ -206,3 +206,43 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
     expect(status).to_contain_text(tr("fr", "Preview ready"))
     assert _counts(page) == {_label("error"): 2, _label("unchanged"): 3}
     expect(row(6)).to_contain_text(_label("unchanged"))
+
+
+def test_moderation_pages_of_imports_and_merges_pass_axe(context_factory, site_db, settings, tmp_path):
+    """The moderators' pages of this issue, checked as test_accessibility checks the public ones."""
+    from imports import services
+    from imports.models import ImportRun
+
+    from .test_accessibility import FAILING_IMPACTS, _axe, _report
+    from .test_contribution import sign_in
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _name, data = _csv(uuid.uuid4().hex[:4])
+    with site_db():
+        email = make_moderator()
+        run = services.start_run(
+            data=data,
+            filename="membres.csv",
+            source=services.source_by_name("Fédération axe", format="csv", target="actors"),
+            target="actors",
+            dry_run=True,
+        )
+        run = services.run_import(run)
+    assert run.status == ImportRun.Status.PREVIEWED, run.error
+    found = []
+    for lang, locale in (("fr", "fr-BE"), ("nl", "nl-BE")):
+        page = context_factory(locale=locale).new_page()
+        sign_in(page, email, lang=lang)
+        for url in (
+            f"/{lang}/imports/",
+            f"/{lang}/imports/new/",
+            f"/{lang}/imports/runs/{run.pk}/",  # the report row by row and the mapping form
+            f"/{lang}/imports/sources/{run.source.slug}/",
+            f"/{lang}/merges/",
+        ):
+            response = page.goto(url)
+            assert response.ok, f"{url}: {response.status}"
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            found += [(url, v) for v in _axe(page) if v["impact"] in FAILING_IMPACTS]
+    if found:
+        pytest.fail("axe found serious or critical violations:\n" + _report(found), pytrace=False)
