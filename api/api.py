@@ -78,7 +78,8 @@ def _error(status, detail, *, messages=(), errors=None):
 
 def _cached_json(tag, build):
     """The answer for this ETag, kept in the cache for ``API_CACHE_SECONDS`` (300; 0: never): the
-    tag holds the data versions, the query and the language, so a change of data misses it."""
+    tag holds the data versions, the origin, the query and the language, so a change of data
+    misses it. Nothing else goes into an answer: reads never look at who asks (no session)."""
     seconds = getattr(settings, "API_CACHE_SECONDS", 300)
     key = f"api:answer:{tag}"
     body = cache.get(key) if seconds else None
@@ -102,7 +103,11 @@ def _read(request, kind, build):
     lang = _language(request)
     with translation.override(lang):
         tag = services.etag(
-            services.versions(*services.VERSIONS_OF[kind]), request.path, request.META.get("QUERY_STRING", ""), lang
+            services.versions(*services.VERSIONS_OF[kind]),
+            request.build_absolute_uri("/"),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            lang,
         )
         headers = {
             "ETag": tag,

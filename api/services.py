@@ -55,10 +55,14 @@ def versions(*names):
     return [found.get(name, 0) for name in names]
 
 
-def etag(version_values, path, query_string, lang):
-    """A strong ETag from the data versions, the request and the language. Today's date is part of
-    it too: "upcoming" moves on every day, and recurring events are expanded daily."""
-    raw = "|".join([*(str(v) for v in version_values), path, query_string, lang, timezone.localdate().isoformat()])
+def etag(version_values, origin, path, query_string, lang):
+    """A strong ETag from the data versions, the request and the language. The origin (scheme and
+    host) is part of it because answers hold absolute links built from it (and are cached under
+    their tag). Today's date too: "upcoming" moves on every day, and recurring events are expanded
+    daily."""
+    raw = "|".join(
+        [*(str(v) for v in version_values), origin, path, query_string, lang, timezone.localdate().isoformat()]
+    )
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 

@@ -221,6 +221,17 @@ def test_answers_are_cached_by_etag(client, data, django_assert_max_num_queries)
         assert client.get("/api/actors?kind=association").json()["count"] == 2
 
 
+def test_cached_answers_keep_the_scheme_and_host_of_their_links(client, data, settings):
+    """Answers hold absolute links: one asked over http must not be served to an https client."""
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    plain = client.get("/api/actors?per_page=1")
+    assert plain.json()["next"].startswith("http://testserver/")
+    secure = client.get("/api/actors?per_page=1", secure=True)
+    assert secure.json()["next"].startswith("https://testserver/") and secure["ETag"] != plain["ETag"]
+    other = client.get("/api/actors?per_page=1", HTTP_HOST="other.example")
+    assert other.json()["results"][0]["api_url"].startswith("http://other.example/")
+
+
 def test_actor_list_queries(client, territory, no_answer_cache):
     assert_queries_do_not_grow(client, "/api/actors", lambda: ActorFactory())
 
