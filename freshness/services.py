@@ -368,35 +368,35 @@ def send_reminders(*, now=None, progress=None, batch_size=REMINDER_BATCH):
 # --- website checks ---------------------------------------------------------------------------
 
 
-class _Refused(urllib.error.URLError):
+class Refused(urllib.error.URLError):
     pass
 
 
-def _check_host(url):
+def check_host(url):
     """Refuse addresses on private networks (the checker must not probe the server's own
     network), unless LINK_CHECK_ALLOW_PRIVATE (tests serve pages on 127.0.0.1)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _Refused("unsupported address")
+        raise Refused("unsupported address")
     if getattr(settings, "LINK_CHECK_ALLOW_PRIVATE", False):
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     except OSError:
-        raise _Refused("unknown host") from None
+        raise Refused("unknown host") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global:
-            raise _Refused("private address")
+            raise Refused("private address")
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+class CheckedRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        _check_host(newurl)
+        check_host(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_opener = urllib.request.build_opener(_CheckedRedirects)
+_opener = urllib.request.build_opener(CheckedRedirects)
 
 
 def check_url(url, timeout):
@@ -404,8 +404,8 @@ def check_url(url, timeout):
     servers refuse HEAD). A timeout or a network error is not retried: the run stays bounded."""
     headers = {"User-Agent": f"{settings.SITE_NAME} link checker (+{settings.SITE_URL})", "Accept": "*/*"}
     try:
-        _check_host(url)
-    except _Refused as exc:
+        check_host(url)
+    except Refused as exc:
         return None, str(exc.reason)
     status = None
     for method in ("HEAD", "GET"):
@@ -418,7 +418,7 @@ def check_url(url, timeout):
         except urllib.error.HTTPError as exc:
             status = exc.code
             exc.close()
-        except _Refused as exc:
+        except Refused as exc:
             return None, str(exc.reason)
         except TimeoutError:
             return status, "timeout"

@@ -41,7 +41,7 @@ from agenda.models import Event
 from directory import duplicates
 from directory import services as directory_services
 from directory.models import Actor, Language, Place, Theme
-from freshness.services import _check_host, _CheckedRedirects, _Refused
+from freshness.services import CheckedRedirects, Refused, check_host
 from maillage import data_version, richtext
 from maillage.slugs import unique_slug
 from maillage.text import fold
@@ -186,7 +186,7 @@ def _opener():
     guard (an import must not read the server's own network)."""
     if getattr(settings, "IMPORT_ALLOW_PRIVATE_URLS", False):
         return urllib.request.build_opener(), lambda url: None
-    return urllib.request.build_opener(_CheckedRedirects), _check_host
+    return urllib.request.build_opener(CheckedRedirects), check_host
 
 
 def fetch(url, *, max_bytes=None, timeout=None):
@@ -202,7 +202,7 @@ def fetch(url, *, max_bytes=None, timeout=None):
         check_host(url)
         with opener.open(request, timeout=timeout) as response:
             data = response.read(limit + 1 if limit else -1)
-    except _Refused as exc:
+    except Refused as exc:
         raise ImportFailed(
             _("This address cannot be imported (%(reason)s): only public addresses can.") % {"reason": exc.reason}
         ) from exc

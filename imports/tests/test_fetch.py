@@ -66,14 +66,14 @@ def test_a_redirect_to_a_private_address_is_refused(settings, local_server, monk
     settings.LINK_CHECK_ALLOW_PRIVATE = False
     # The first address passes the guard (as a public host would); its redirect must not.
     checked = []
-    real = services._check_host
+    real = services.check_host
 
     def first_passes(url):
         if checked:
             real(url)
         checked.append(url)
 
-    monkeypatch.setattr(services, "_check_host", first_passes)
+    monkeypatch.setattr(services, "check_host", first_passes)
     with pytest.raises(services.ImportFailed, match="only public addresses"):
         services.fetch(f"{local_server}/redirect")
 
