@@ -319,7 +319,9 @@ def list_communes(
 def _write(request, action, status=200):
     token = request.auth
     if writes.rate_limited(token):
-        return _error(429, _("Too many changes with this token: please wait a minute."))
+        response = _error(429, _("Too many changes: please wait a minute."))
+        response["Retry-After"] = "60"
+        return response
     try:
         proposal = action(token)
     except writes.Refused as error:

@@ -43,9 +43,10 @@ class Invalid(Exception):
 
 
 def rate_limited(token):
-    """Count one write for this token; True when over ``API_WRITE_RATE_LIMIT`` per minute."""
+    """Count one write for this token's user; True when over ``API_WRITE_RATE_LIMIT`` per minute.
+    Counted per user, not per token: making more tokens gives no more writes."""
     limit = getattr(settings, "API_WRITE_RATE_LIMIT", 60)
-    name = f"api:writes:{token.pk}:{timezone.now():%Y%m%d%H%M}"
+    name = f"api:writes:{token.user_id}:{timezone.now():%Y%m%d%H%M}"
     cache.add(name, 0, 120)
     try:
         count = cache.incr(name)

@@ -164,6 +164,18 @@ def test_writes_are_rate_limited_per_token(client, editor, settings):
     _user, actor, key = editor
     codes = [send(client, "patch", f"/api/actors/{actor.slug}", key, {"phone": str(n)}).status_code for n in range(3)]
     assert codes == [200, 200, 429]
+    actor.refresh_from_db()
+    assert actor.phone == "1"  # the refused change changed nothing
+
+
+def test_more_tokens_give_no_more_writes(client, editor, settings):
+    settings.API_WRITE_RATE_LIMIT = 2
+    user, actor, key = editor
+    _token, second = ApiToken.issue(user, "another")
+    assert send(client, "patch", f"/api/actors/{actor.slug}", key, {"phone": "1"}).status_code == 200
+    assert send(client, "patch", f"/api/actors/{actor.slug}", second, {"phone": "2"}).status_code == 200
+    response = send(client, "patch", f"/api/actors/{actor.slug}", second, {"phone": "3"})
+    assert response.status_code == 429 and response["Retry-After"] == "60"
 
 
 def test_a_user_without_entries_cannot_write(client, territory, charter):
