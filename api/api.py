@@ -176,7 +176,7 @@ def list_actors(
     kind: Annotated[list[str] | None, Query(description=D_KIND)] = None,
     language: Annotated[list[str] | None, Query(description=D_LANGUAGE)] = None,
     audience: Annotated[list[str] | None, Query(description=D_AUDIENCE)] = None,
-    venue: Annotated[list[Literal["yes", "no"]] | None, Query(description=D_VENUE)] = None,
+    venue: Annotated[list[str] | None, Query(description=D_VENUE)] = None,
     status: Annotated[list[str] | None, Query(description=D_STATUS)] = None,
     page: Annotated[int | None, Query(ge=1, description=D_PAGE)] = None,
     per_page: Annotated[int | None, Query(ge=1, le=services.MAX_PER_PAGE, description=D_PER_PAGE)] = None,

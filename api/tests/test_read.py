@@ -67,6 +67,13 @@ def test_unknown_filter_value_is_named_in_notices(client, data):
     assert len(body["notices"]) == 1 and "nope" in body["notices"][0]
 
 
+@pytest.mark.parametrize("query", ["venue=maybe", "kind=nonsense", "status=nonsense", "audience=nope&language=xx"])
+def test_unknown_values_are_left_out_as_on_the_page(client, data, query):
+    body = client.get("/api/actors?" + query).json()
+    assert [r["slug"] for r in body["results"]] == page_slugs(client, query)
+    assert body["count"] == 3 and len(body["notices"]) == query.count("=")
+
+
 def test_pagination_links(client, data):
     body = client.get("/api/actors?per_page=2&kind=association&kind=federation").json()
     assert (body["count"], body["pages"], body["page"], body["per_page"]) == (3, 2, 1, 2)
