@@ -1,15 +1,17 @@
-"""Data versions of events and projects, for the API's ETags.
+"""Data versions of events and projects, for the API's ETags and answer cache.
 
-Actors already have theirs (``maillage.data_version.ACTORS``, bumped by the directory). Events and
-projects are bumped here from their models' signals, so any way of saving them (the services, the
-admin, history's revert and archive) gives a new ETag. Places bump the actors' version, which the
-events' ETag includes too.
+Actors already have theirs (``maillage.data_version.ACTORS``, bumped by the directory's services
+and signals). Events and projects are bumped here from their models' signals rather than in
+``agenda.services``/``projects.services``, because not every change goes through those: the
+admin's deletions and inlines (phases, news), news added by ``proposals.entries``, participations
+moved by merges. Only what the API's answers read: an event's programme is not in them. Places
+bump the actors' version, which the events' ETag includes too.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from agenda.models import Event, ProgrammeItem
+from agenda.models import Event
 from maillage import data_version
 from projects.models import Participation, Phase, Project, Update
 
@@ -19,9 +21,7 @@ PROJECTS = "projects"
 
 @receiver(post_save, sender=Event)
 @receiver(post_delete, sender=Event)
-@receiver(post_save, sender=ProgrammeItem)
-@receiver(post_delete, sender=ProgrammeItem)
-def events_changed(sender, raw=False, **kwargs):
+def events_changed(sender, **kwargs):
     data_version.bump(EVENTS)
 
 
@@ -42,7 +42,7 @@ def event_relations_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=Phase)
 @receiver(post_save, sender=Update)
 @receiver(post_delete, sender=Update)
-def projects_changed(sender, raw=False, **kwargs):
+def projects_changed(sender, **kwargs):
     data_version.bump(PROJECTS)
 
 

@@ -124,6 +124,19 @@ def test_event_etag_changes_with_the_event(client, data):
     assert client.get(f"/api/events/{event.slug}", HTTP_IF_NONE_MATCH=tag).status_code == 200
 
 
+def test_project_etag_changes_with_news_added_outside_its_service(client, data):
+    """News reach a project through proposals.entries.apply_update, not projects.services: the
+    projects' data version must move all the same (the answer is cached under its tag)."""
+    from proposals import entries
+
+    project = ProjectFactory()
+    response = client.get(f"/api/projects/{project.slug}")
+    assert response.json()["updates"] == []
+    entries.apply_update(project, {"date": timezone.localdate().isoformat(), "title_fr": "Nouvelles"})
+    again = client.get(f"/api/projects/{project.slug}", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 200 and [u["title"] for u in again.json()["updates"]] == ["Nouvelles"]
+
+
 def test_archived_entries_are_absent(client, data):
     actor = data["actors"][0]
     event = EventFactory(organisers=[actor])
