@@ -13,6 +13,7 @@ and the app services take it out of search, the in-memory index (map, facets) an
 """
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -479,16 +480,16 @@ def revert_preview(kind, target, current):
 # --- revert, archive, restore --------------------------------------------------------------------
 
 
-def _stamp(obj, user, reason):
-    """Who and why, for every record the coming saves write (the row's and the links')."""
-    obj._history_user = user
-    obj._change_reason = reason
-
-
-def _unstamp(obj):
-    for attr in ("_history_user", "_change_reason"):
-        if hasattr(obj, attr):
-            delattr(obj, attr)
+@contextmanager
+def stamped(obj, user, reason):
+    """Who and why, for every record the saves of ``obj`` write meanwhile (the row's and the links')."""
+    obj._history_user, obj._change_reason = user, str(reason)[:100]
+    try:
+        yield obj
+    finally:
+        for attr in ("_history_user", "_change_reason"):
+            if hasattr(obj, attr):
+                delattr(obj, attr)
 
 
 @transaction.atomic
@@ -506,21 +507,15 @@ def revert(kind, obj, target, user):
     # Who reverted is the record's ``history_user``: the reason names nobody, so no name or
     # address outlives a deleted account.
     reason = _("Reverted to version of %(date)s") % {"date": date_label(record.history_date)}
-    _stamp(obj, user, reason[:100])
-    try:
+    with stamped(obj, user, reason):
         kind.save(obj, links)
-    finally:
-        _unstamp(obj)
     return obj
 
 
 def _set_archived(kind, obj, user, archived_at, reason):
     obj.archived_at = archived_at
-    _stamp(obj, user, reason[:100])
-    try:
+    with stamped(obj, user, reason):
         obj.save(update_fields=["archived_at", "updated"])
-    finally:
-        _unstamp(obj)
     kind.refresh(obj)
     return obj
 

@@ -16,7 +16,6 @@ the actors' data version holds.
 """
 
 import datetime
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -214,20 +213,10 @@ def _m2m_ids(actor):
     return {name: sorted(getattr(actor, name).values_list("pk", flat=True)) for name in M2M_FIELDS}
 
 
-@contextmanager
-def _stamped(obj, user, reason):
-    """Who and why, for the history records the saves of ``obj`` write meanwhile."""
-    obj._history_user, obj._change_reason = user, reason[:100]
-    try:
-        yield obj
-    finally:
-        del obj._history_user, obj._change_reason
-
-
 def _save_with_links(actor, links, user, reason):
     """Save as a revert does (places, then the directory's one entry point), so search, the map
     and history follow."""
-    with _stamped(actor, user, reason):
+    with history_services.stamped(actor, user, reason):
         history_services.kind_for("actor").save(actor, links)
 
 
@@ -247,7 +236,7 @@ def _move_m2m(through_model, owner_field, kept, other, user, reason, owner_model
     moved = []
     manager = getattr(owner_model, "all_objects", owner_model._default_manager)
     for owner in manager.filter(pk__in=rows).order_by("pk"):
-        with _stamped(owner, user, reason):
+        with history_services.stamped(owner, user, reason):
             owner.organisers.remove(other.pk)
             if owner.pk not in already:
                 owner.organisers.add(kept.pk)
@@ -262,7 +251,7 @@ def _move_back_m2m(owner_model, moved, kept, other, user, reason):
         owner = by_pk.get(pk)
         if owner is None:
             continue
-        with _stamped(owner, user, reason):
+        with history_services.stamped(owner, user, reason):
             if not kept_was_there:
                 owner.organisers.remove(kept.pk)
             owner.organisers.add(other.pk)
@@ -271,7 +260,7 @@ def _move_back_m2m(owner_model, moved, kept, other, user, reason):
 def _save_stamped(obj, user, reason, **changes):
     for name, value in changes.items():
         setattr(obj, name, value)
-    with _stamped(obj, user, reason):
+    with history_services.stamped(obj, user, reason):
         obj.save()
 
 
@@ -301,7 +290,7 @@ def _move_relations(kept, other, user, reason):
             dropped.append(
                 {"id": relation.pk, "source": relation.source_id, "target": relation.target_id, "kind": relation.kind}
             )
-            with _stamped(relation, user, reason):
+            with history_services.stamped(relation, user, reason):
                 relation.delete()
             continue
         moved.append(
