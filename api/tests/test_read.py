@@ -252,6 +252,15 @@ def test_cached_answers_keep_the_scheme_and_host_of_their_links(client, data, se
     assert other.json()["results"][0]["api_url"].startswith("http://other.example/")
 
 
+def test_reads_are_the_same_for_everyone_and_set_no_cookie(client, data):
+    """Answers are public and cached: one built for a signed-in moderator is the anonymous one."""
+    anonymous = client.get("/api/actors?kind=association")
+    client.force_login(ModeratorFactory())
+    signed_in = client.get("/api/actors?kind=association")
+    assert signed_in.content == anonymous.content and signed_in["ETag"] == anonymous["ETag"]
+    assert not signed_in.cookies and signed_in["Cache-Control"] == "public, max-age=60"
+
+
 def test_actor_list_queries(client, territory, no_answer_cache):
     assert_queries_do_not_grow(client, "/api/actors", lambda: ActorFactory())
 
