@@ -163,7 +163,7 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
     expect(candidate).to_have_attribute("href", f"/fr/directory/{DUPLICATE}/")
     for number in (2, 3):
         expect(row(number)).to_contain_text(_label("created"))
-    expect(page.get_by_role("button", name=tr("fr", "Import"), exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=tr("fr", "Import these entries"), exact=True)).to_be_visible()
 
     # The guessed mapping took "Description"; the longer text is in "Activités": map it, preview again.
     description = page.locator("#mapping ~ form").get_by_label(tr("fr", "Description"), exact=True)
@@ -176,12 +176,12 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
     assert _counts(page) == expected
 
     # Import: all of it, and the source keeps the mapping.
-    _press(page.get_by_role("button", name=tr("fr", "Import"), exact=True))
+    _press(page.get_by_role("button", name=tr("fr", "Import these entries"), exact=True))
     expect(page.locator(".messages")).to_contain_text(tr("fr", "The import has started."))
     expect(page.get_by_role("heading", level=1)).not_to_contain_text(tr("fr", "Preview of an import"))
     expect(status).to_contain_text(tr("fr", "Imported"))
     assert _counts(page) == expected
-    expect(page.get_by_role("button", name=tr("fr", "Import"), exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name=tr("fr", "Import these entries"), exact=True)).to_have_count(0)
 
     # The new association is in the directory, with the text of the column chosen.
     page.get_by_role("navigation", name=tr("fr", "Main")).get_by_role("link", name=tr("fr", "Directory")).click()
