@@ -127,6 +127,17 @@ def test_new_event_validation(client, editor):
     assert not Event.objects.exists()
 
 
+@pytest.mark.parametrize("rrule", ["FREQ=MINUTELY", "FREQ=SECONDLY;COUNT=5", "FREQ=HOURLY", "FREQ=DAILY;BYMINUTE=0,30"])
+def test_rules_finer_than_daily_are_refused(client, editor, rrule):
+    """They would expand to up to a million dates over the horizon (the request never ended)."""
+    _user, actor, key = editor
+    event = EventFactory(organisers=[actor])
+    response = send(client, "patch", f"/api/events/{event.slug}", key, {"rrule": rrule})
+    assert response.status_code == 422 and set(response.json()["errors"]) == {"rrule"}
+    event.refresh_from_db()
+    assert event.rrule == ""
+
+
 def test_patch_event(client, editor):
     _user, actor, key = editor
     event = EventFactory(organisers=[actor], title_fr="Avant")
