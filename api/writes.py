@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from icalendar.prop import vRecur
 
 from accounts import permissions
 from agenda.validators import validate_rrule
@@ -143,18 +142,6 @@ def _local(value):
     return value.replace(second=0, microsecond=0)
 
 
-# The website's form offers weekly and monthly repetitions. Finer rules are refused: a rule every
-# minute expands to a million dates over the agenda's horizon (and ties up the server doing so).
-SUB_DAILY_FREQS = {"SECONDLY", "MINUTELY", "HOURLY"}
-SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
-
-
-def _more_than_daily(rrule):
-    rule = vRecur.from_ical(rrule.removeprefix("RRULE:"))
-    freq = str(rule["FREQ"][0]).upper()
-    return freq in SUB_DAILY_FREQS or any(part in rule for part in SUB_DAILY_PARTS)
-
-
 def _event_values(values):
     """Check what the event form does not see (dates, rule, organisers); the values to store."""
     errors = {}
@@ -170,11 +157,6 @@ def _event_values(values):
             validate_rrule(rrule)
         except ValidationError as error:
             errors["rrule"] = [str(m) for m in error.messages]
-        else:
-            if _more_than_daily(rrule):
-                errors["rrule"] = [
-                    _("An event repeats at most once a day (for the times of a day, use its programme).")
-                ]
     slugs = list(dict.fromkeys(values.get("organisers") or []))
     known = set(Actor.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     unknown = [s for s in slugs if s not in known]

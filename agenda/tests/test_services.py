@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 
 from agenda import services
@@ -59,7 +60,18 @@ def test_invalid_recurrence_rules_are_refused(rule):
         validate_rrule(rule)
 
 
+@pytest.mark.parametrize("rule", ["FREQ=MINUTELY", "FREQ=HOURLY;INTERVAL=2", "FREQ=SECONDLY", "FREQ=DAILY;BYHOUR=9,10"])
+def test_rules_repeating_more_than_once_a_day_are_refused(rule):
+    # A rule every minute would expand to a million dates over the horizon.
+    with pytest.raises(ValidationError) as refused:
+        validate_rrule(rule)
+    assert refused.value.messages == [
+        str(_("An event repeats at most once a day (for the times of a day, use its programme)."))
+    ]
+
+
 def test_valid_recurrence_rules_pass():
+    validate_rrule("FREQ=DAILY;COUNT=5")
     validate_rrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH")
     validate_rrule("RRULE:FREQ=MONTHLY;BYDAY=2TU")
 
