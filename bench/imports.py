@@ -264,7 +264,7 @@ def measure(backend, env, say=print, rows=ROWS):
             backend,
             f"{figure}: time",
             size=f"{seconds:.1f} s",
-            count=summary.split(": ", 1)[-1][:60],
+            count=summary.split(" — ", 1)[-1][:60],
             budget=f"<= {BUDGET_SECONDS} s",
             ok=seconds <= BUDGET_SECONDS,
         ),

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils.translation import gettext
 
 from directory.models import Actor
 from imports.models import ImportRun, Source
@@ -39,19 +40,20 @@ def test_import_prints_mapping_rows_and_counts(territory, csv_file):
     assert code == 0, err
     assert "name" in out and "<- Nom" in out  # the mapping guessed
     assert "row 3" in out and "error" in out
-    assert "row 5" in out and "skipped" in out and "row 2" in out
-    assert "2 created" in out
+    assert "row 5" in out and "skipped" in out
+    assert gettext("Same record as row %(row)s.") % {"row": 2} in out
+    assert f"{gettext('Created')}: 2" in out
     assert Actor.objects.count() == 2
     source = Source.objects.get(name="Fédération")
     assert source.mapping["name"] == "Nom"  # saved on the source
     code, out, err = run(str(csv_file), "--source", "Fédération")
-    assert "2 unchanged" in out and Actor.objects.count() == 2
+    assert f"{gettext('Unchanged')}: 2" in out and Actor.objects.count() == 2
 
 
 def test_dry_run_writes_nothing(territory, csv_file):
     code, out, err = run(str(csv_file), "--dry-run")
     assert code == 0
-    assert "2 created" in out
+    assert f"{gettext('Created')}: 2" in out
     assert Actor.objects.count() == 0
     assert not Source.objects.exists()
 

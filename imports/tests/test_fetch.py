@@ -4,6 +4,7 @@ import http.server
 import threading
 
 import pytest
+from django.utils import translation
 
 from imports import services
 
@@ -24,6 +25,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

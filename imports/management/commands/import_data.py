@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from imports import services
@@ -119,6 +120,6 @@ class Command(BaseCommand):
             name = f" {entry['name']}:" if entry.get("name") else ""
             text = " ".join([entry.get("message", ""), *entry.get("warnings", [])]).strip()
             self.stdout.write(f"{row:>10}  {entry['outcome']:<9}{name} {text}")
-        counts = ", ".join(f"{n} {outcome}" for outcome, n in (run.counts or {}).items())
-        what = "dry run" if run.dry_run else "import"
-        self.stdout.write(f"{what} {run.get_status_display().lower()}: {counts or 'no rows'}")
+        labels = services.OUTCOME_LABELS
+        counts = ", ".join(f"{labels.get(outcome, outcome)}: {n}" for outcome, n in (run.counts or {}).items())
+        self.stdout.write(f"{run.get_status_display()} — {counts or _('no rows')}")
