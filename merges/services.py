@@ -106,10 +106,10 @@ def _values(actor, choice):
 
 
 def default_choices(kept, other):
-    """For each radio: the non-empty value, else the more recent one (``last_verified``: the later
-    date; other fields: the side updated last), else the kept actor's."""
+    """For each radio: the kept actor's value, unless it is empty and the other's is not; for
+    ``last_verified``, the later date. The moderator chose which entry to keep: its name and texts
+    stay unless changed here."""
     defaults = {}
-    other_newer = (other.updated or timezone.now()) > (kept.updated or timezone.now())
     for choice in choices_spec():
         if _values(kept, choice) == _values(other, choice) or _is_empty(other, choice):
             defaults[choice.key] = KEPT
@@ -118,7 +118,7 @@ def default_choices(kept, other):
         elif choice.key == "last_verified":
             defaults[choice.key] = OTHER if other.last_verified > kept.last_verified else KEPT
         else:
-            defaults[choice.key] = OTHER if other_newer else KEPT
+            defaults[choice.key] = KEPT
     return defaults
 
 

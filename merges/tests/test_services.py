@@ -34,14 +34,14 @@ def state(actor):
     }
 
 
-def test_defaults_take_the_non_empty_then_the_more_recent_value(pair):
+def test_defaults_keep_the_kept_entry_unless_empty_and_the_later_verification(pair):
     kept, other = pair["kept"], pair["other"]
     defaults = services.default_choices(kept, other)
     assert defaults["email"] == "other"  # kept's is empty
     assert defaults["name_nl"] == "other"
     assert defaults["company_number"] == "kept"  # other's is empty
     assert defaults["last_verified"] == "other"  # the later date
-    assert defaults["phone"] == "other"  # both filled: the one updated last (other, created after)
+    assert defaults["phone"] == "kept"  # both filled: the entry the moderator chose to keep
 
 
 def test_merge_moves_every_link_and_archives_the_other(pair, moderator):
