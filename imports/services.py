@@ -67,6 +67,16 @@ OUTCOME_LABELS = {
     "created": gettext_lazy("Created"),
     "unchanged": gettext_lazy("Unchanged"),
 }
+# The outcome of one row, in the report's table.
+OUTCOME_ROW_LABELS = {
+    "error": gettext_lazy("Error"),
+    "duplicate": gettext_lazy("Probable duplicate"),
+    "updated": gettext_lazy("Updated"),
+    "skipped": gettext_lazy("Skipped"),
+    "missing": gettext_lazy("Missing from the source"),
+    "created": gettext_lazy("Created"),
+    "unchanged": gettext_lazy("Unchanged"),
+}
 # Outcomes listed compactly (row and name only) and up to COMPACT_LIMIT each: a 10,000-row report
 # keeps every error, duplicate and update, and counts the rest.
 COMPACT = frozenset({"created", "unchanged"})

@@ -77,7 +77,7 @@ def _report_filter(request, run):
     view = "directory:actor" if run.target == Source.Target.ACTORS else "agenda:event"
     shown = []
     for entry in entries[:REPORT_SHOWN]:
-        entry = dict(entry, label=services.OUTCOME_LABELS.get(entry.get("outcome"), entry.get("outcome")))
+        entry = dict(entry, label=services.OUTCOME_ROW_LABELS.get(entry.get("outcome"), entry.get("outcome")))
         if entry.get("slug"):
             entry["url"] = slug_url(view, entry["slug"])
         if entry.get("candidate", {}).get("slug"):
