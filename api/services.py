@@ -6,15 +6,19 @@ Filters behave as on the pages: an unknown value is left out and the answer says
 that is not a whole number in range, or a page past the last one, is refused (400).
 """
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
+import time
 from array import array
+from itertools import compress, islice
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -384,17 +388,95 @@ def organisers_of(event_ids):
     return found
 
 
+UPCOMING_CACHE_SECONDS = 300  # as the answers: occurrences of recurring events are expanded daily
+
+
+_upcoming = None  # (key, expiry, (occurrence ids, event ids, {commune id: event ids}))
+
+
+def reset_upcoming():
+    global _upcoming
+    _upcoming = None
+
+
+def upcoming(day):
+    """(occurrence ids, their event ids, {commune id: its events' ids}): every occurrence from the
+    start of ``day`` on, in the lists' order (start, id), and the communes of their events, kept in
+    this process per events' data version and day, for UPCOMING_CACHE_SECONDS at most (plain
+    lists: a pass over 50,000 takes a millisecond or two). One read per version instead of two per
+    request: counting the matching occurrences in SQL joins every upcoming occurrence to the
+    filter's events, and finding a commune's events reads the events' rows (together about 25 ms
+    for a commune on PostgreSQL at 50,000 events)."""
+    global _upcoming
+    (version,) = versions(EVENTS)
+    key = (connection.alias, version, day)
+    now = time.monotonic()
+    cached = _upcoming
+    if cached is not None and cached[0] == key and cached[1] > now:
+        return cached[2]
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
+    rows = (
+        Occurrence.objects.filter(start__gte=start)
+        .order_by("start", "pk")
+        .values_list("pk", "event_id", "event__commune_id")
+    )
+    sql, params = rows.query.sql_with_params()
+    occurrence_ids, event_ids, communes = [], [], {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, event_id, commune_id in cursor.fetchall():
+            occurrence_ids.append(pk)
+            event_ids.append(event_id)
+            if commune_id is not None:
+                communes.setdefault(commune_id, set()).add(event_id)
+    value = (occurrence_ids, event_ids, communes)
+    _upcoming = (key, now + UPCOMING_CACHE_SECONDS, value)
+    return value
+
+
+def upcoming_page(filters, vocab, offset, limit):
+    """(count, page's occurrence ids) of the upcoming occurrences (no dates given) matching the
+    filters: the communes' events from memory, the other filters' events from SQL (index reads),
+    then one pass over the occurrences in order."""
+    occurrence_ids, event_ids, communes = upcoming(timezone.localdate())
+    v = filters.values
+    wanted = None
+    if v.get("commune"):
+        chosen = [c.pk for c in vocab["communes"] if c.slug in v["commune"]]
+        wanted = set()
+        for pk in chosen:
+            wanted.update(communes.get(pk, ()))
+        filters = dataclasses.replace(filters, values={k: x for k, x in v.items() if k != "commune"})
+    ids = matching_event_ids(filters, vocab) if wanted is None or wanted else None
+    if ids is not None:
+        if not isinstance(ids, QuerySet):  # a search alone: its ids as bound for ``__in``
+            ids = Event.all_objects.filter(pk__in=ids).values("pk")
+        found = set(_column(ids.order_by()))
+        wanted = found if wanted is None else wanted & found
+    if wanted is None:
+        return len(occurrence_ids), list(occurrence_ids[offset : offset + limit])
+    if not wanted:
+        return 0, []
+    count = sum(map(wanted.__contains__, event_ids))
+    return count, list(islice(compress(occurrence_ids, map(wanted.__contains__, event_ids)), offset, offset + limit))
+
+
 def event_list(request):
     page, per_page = page_params(request.GET)
     vocab = directory_services.vocabularies()
     filters, first, last = event_filters(request.GET, vocab)
-    qs = occurrences(filters, first, last, vocab)
-    count = qs.count()  # an index-only count
-    check_page(page, max(1, -(-count // per_page)))
     offset = (page - 1) * per_page
-    # The page's ids first, ordered and sliced on the index alone; then only those rows are read
-    # with their event (joining every matching occurrence to its event before sorting cost most).
-    page_ids = qs.order_by("start", "pk").values("pk")[offset : offset + per_page]
+    if last is None and (first is None or first == timezone.localdate()):
+        count, page_ids = upcoming_page(filters, vocab, offset, per_page)
+        check_page(page, max(1, -(-count // per_page)))
+    else:
+        qs = occurrences(filters, first, last, vocab)
+        count = qs.count()  # an index-only count
+        check_page(page, max(1, -(-count // per_page)))
+        # The page's ids first, ordered and sliced on the index alone; then only those rows are
+        # read with their event (joining every matching occurrence to its event before sorting
+        # cost most).
+        page_ids = qs.order_by("start", "pk").values("pk")[offset : offset + per_page]
     rows = list(
         Occurrence.objects.filter(pk__in=page_ids)
         .select_related("event", "event__commune")

@@ -341,3 +341,41 @@ def test_event_filters_match_the_agenda(client, data):
     assert counts[""] == 4 and counts["q=atelier"] == 2 and counts[f"theme={themes[0].slug}"] == 1
     assert counts[f"language={language.code}"] == 2 and counts[f"audience={audience.slug}"] == 1
     assert 0 < counts[f"commune={communes[0].slug}"] < 4 and counts[f"organiser={actors[0].slug}"] == 3
+
+
+def test_upcoming_pages_match_the_dated_query(client, data):
+    """Without dates, the list is read from the in-process list of upcoming occurrences; its
+    counts and pages are those of the same query with dates (read in SQL), and a change of event
+    shows at once (the list is kept per events' data version)."""
+    from agenda.models import Event
+
+    themes, communes = data["themes"], data["communes"]
+    start = timezone.now() + dt.timedelta(days=1)
+    for i in range(7):
+        EventFactory(title_fr=f"Rendez-vous {i}", themes=[themes[i % 2]], start=start + dt.timedelta(hours=i))
+    EventFactory(title_fr="Chaque semaine", themes=[themes[0]], start=start, rrule="FREQ=WEEKLY;COUNT=3")
+    for i, event in enumerate(Event.objects.order_by("pk")):
+        event.commune = communes[i % 2]
+        event.save()
+    far = (timezone.localdate() + dt.timedelta(days=3650)).isoformat()
+    for query in [
+        "",
+        f"theme={themes[0].slug}",
+        f"commune={communes[0].slug}",
+        f"commune={communes[1].slug}&theme={themes[0].slug}",
+    ]:
+        everything = client.get(f"/api/events?{query}&to={far}&per_page=200").json()
+        pages, page, seen = None, 1, []
+        while pages is None or page <= pages:
+            body = client.get(f"/api/events?{query}&per_page=2&page={page}").json()
+            assert body["count"] == everything["count"], query
+            pages = body["pages"]
+            seen += [(r["slug"], r["start"]) for r in body["results"]]
+            page += 1
+        assert seen == [(r["slug"], r["start"]) for r in everything["results"]], query
+        assert seen, query
+    before = client.get(f"/api/events?commune={communes[0].slug}").json()["count"]
+    event = EventFactory(title_fr="Nouveau", start=start)
+    event.commune = communes[0]
+    event.save()
+    assert client.get(f"/api/events?commune={communes[0].slug}").json()["count"] == before + 1
