@@ -401,3 +401,28 @@ def test_communes_are_read_once_per_import(territory, source):
     assert run.counts["created"] == 4, run.report
     centres = [q for q in queries if '"territory_commune"."id" AS "pk"' in q and '"lat" AS "lat"' in q]
     assert len(centres) == 1  # not one per event
+
+
+def test_planning_reads_the_duplicate_index_once(helmet):
+    """Duplicate detection looks at every row: the index is read once for the file, not once per
+    row (a query per row is a round trip each on PostgreSQL), and stays the current one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory import duplicates
+
+    def planned(count):
+        rows = [f"Maison de quartier Helmet ASBL;;1030;Rue {i};;" for i in range(count)]
+        rows += [f"Collectif numéro {i};;1000;Rue {i};;" for i in range(count)]
+        run = services.start_run(data=csv_bytes(rows), filename="liste.csv", dry_run=True)
+        with CaptureQueriesContext(connection) as context:
+            run = services.run_import(run)
+        versions = [q for q in context.captured_queries if "maillage_dataversion" in q["sql"]]
+        return run, len(versions)
+
+    planned(1)  # builds the index
+    few, few_reads = planned(1)
+    many, many_reads = planned(5)
+    assert few_reads == many_reads
+    assert many.counts["duplicate"] == 1 and many.counts["skipped"] == 4 and many.counts["created"] == 5
+    assert not getattr(duplicates.get_index, "pinned", False)  # put back once planned
