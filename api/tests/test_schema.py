@@ -3,7 +3,9 @@ never answers with a server error; the document itself is valid OpenAPI."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -13,6 +15,20 @@ from directory.tests.factories import ActorFactory, PlaceFactory
 from projects.tests.factories import ParticipationFactory, ProjectFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application()).include(method="GET")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes the database connection at the end of each request (request_finished); its
+    test client turns that off, schemathesis' WSGI client does not: on PostgreSQL the test's
+    transaction would be closed under it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
