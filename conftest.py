@@ -51,12 +51,14 @@ def charter(db):
 @pytest.fixture(autouse=True)
 def _fresh_indexes():
     """In-memory indexes never outlive a test's database."""
+    from api.services import reset_upcoming
     from directory import duplicates, index, services
 
-    for reset in (index.reset, services.reset_vocabularies, duplicates.reset):
+    resets = (index.reset, services.reset_vocabularies, duplicates.reset, reset_upcoming)
+    for reset in resets:
         reset()
     yield
-    for reset in (index.reset, services.reset_vocabularies, duplicates.reset):
+    for reset in resets:
         reset()
 
 

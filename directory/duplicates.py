@@ -595,14 +595,17 @@ def _lookup(evidence, mapping, key, reason, weight, shared_weight):
             evidence.setdefault(actor_id, _Evidence()).add(reason, chosen)
 
 
-def find_duplicates(fields, *, exclude_id=None, limit=5):
+def find_duplicates(fields, *, exclude_id=None, limit=5, index=None):
     """Existing actors that probably are the entry described by ``fields``, best first.
 
     ``fields`` may hold: name (or name_fr, name_nl, name_en), acronym, company_number (any
     written form), website, email, phone, lat and lon; any subset. ``exclude_id`` leaves out the
-    actor being corrected. Returns at most ``limit`` ``Candidate`` objects.
+    actor being corrected. Returns at most ``limit`` ``Candidate`` objects. ``index``: the one
+    ``get_index()`` returned, when the caller compares many entries in a row (an import): reading
+    the data version once per entry would cost a query each.
     """
-    index = get_index()
+    if index is None:
+        index = get_index()
     evidence = {}
 
     # Exact keys.
@@ -695,8 +698,9 @@ def evaluate(pairs, *, threshold=PROBABLE):
     Returns a dict with precision, recall and the counts they come from.
     """
     true_positives = false_positives = false_negatives = true_negatives = 0
+    index = get_index()
     for fields, expected in pairs:
-        found = [c for c in find_duplicates(fields, limit=1) if c.score >= threshold]
+        found = [c for c in find_duplicates(fields, limit=1, index=index) if c.score >= threshold]
         predicted = found[0].actor_id if found else None
         if predicted is not None and predicted == expected:
             true_positives += 1

@@ -19,10 +19,8 @@ re-importing the same file finds every row unchanged and changes nothing; a reco
 later import is flagged (``missing_since``), never deleted, and cleared when seen again.
 """
 
-import contextlib
 import datetime as dt
 import logging
-import threading
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -561,40 +559,10 @@ def _same_location(place, loc):
     )
 
 
-_pinned = threading.local()
-
-
-@contextlib.contextmanager
-def _one_duplicate_index():
-    """``find_duplicates`` in this thread uses one index, read once, instead of reading the actors'
-    data version for every row (a query each: 10,000 round trips, about 1 ms each on PostgreSQL).
-    Planning writes no actor, so the index stays right for the whole file. Other threads still
-    get ``duplicates.get_index``'s own answer."""
-    original = duplicates.get_index
-    if getattr(original, "pinned", False):  # nested: already pinned
-        yield
-        return
-    _pinned.index = original()
-
-    def get_index():
-        index = getattr(_pinned, "index", None)
-        return original() if index is None else index
-
-    get_index.pinned = True
-    duplicates.get_index = get_index
-    try:
-        yield
-    finally:
-        duplicates.get_index = original
-        _pinned.index = None
-
-
 def _decide_actors(plan, pending, records):
-    with _one_duplicate_index():
-        _decide_actor_rows(plan, pending, records)
-
-
-def _decide_actor_rows(plan, pending, records):
+    # One duplicate index for the whole file: planning writes no actor, and reading the actors'
+    # data version once per row would cost a query each (10,000 round trips on PostgreSQL).
+    index = duplicates.get_index()
     linked = {}
     for item in pending:
         record = records.get(item.external_id)
@@ -602,7 +570,7 @@ def _decide_actor_rows(plan, pending, records):
             item.record, item.target_id = record, record.actor_id
             continue
         item.record = record  # a record whose actor was deleted: linked again below
-        found = duplicates.find_duplicates(_candidate_fields(item.fields), limit=1)
+        found = duplicates.find_duplicates(_candidate_fields(item.fields), limit=1, index=index)
         if found and found[0].score >= duplicates.PROBABLE:
             best = found[0]
             item.target_id = best.actor_id

@@ -84,8 +84,9 @@ def run(labels_file=None, data_file=None, threshold=duplicates.PROBABLE, drop=()
     figures = duplicates.evaluate([(fields, expected) for fields, expected, _label in pairs], threshold=threshold)
     slugs = dict(Actor.objects.values_list("id", "slug"))
     errors = []
+    index = duplicates.get_index()
     for fields, expected, label in pairs:
-        found = [c for c in duplicates.find_duplicates(fields, limit=1) if c.score >= threshold]
+        found = [c for c in duplicates.find_duplicates(fields, limit=1, index=index) if c.score >= threshold]
         predicted = found[0] if found else None
         if (predicted.actor_id if predicted else None) != expected:
             errors.append(

@@ -515,8 +515,9 @@ def _compute_pairs():
         )[:limit]
     )
     pairs = {}
+    index = duplicates.get_index()
     for row in scanned:
-        for candidate in duplicates.find_duplicates(_fields(row), exclude_id=row[0], limit=5):
+        for candidate in duplicates.find_duplicates(_fields(row), exclude_id=row[0], limit=5, index=index):
             if candidate.score < duplicates.PROBABLE:
                 continue
             key = (min(row[0], candidate.actor_id), max(row[0], candidate.actor_id))

@@ -409,8 +409,6 @@ def test_planning_reads_the_duplicate_index_once(helmet):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from directory import duplicates
-
     def planned(count):
         rows = [f"Maison de quartier Helmet ASBL;;1030;Rue {i};;" for i in range(count)]
         rows += [f"Collectif numéro {i};;1000;Rue {i};;" for i in range(count)]
@@ -425,4 +423,3 @@ def test_planning_reads_the_duplicate_index_once(helmet):
     many, many_reads = planned(5)
     assert few_reads == many_reads
     assert many.counts["duplicate"] == 1 and many.counts["skipped"] == 4 and many.counts["created"] == 5
-    assert not getattr(duplicates.get_index, "pinned", False)  # put back once planned
