@@ -1,11 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import MODERATORS_GROUP, Claim, Editorship, Invitation, Profile
+from accounts.models import Claim, Editorship, Invitation
+from accounts.tests.factories import ModeratorFactory, UserFactory
 from agenda.models import ProgrammeItem
 from agenda.tests.factories import EventFactory
 from directory.models import ActorRelation
@@ -15,21 +14,14 @@ from projects.models import Participation
 from projects.tests.factories import ProjectFactory
 
 
-def make_user(email, **extra):
-    return get_user_model().objects.create_user(username=email, email=email, password="pw-12345678", **extra)
-
-
 @pytest.fixture
 def moderator(db):
-    user = make_user("watch@example.org")
-    Profile.objects.create(user=user, display_name="Wanda Watch")
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
-    return user
+    return ModeratorFactory()
 
 
 @pytest.fixture
 def contributor(db):
-    return make_user("someone@example.org")
+    return UserFactory()
 
 
 @pytest.fixture
@@ -73,12 +65,12 @@ def pair(db, territory):
     source = Source.objects.create(name="Subsidies", slug="subsidies", format="json")
     record = SourceRecord.objects.create(source=source, external_id="1", actor=other, last_seen=timezone.now())
     kept_record = SourceRecord.objects.create(source=source, external_id="2", actor=kept, last_seen=timezone.now())
-    editor = make_user("editor@example.org")
-    both_editor = make_user("both@example.org")
+    editor = UserFactory(email="editor@example.org")
+    both_editor = UserFactory(email="both@example.org")
     Editorship.objects.create(user=editor, actor=other, via=Editorship.Via.ADMIN)
     Editorship.objects.create(user=both_editor, actor=other, via=Editorship.Via.ADMIN)
     Editorship.objects.create(user=both_editor, actor=kept, via=Editorship.Via.ADMIN)
-    claim = Claim.objects.create(user=make_user("claimer@example.org"), actor=other)
+    claim = Claim.objects.create(user=UserFactory(email="claimer@example.org"), actor=other)
     invitation = Invitation.objects.create(actor=other, email="x@example.org", invited_by=editor)
     event = EventFactory(organisers=[other])
     shared_event = EventFactory(organisers=[other, kept])
