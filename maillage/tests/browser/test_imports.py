@@ -64,10 +64,19 @@ def _counts(page):
 
 
 def _label(outcome):
+    """The counts' label (plural)."""
     from imports.services import OUTCOME_LABELS
 
     with translation.override("fr"):
         return str(OUTCOME_LABELS[outcome])
+
+
+def _row_label(outcome):
+    """One row's outcome in the report (singular)."""
+    from imports.services import OUTCOME_ROW_LABELS
+
+    with translation.override("fr"):
+        return str(OUTCOME_ROW_LABELS[outcome])
 
 
 def _open_imports(page):
@@ -144,25 +153,25 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
         return found
 
     bad_number = row(4)
-    expect(bad_number).to_contain_text(_label("error"))
+    expect(bad_number).to_contain_text(_row_label("error"))
     expect(bad_number).to_contain_text(f"Atelier Érable {suffix}")
     expect(bad_number).to_contain_text(
         tr("fr", "“%(value)s” is not a valid Belgian company number (10 digits with a mod-97 check).")
         % {"value": BAD_COMPANY_NUMBER}
     )
     outside = row(5)
-    expect(outside).to_contain_text(_label("error"))
+    expect(outside).to_contain_text(_row_label("error"))
     expect(outside).to_contain_text(
         tr("fr", "The postcode %(code)s is outside the territory (%(region)s).").split("(%(region)s)")[0]
         % {"code": "1300"}
     )
     duplicate = row(6)
-    expect(duplicate).to_contain_text(_label("duplicate"))
+    expect(duplicate).to_contain_text(_row_label("duplicate"))
     expect(duplicate).to_contain_text(tr("fr", "same company number"))
     candidate = duplicate.get_by_role("link", name=tr("fr", "See “%(name)s”") % {"name": duplicate_name})
     expect(candidate).to_have_attribute("href", f"/fr/directory/{DUPLICATE}/")
     for number in (2, 3):
-        expect(row(number)).to_contain_text(_label("created"))
+        expect(row(number)).to_contain_text(_row_label("created"))
     expect(page.get_by_role("button", name=tr("fr", "Import these entries"), exact=True)).to_be_visible()
 
     # The guessed mapping took "Description"; the longer text is in "Activités": map it, preview again.
@@ -205,7 +214,7 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
     _press(page.get_by_role("button", name=tr("fr", "Preview"), exact=True))
     expect(status).to_contain_text(tr("fr", "Preview ready"))
     assert _counts(page) == {_label("error"): 2, _label("unchanged"): 3}
-    expect(row(6)).to_contain_text(_label("unchanged"))
+    expect(row(6)).to_contain_text(_row_label("unchanged"))
 
 
 def test_moderation_pages_of_imports_and_merges_pass_axe(context_factory, site_db, settings, tmp_path):
