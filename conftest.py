@@ -15,6 +15,11 @@ def pytest_configure(config):
     # Progress of long work stays in the process during tests (no files under var/).
     settings.CACHES = {**settings.CACHES, "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+    # Printed documents go to a temporary folder, never to var/.
+    import tempfile
+    from pathlib import Path
+
+    settings.PRINT_DIR = Path(tempfile.mkdtemp(prefix="maillage-print-"))
 
 
 @pytest.fixture(autouse=True)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "widgets",
+    "printing",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +275,8 @@ OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(Path(str(MEDIA_ROOT)) 
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
 # Write API: requests per minute and per token.
 API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
+
+# Printing (printed directories, handouts, posters): where finished PDFs are kept until the data
+# changes, and above how many entries a directory is typeset by the worker instead of the request.
+PRINT_DIR = Path(env.str("PRINT_DIR", default=str(Path(str(MEDIA_ROOT)) / "printouts")))
+PRINT_BACKGROUND_ABOVE = env.int("PRINT_BACKGROUND_ABOVE", default=300)

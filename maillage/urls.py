@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("merges/", include("merges.urls")),
     path("open-data/", include("opendata.urls")),
     path("embed/", include("widgets.urls")),
+    path("print/", include("printing.urls")),
     path("admin/", admin.site.urls),
 )
 
