@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import ROOT, WORK_DIR, api, freshness, imports, moderation, opendata, servers
+from . import ROOT, WORK_DIR, api, freshness, imports, moderation, opendata, printing, servers
 from .measure import Client
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -295,6 +295,7 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
     rows += freshness.measure(backend, env, say)  # a reminder run, in its own process
     rows += imports.measure(backend, env, say)  # 10,000 rows against the synthetic actors, then undone
     rows += opendata.measure(backend, env, say)  # the full open-data dump
+    rows += printing.measure(backend, env, say)  # a 5,000-entry directory PDF, handouts, posters
     say(backend, f"seeding {moderation.PENDING:,} pending proposals")
     queue_info = moderation.seed(env)
     log = WORK_DIR / f"gunicorn-{backend}.log"
