@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint format install migrate demo messages clean
+.PHONY: run test test-fast bench lint format install migrate demo messages clean print-samples
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test-fast: install
 ## Budgets of the issues, measured over HTTP against the production configuration
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## Sample printed documents of the demo (PDF + one PNG per page) in var/print-samples/, to look at
+print-samples: demo
+	$(BIN)/python manage.py print_samples
 
 lint: install
 	$(BIN)/ruff check .

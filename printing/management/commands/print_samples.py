@@ -1,0 +1,63 @@
+"""python manage.py print_samples [--output-dir var/print-samples] [--dpi 60]
+
+Typesets one sample of each printed document from the current data (the demo after `make demo`):
+the directory of Schaerbeek in French and Dutch, the same in large print, a neighbourhood handout
+for an address, and next month's agenda poster; writes each PDF and its pages as PNG pictures
+(poppler's pdftoppm) so that a reviewer can look at them without a printer.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
+
+from printing import directory, handout, poster
+
+
+def samples():
+    month = (timezone.localdate().replace(day=1) + timezone.timedelta(days=32)).strftime("%Y-%m")
+    query = {"commune": ["schaerbeek"]}
+    return [
+        (
+            "directory-schaerbeek-fr-nl",
+            lambda: directory.directory_pdf(directory.directory_params(query, lang="fr+nl")),
+        ),
+        (
+            "directory-schaerbeek-fr-large-print",
+            lambda: directory.directory_pdf(directory.directory_params(query, lang="fr", large=True)),
+        ),
+        (
+            "handout-rue-royale-fr",
+            lambda: handout.handout_pdf(
+                handout.handout_params(address="Rue Royale 150, 1000 Bruxelles", needs=["food", "housing"])
+            ),
+        ),
+        ("poster-schaerbeek-a4-fr", lambda: poster.poster_pdf(poster.poster_params(month=month, commune="schaerbeek"))),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Typeset a sample of each printed document and render its pages to PNG."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output-dir", default=str(Path(settings.BASE_DIR) / "var" / "print-samples"))
+        parser.add_argument("--dpi", type=int, default=60)
+
+    def handle(self, *args, output_dir, dpi, **options):
+        pdftoppm = shutil.which("pdftoppm")
+        if pdftoppm is None:
+            raise CommandError("pdftoppm not found: install poppler-utils.")
+        folder = Path(output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        with translation.override("fr"):
+            for name, make in samples():
+                pdf = folder / f"{name}.pdf"
+                pdf.write_bytes(make())
+                for old in folder.glob(f"{name}-*.png"):
+                    old.unlink()
+                subprocess.run([pdftoppm, "-r", str(dpi), "-png", str(pdf), str(folder / name)], check=True)
+                pages = len(list(folder.glob(f"{name}-*.png")))
+                self.stdout.write(f"{pdf} ({pages} pages as PNG)")
