@@ -5,4 +5,5 @@ from . import views
 app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("easy-reading/", views.easy_reading, name="easy_reading"),
 ]
