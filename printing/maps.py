@@ -59,10 +59,17 @@ def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, hi
 
     ``outlines`` are GeoJSON geometries (Polygon or MultiPolygon, WGS84), drawn as light shapes.
     Points are numbered markers (the number is the point's position in the list + 1, matching the
-    entries' numbers in the text) or plain dots when ``numbered`` is false. ``highlight`` is an
+    entries' numbers in the text; a point given as None or (None, None) is left out without shifting
+    the numbers of the others) or plain dots when ``numbered`` is false. ``highlight`` is an
     optional (lat, lon) drawn as a distinct marker ("you are here").
     """
-    points = [(float(lat), float(lon)) for lat, lon in points if lat is not None and lon is not None]
+    # A point without a position (None) keeps its number: the others' numbers never shift.
+    numbered_points = [
+        (position, float(point[0]), float(point[1]))
+        for position, point in enumerate(points, start=1)
+        if point and point[0] is not None and point[1] is not None
+    ]
+    points = [(lat, lon) for _, lat, lon in numbered_points]
     rings = [ring for geometry in outlines for ring in _rings(geometry)]
     extra = [highlight] if highlight else []
     bounds = _bounds(points + extra, rings)
@@ -103,7 +110,7 @@ def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, hi
             'stroke-width="0.3" fill-rule="evenodd" stroke-linejoin="round"/>'
         )
     radius = 1.9 if numbered else 0.9
-    for position, (lat, lon) in enumerate(points, start=1):
+    for position, lat, lon in numbered_points:
         x, y = (_number(value) for value in project(lat, lon))
         parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{MARKER}" stroke="#ffffff" stroke-width="0.25"/>')
         if numbered:

@@ -69,3 +69,8 @@ def test_a_real_commune_outline_stays_small_and_typesets():
     ET.fromstring(svg)
     pdf = render("smoke", {"title": "Carte", "lang": "fr", "body": "", "qr": svg, "url": "map", "footer": ""})
     assert "Carte" in pdfcheck.text(pdf)
+
+
+def test_a_point_without_position_keeps_the_numbers_of_the_others():
+    svg = map_svg([(50.05, 4.05), None, (None, None), (50.02, 4.08)], outlines=[SQUARE])
+    assert [t.text for t in ET.fromstring(svg).findall(f"{SVG}text")] == ["1", "4"]
