@@ -107,6 +107,14 @@ class Actor(models.Model):
     languages = models.ManyToManyField(Language, blank=True, related_name="actors", verbose_name=_("languages spoken"))
     email = models.EmailField(_("public email"), blank=True)
     phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    # Free text in each language: hours are told many ways ("on appointment", "every first
+    # Saturday"), so no structure is guessed (nor published as schema.org openingHours).
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("Days and hours when people can come or call, e.g. Monday to Friday 9:00–17:00"),
+    )
     website = models.URLField(_("website"), blank=True)
     social_links = models.JSONField(_("social links"), default=list, blank=True)
     company_number = models.CharField(

@@ -26,7 +26,7 @@ class PlaceTranslation(TranslationOptions):
 
 @register(Actor)
 class ActorTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "opening_hours")
 
 
 # History is registered after the translated fields exist, so every version keeps all languages.
