@@ -23,7 +23,9 @@ def easy_reading(request):
     choice = request.POST.get("easy")
     on = not easy.is_on(request) if choice not in ("0", "1") else choice == "1"
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("pages:home")
     response = HttpResponseRedirect(target)
     if on:
