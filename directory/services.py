@@ -349,7 +349,7 @@ def export_rows(qs, site_url):
             "website": actor.website,
             "email": actor.email,
             "phone": actor.phone,
-            "opening_hours": actor.opening_hours,  # the active language, else the first one filled in
+            "opening_hours": actor.opening_hours or "",  # the active language, else the first one filled in
             "company_number": format_company_number(actor.company_number),
             "last_verified": actor.last_verified.isoformat() if actor.last_verified else "",
             "url": site_url + actor.get_absolute_url(),

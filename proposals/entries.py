@@ -53,6 +53,7 @@ ACTOR_FIELDS = [
     Field("postcode", _("Postcode")),
     Field("email", _("Public email")),
     Field("phone", _("Public phone")),
+    *translated("opening_hours", _("Opening hours")),
     Field("website", _("Website")),
     Field("company_number", _("Company number")),
     Field("contact_name", _("Contact person")),

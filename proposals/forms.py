@@ -260,6 +260,9 @@ class ActorForm(EntryFormMixin, ContributorForm):
         "website",
         "email",
         "phone",
+        "opening_hours_fr",
+        "opening_hours_nl",
+        "opening_hours_en",
         "company_number",
         "contact_name",
         "contact_email",
@@ -288,6 +291,14 @@ class ActorForm(EntryFormMixin, ContributorForm):
             widget=lambda: forms.Textarea(attrs={"rows": 4}),
             help_text=_("Two or three short sentences: what you do, for whom, when. Simple words."),
             example=_("Every first Saturday, volunteers repair your small appliances for free."),
+        )
+        _translated_fields(
+            self,
+            Actor,
+            "opening_hours",
+            _("Opening hours (optional)"),
+            help_text=_("Days and hours when people can come or call. One language is enough."),
+            example=_("Monday to Friday 9:00–17:00"),
         )
         vocab = directory_services.vocabularies()
         self.fields["themes"] = forms.MultipleChoiceField(

@@ -74,10 +74,11 @@ def test_csv_has_an_opening_hours_column_in_the_page_language(client, schaerbeek
 
 
 def test_export_rows_fall_back_to_another_language(schaerbeek):
-    actor_in(schaerbeek, opening_hours_nl=NL)
+    actor_in(schaerbeek, name_fr="A", opening_hours_nl=NL)
+    actor_in(schaerbeek, name_fr="B")
     with translation.override("fr"):
-        [row] = services.export_rows(Actor.objects.all(), "https://example.org")
-    assert row["opening_hours"] == NL
+        rows = list(services.export_rows(Actor.objects.order_by("name_fr"), "https://example.org"))
+    assert [row["opening_hours"] for row in rows] == [NL, ""]  # never None
 
 
 def test_json_ld_never_has_opening_hours_from_a_free_text(client, schaerbeek):
