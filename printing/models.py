@@ -28,6 +28,9 @@ class Printout(models.Model):
     key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     params = models.JSONField(default=dict)
+    # The data versions the document was made from ({"actors": n, "events": m}): once one of them
+    # is no longer current, the document is outdated (kept a day, then pruned).
+    versions = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
@@ -38,6 +41,8 @@ class Printout(models.Model):
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
+    # When the printout was last (re)started: a queued or running one not finished long after is stale.
+    started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:
