@@ -80,6 +80,10 @@ class ActorSummary(Schema):
     website: str
     email: str
     phone: str
+    opening_hours: str = Field(
+        description="Free text in the requested language (else the first one filled in), e.g. "
+        "“Lundi–vendredi 9 h–17 h”; empty when unknown."
+    )
     last_verified: dt.date | None
     synthetic: bool
     url: str
@@ -229,6 +233,9 @@ class ActorChange(Schema):
     postcode: str | None = None
     email: str | None = None
     phone: str | None = None
+    opening_hours_fr: str | None = None
+    opening_hours_nl: str | None = None
+    opening_hours_en: str | None = None
     website: str | None = None
     company_number: str | None = None
     contact_name: str | None = None

@@ -220,6 +220,7 @@ def actor_summary(request, actor):
         "website": actor.website,
         "email": actor.email,
         "phone": actor.phone,
+        "opening_hours": actor.opening_hours or "",
         "last_verified": iso(actor.last_verified),
         "synthetic": actor.is_synthetic,
         "url": site_url(actor),
