@@ -1,5 +1,165 @@
-from django.shortcuts import render
+"""The "Print" pages: choosing a document, getting it (at once, or after a live status), its file.
+
+Everything is GET: a document is read, never written by the visitor (the printout rows are a cache).
+Views are thin: ``printing.services`` decides what is produced, when and where.
+"""
+
+from importlib import import_module
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from directory.services import FILTER_GROUPS
+
+from . import forms, services
+from .models import Printout
+
+# The directory page's filters that the printing form does not show: carried as hidden fields.
+HIDDEN_FILTERS = [group for group in (*FILTER_GROUPS, "q") if group not in ("commune", "theme", "kind")]
 
 
+def _module(name):
+    return import_module(f"printing.{name}")
+
+
+def _deliver(request, kind, params):
+    """The PDF at once when it is ready (or small enough to make now), else its status page."""
+    try:
+        printout = services.printout_for(kind, params, request.user, request=request)
+    except services.RateLimited:
+        return render(request, "printing/limited.html", status=429)
+    if services.is_ready(printout):
+        return _file_response(printout)
+    return redirect("printing:status", key=printout.key)
+
+
+def _file_response(printout):
+    response = FileResponse(
+        services.file_path(printout).open("rb"),
+        content_type="application/pdf",
+        filename=services.download_name(printout),
+        as_attachment=False,
+    )
+    # The key names one document for good: browsers may keep it.
+    response["Cache-Control"] = "max-age=3600"
+    return response
+
+
+def _first(params, name):
+    values = [v for v in params.getlist(name) if v.strip()]
+    return values[0] if values else ""
+
+
+@require_GET
 def index(request):
-    return render(request, "printing/index.html")
+    """Three forms, prefilled from the directory's (or the agenda's) filters when linked from there."""
+    params = request.GET
+    directory_initial = {
+        "commune": params.getlist("commune"),
+        "theme": params.getlist("theme"),
+        "kind": params.getlist("kind"),
+    }
+    if params.get("group") in forms.GROUPS:
+        directory_initial["group"] = params["group"]
+    if params.get("lang") in forms.LANGS:
+        directory_initial["lang"] = params["lang"]
+    if params.get("large", "").lower() in forms.TRUE:
+        directory_initial["large"] = True
+    hidden = [(name, value) for name in HIDDEN_FILTERS for value in params.getlist(name) if value.strip()]
+    context = {
+        "directory_form": forms.DirectoryForm(initial=directory_initial),
+        "hidden_filters": hidden,
+        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune")}),
+        "poster_form": forms.PosterForm(
+            initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")}
+        ),
+    }
+    context["need_options"] = context["handout_form"].need_options()
+    return render(request, "printing/index.html", context)
+
+
+@require_GET
+def directory(request):
+    """The directory of the directory page's filters (commune, theme, kind, language, audience,
+    venue, status, q), grouped (group), in a language (lang), in large print (large)."""
+    params = request.GET
+    group = params.get("group") if params.get("group") in forms.GROUPS else "commune"
+    lang = params.get("lang") if params.get("lang") in forms.LANGS else forms.default_lang()
+    large = params.get("large", "").lower() in forms.TRUE
+    builder = _module("directory")
+    printing_params = builder.directory_params(params, grouping=group, lang=lang, large=large)
+    return _deliver(request, Printout.Kind.DIRECTORY, printing_params)
+
+
+def _bound_data(params, defaults):
+    data = params.copy()
+    for name, value in defaults.items():
+        if not data.get(name):
+            data[name] = value
+    return data
+
+
+@require_GET
+def handout(request):
+    """The handout form; once sent and valid, the handout itself."""
+    params = request.GET
+    if "address" in params or "needs" in params:
+        form = forms.HandoutForm(_bound_data(params, {"lang": forms.default_lang()}))
+        if form.is_valid():
+            return _deliver(request, Printout.Kind.HANDOUT, form.params)
+    else:  # from the map: its commune (and centre) chosen, the needs still to tick
+        form = forms.HandoutForm(
+            initial={"commune": _first(params, "commune"), "lat": params.get("lat"), "lon": params.get("lon")}
+        )
+    status = 400 if form.is_bound else 200
+    return render(request, "printing/handout.html", {"form": form, "need_options": form.need_options()}, status=status)
+
+
+@require_GET
+def poster(request):
+    """The poster form; once sent with a month, the poster itself (linked from the agenda's month)."""
+    params = request.GET
+    if "month" in params:
+        form = forms.PosterForm(_bound_data(params, {"lang": forms.default_lang(), "paper": "a4"}))
+        if form.is_valid():
+            return _deliver(request, Printout.Kind.POSTER, form.params)
+    else:
+        form = forms.PosterForm(initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")})
+    return render(request, "printing/poster.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@require_GET
+def status(request, key):
+    """A printout's live status (polled every second with htmx; a Refresh link without JS)."""
+    printout = get_object_or_404(Printout, key=key)
+    busy = printout.status in services.BUSY
+    ready = services.is_ready(printout)
+    if request.GET.get("retry") and not busy and not ready:  # failed, or its file is gone
+        try:
+            again = services.retry(printout, request.user, request=request)
+        except services.RateLimited:
+            return render(request, "printing/limited.html", status=429)
+        return redirect("printing:status", key=again.key)
+    if busy:
+        printout.done, printout.total = services.live_progress(printout)
+    context = {
+        "printout": printout,
+        "busy": busy,
+        "ready": ready,
+        "percent": services.percent(printout.done, printout.total),
+        "file_url": reverse("printing:file", kwargs={"key": printout.key}) if ready else "",
+        "file_name": services.download_name(printout),
+    }
+    if request.htmx and request.GET.get("fragment") == "status":
+        return render(request, "printing/_status.html", context)
+    return render(request, "printing/status.html", context)
+
+
+@require_GET
+def file(request, key):
+    printout = Printout.objects.filter(key=key).first()
+    if printout is None or not services.is_ready(printout):
+        raise Http404("No such document.")
+    return _file_response(printout)

@@ -1,0 +1,228 @@
+"""The choices of the "Print" page: a directory, a neighbourhood handout, an agenda poster.
+
+Every form is sent with GET (a document is read, nothing is written), so its address can be kept,
+shared and given again. Fields with an error point to their message (aria-describedby).
+"""
+
+import re
+from importlib import import_module
+
+from django import forms
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Actor
+from directory.services import vocabularies
+
+LANG_CHOICES = [
+    ("fr", _("French")),
+    ("nl", _("Dutch")),
+    ("fr+nl", _("French and Dutch side by side")),
+]
+GROUP_CHOICES = [
+    ("commune", _("By commune")),
+    ("theme", _("By theme")),
+    ("alpha", _("Alphabetical")),
+]
+PAPER_CHOICES = [("a4", _("A4")), ("a3", _("A3 (poster)"))]
+LANGS = {value for value, _label in LANG_CHOICES}
+GROUPS = {value for value, _label in GROUP_CHOICES}
+TRUE = {"1", "on", "true", "yes"}
+
+
+def default_lang():
+    """The page's language when a document can be printed in it, else both side by side."""
+    lang = translation.get_language() or "fr"
+    return lang if lang in LANGS else "fr+nl"
+
+
+def handout_module():
+    return import_module("printing.handout")
+
+
+def needs():
+    """(key, theme slugs, label) of each need the handout offers."""
+    return [(need.key, need.themes, need.label) if hasattr(need, "key") else need for need in handout_module().NEEDS]
+
+
+def _commune_choices(blank=None):
+    choices = [(c.slug, c.name) for c in vocabularies()["communes"]]
+    return [("", blank), *choices] if blank else choices
+
+
+def _theme_choices(blank=None):
+    choices = [(t.slug, t.name) for t in vocabularies()["top_themes"]]
+    return [("", blank), *choices] if blank else choices
+
+
+class PrintForm(forms.Form):
+    """Errors are tied to their field for assistive technologies."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-describedby"] = f"{self[name].auto_id}-errors"
+                attrs["aria-invalid"] = "true"
+
+
+class DirectoryForm(PrintForm):
+    """The scope and layout of a printed directory (sent to printing:directory)."""
+
+    commune = forms.MultipleChoiceField(
+        label=_("Communes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the whole region."),
+    )
+    theme = forms.MultipleChoiceField(
+        label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: all themes.")
+    )
+    kind = forms.MultipleChoiceField(
+        label=_("Kinds of actor"),
+        required=False,
+        choices=Actor.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+    group = forms.ChoiceField(label=_("Grouping"), choices=GROUP_CHOICES, initial="commune", widget=forms.RadioSelect)
+    lang = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES, widget=forms.RadioSelect)
+    large = forms.BooleanField(
+        label=_("Large print"), required=False, help_text=_("Body text of at least 16 points, one column.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "directory-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = _commune_choices()
+        self.fields["theme"].choices = _theme_choices()
+        self.fields["lang"].initial = default_lang()
+
+
+def _month(value):
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (value or "").strip())
+    if not match:
+        raise forms.ValidationError(_("Give a month as year and month, for example 2026-11."))
+    year, month = int(match[1]), int(match[2])
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise forms.ValidationError(_("Give a month as year and month, for example 2026-11."))
+    return f"{year:04d}-{month:02d}"
+
+
+class HandoutForm(PrintForm):
+    """An address or a commune, and a few needs."""
+
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=200,
+        help_text=_("A street, a number and a postcode, for example “Rue Royale 150, 1000 Bruxelles”."),
+    )
+    commune = forms.ChoiceField(label=_("Or a commune"), required=False, help_text=_("Used when no address is given."))
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick one to four needs."),
+        error_messages={"required": _("Tick at least one need.")},
+    )
+    lang = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES, widget=forms.RadioSelect)
+    large = forms.BooleanField(label=_("Large print"), required=False, help_text=_("Body text of at least 16 points."))
+
+    MAX_NEEDS = 4
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "handout-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = _commune_choices(blank=_("— choose a commune —"))
+        self.fields["needs"].choices = [(key, label) for key, _themes, label in needs()]
+        self.fields["lang"].initial = default_lang()
+        self.params = None
+
+    def need_options(self):
+        """The needs' checkboxes with their pictograms (from the first theme of each need)."""
+        pictograms = {t.slug: t.pictogram for t in vocabularies()["themes"]}
+        chosen = set(self["needs"].value() or [])
+        options = []
+        for key, slugs, label in needs():
+            pictogram = next((pictograms[s] for s in slugs if pictograms.get(s)), "")
+            options.append({"value": key, "label": label, "pictogram": pictogram, "checked": key in chosen})
+        return options
+
+    def clean_needs(self):
+        needs = self.cleaned_data["needs"]
+        if len(needs) > self.MAX_NEEDS:
+            raise forms.ValidationError(_("Tick at most four needs: the handout has one or two pages."))
+        return needs
+
+    def clean(self):
+        """The handout's parameters (``self.params``), or the reason the place cannot be found."""
+        data = super().clean()
+        if any(name in self.errors for name in ("address", "commune", "lat", "lon", "needs", "lang")):
+            return data
+        address, commune = data.get("address", "").strip(), data.get("commune") or ""
+        lat, lon = data.get("lat"), data.get("lon")
+        if not address and not commune and (lat is None or lon is None):
+            self.add_error("address", _("Give an address or choose a commune."))
+            return data
+        handout = handout_module()
+        try:
+            self.params = handout.handout_params(
+                address=address,
+                lat=lat,
+                lon=lon,
+                commune=commune,
+                needs=data["needs"],
+                lang=data["lang"],
+                large=data["large"],
+            )
+        except handout.LocateError as error:
+            self.add_error("address" if address or not commune else "commune", str(error))
+        return data
+
+
+class PosterForm(PrintForm):
+    """A month's events of a commune or a theme, on A4 or A3."""
+
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        help_text=_("Year and month, for example 2026-11."),
+    )
+    commune = forms.ChoiceField(label=_("Commune"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    paper = forms.ChoiceField(label=_("Paper"), choices=PAPER_CHOICES, initial="a4", widget=forms.RadioSelect)
+    lang = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "poster-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = _commune_choices(blank=_("— every commune —"))
+        self.fields["theme"].choices = _theme_choices(blank=_("— every theme —"))
+        self.fields["lang"].initial = default_lang()
+        self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
+        self.params = None
+
+    def clean_month(self):
+        return _month(self.cleaned_data["month"])
+
+    def clean(self):
+        """The poster's parameters (``self.params``)."""
+        data = super().clean()
+        if self.errors:
+            return data
+        poster = import_module("printing.poster")
+        try:
+            self.params = poster.poster_params(
+                month=data["month"],
+                commune=data["commune"],
+                theme=data["theme"],
+                paper=data["paper"],
+                lang=data["lang"],
+            )
+        except poster.PosterError as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
