@@ -116,6 +116,7 @@ def _load_actors(items, lookup):
         for key, value in {
             **tr("name", item["name"], required=True),
             **tr("description", item.get("description")),
+            **tr("opening_hours", item.get("opening_hours")),
         }.items():
             setattr(actor, key, value)
         actor.acronym = item.get("acronym", "") or ""
