@@ -1,0 +1,418 @@
+"""The printed directory: the directory's current selection as a PDF booklet, typeset by typst.
+
+``directory_params`` turns the directory page's query (or the command line's options) into plain,
+checked parameters; ``count_entries`` says how many entries they select (from the in-memory index,
+no query); ``directory_pdf`` gathers the entries in a handful of queries whatever their number and
+typesets ``printing/typst/directory.typ``: a cover, a table of contents, the entries grouped by
+commune (each commune with its map), by theme or alphabetically, then the indexes of names and of
+themes (their page numbers found by typst itself).
+
+Only public data is printed: a contact person only when they agreed to be shown (as on the
+actor's page and in the API). Every label is translated here, in the document's language(s), and
+handed to the template as data, like every text a user typed (never read as markup).
+"""
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+
+from directory import index as actor_index
+from directory import services
+from directory.models import Actor
+from maillage import richtext
+from maillage.links import slug_url
+from maillage.text import fold
+from territory.models import Boundary, Region
+
+from .maps import map_svg
+from .typesetting import qr_svg, render
+
+GROUPINGS = ("commune", "theme", "alpha")
+DOC_LANGS = ("fr", "nl", "fr+nl")
+FILTER_KEYS = (*services.FILTER_GROUPS, "q")
+# Progress is reported every this many entries while they are gathered.
+PROGRESS_STEP = 100
+# Ids per query: SQLite accepts at most 32,766 parameters in one statement.
+CHUNK = 10_000
+DESCRIPTION_CHARS = 240
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+
+def _as_multivalue(query):
+    if hasattr(query, "getlist"):
+        return query
+    values = {}
+    for key, value in (query or {}).items():
+        if value is None:
+            continue
+        values[key] = [str(v) for v in value] if isinstance(value, list | tuple | set) else [str(value)]
+    return MultiValueDict(values)
+
+
+def directory_params(query, *, grouping="commune", lang="fr", large=False):
+    """Normalised, JSON-serialisable parameters of a printed directory.
+
+    ``query``: the directory page's GET parameters (a QueryDict) or a dict of lists; values the
+    directory does not know are dropped, like the page itself does.
+    """
+    vocab = services.vocabularies()
+    parsed = services.parse_actor_filters(_as_multivalue(query), vocab)
+    filters = {group: sorted(parsed.get(group)) for group in FILTER_KEYS}
+    return {
+        "filters": filters,
+        "grouping": grouping if grouping in GROUPINGS else "commune",
+        "lang": lang if lang in DOC_LANGS else "fr",
+        "large": bool(large),
+    }
+
+
+def _selection(params):
+    index = actor_index.get_index()
+    vocab = services.vocabularies(index.version)
+    parsed = services.parse_actor_filters(_as_multivalue(params.get("filters", {})), vocab)
+    return index, vocab, parsed, services.select(parsed, vocab, index)
+
+
+def count_entries(params):
+    """How many entries the directory of ``params`` holds (read from the in-memory index)."""
+    return _selection(params)[3].total
+
+
+# --- languages --------------------------------------------------------------------------------
+
+
+def _langs(params):
+    return ["fr", "nl"] if params.get("lang") == "fr+nl" else [params.get("lang", "fr")]
+
+
+def _in_each(langs, make):
+    """``make()`` in each language, joined with " / " when they differ."""
+    texts = []
+    for lang in langs:
+        with translation.override(lang):
+            text = str(make())
+        if text and text not in texts:
+            texts.append(text)
+    return " / ".join(texts)
+
+
+def _translated(obj, field, lang):
+    """A translated field in ``lang``, falling back to French, then any language filled in."""
+    for code in (lang, "fr", "nl", "en"):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return value
+    return getattr(obj, field, "") or ""
+
+
+def _each(obj, field, langs):
+    """The distinct values of a translated field in each language (the other's when one is missing)."""
+    values = []
+    for lang in langs:
+        value = _translated(obj, field, lang)
+        if value and value not in values:
+            values.append(value)
+    return values
+
+
+def _date(value, langs):
+    return _in_each(langs, lambda: formats.date_format(value, "DATE_FORMAT"))
+
+
+# --- gathering the entries ----------------------------------------------------------------------
+
+
+def _chunks(ids):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _load(ids):
+    """Actors, their theme and language ids and their places: four queries per 10,000 entries."""
+    fields = [
+        "id",
+        "slug",
+        "acronym",
+        "kind",
+        "email",
+        "phone",
+        "website",
+        "commune_id",
+        "lat",
+        "lon",
+        "location_approximate",
+        "last_verified",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_consent",
+    ]
+    for base in ("name", "description", "opening_hours"):
+        fields += [f"{base}_{lang}" for lang in services.LANGS if hasattr(Actor, f"{base}_{lang}")]
+    actors, themes, languages, places = {}, {}, {}, {}
+    place_fields = ("actor_id", "place__street", "place__postcode", "place__commune_id", "place__approximate")
+    for chunk in _chunks(ids):
+        for actor in Actor.objects.filter(pk__in=chunk).only(*fields):
+            actors[actor.pk] = actor
+        through = Actor.themes.through.objects.filter(actor_id__in=chunk)
+        for actor_id, theme_id in through.values_list("actor_id", "theme_id"):
+            themes.setdefault(actor_id, set()).add(theme_id)
+        through = Actor.languages.through.objects.filter(actor_id__in=chunk)
+        for actor_id, language_id in through.values_list("actor_id", "language_id"):
+            languages.setdefault(actor_id, set()).add(language_id)
+        through = Actor.places.through.objects.filter(actor_id__in=chunk).order_by("place_id")
+        for actor_id, street, postcode, commune_id, approximate in through.values_list(*place_fields):
+            places.setdefault(actor_id, []).append((street, postcode, commune_id, approximate))
+    return actors, themes, languages, places
+
+
+class _Labels:
+    """Every printed label, in the document's language(s), built once."""
+
+    def __init__(self, langs, vocab):
+        self.langs = langs
+        both = lambda make: _in_each(langs, make)  # noqa: E731
+        self.text = {
+            "hours": both(lambda: _("Opening hours")),
+            "phone": both(lambda: _("Phone")),
+            "email": both(lambda: _("E-mail")),
+            "website": both(lambda: _("Website")),
+            "languages": both(lambda: _("Languages spoken")),
+            "contact": both(lambda: _("Contact person")),
+            "not_verified": both(lambda: _("Not verified yet")),
+            "contents": both(lambda: _("Contents")),
+            "index_names": both(lambda: _("Index of names")),
+            "index_themes": both(lambda: _("Index of themes")),
+            "other_region": both(lambda: _("Whole region / other")),
+            "other_theme": both(lambda: _("Other themes")),
+            "map_note": both(lambda: _("The numbers on the map are those of the entries.")),
+        }
+        self.kinds = {kind: both(lambda kind=kind: Actor.Kind(kind).label) for kind in Actor.Kind.values}
+        self.themes = {t.pk: t for t in vocab["top_themes"]}
+        self.theme_names = {t.pk: " / ".join(_each(t, "name", langs)) for t in vocab["top_themes"]}
+        self.language_names = {
+            language.pk: " / ".join(_each(language, "name", langs)) for language in vocab["languages"]
+        }
+        self.communes = {c.pk: c for c in vocab["communes"]}
+        self.commune_names = {c.pk: " / ".join(_each(c, "name", langs)) for c in vocab["communes"]}
+        self.verified = {}
+
+    def verified_on(self, day):
+        if day not in self.verified:
+            self.verified[day] = _in_each(
+                self.langs, lambda: _("Verified on %(date)s") % {"date": formats.date_format(day, "DATE_FORMAT")}
+            )
+        return self.verified[day]
+
+
+def _entry(actor, theme_ids, language_ids, places, labels, url):
+    langs = labels.langs
+    top = [pk for pk in labels.themes if pk in theme_ids]  # in the themes' order
+    place = next((p for p in places if not p[3]), None)
+    address = ""
+    if place is not None:
+        street, postcode, commune_id, _approximate = place
+        commune = labels.commune_names.get(commune_id, "")
+        address = ", ".join(part for part in (street, f"{postcode} {commune}".strip()) if part)
+    elif actor.commune_id:
+        address = labels.commune_names.get(actor.commune_id, "")
+    descriptions = []
+    for text in _each(actor, "description", langs):
+        text = " ".join(richtext.plain(text).split())
+        if len(text) > DESCRIPTION_CHARS:
+            text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        descriptions.append(text)
+    contact = ""
+    if actor.contact_consent and actor.contact_name:
+        contact = " · ".join(p for p in (actor.contact_name, actor.contact_email, actor.contact_phone) if p)
+    return {
+        "id": actor.pk,
+        "names": _each(actor, "name", langs),
+        "acronym": actor.acronym,
+        "kind": labels.kinds.get(actor.kind, ""),
+        "themes": [[labels.themes[pk].pictogram, labels.theme_names[pk]] for pk in top],
+        "theme_ids": top,
+        "address": address,
+        "hours": _each(actor, "opening_hours", langs),
+        "descriptions": descriptions,
+        "phone": actor.phone,
+        "email": actor.email,
+        "website": actor.website,
+        "languages": ", ".join(labels.language_names[pk] for pk in labels.language_names if pk in language_ids),
+        "contact": contact,
+        "verified": labels.verified_on(actor.last_verified) if actor.last_verified else labels.text["not_verified"],
+        "url": url,
+        "qr": qr_svg(url),
+        # Where the entry stands on its commune's map (approximate places are left off the map).
+        "point": None if actor.lat is None or actor.location_approximate else [actor.lat, actor.lon],
+    }
+
+
+def _groups(entries, order, params, labels, sort_key):
+    """[(title, key, [entry ids])] in print order."""
+    grouping = params["grouping"]
+    groups = {}
+    if grouping == "commune":
+        for actor_id in order:
+            groups.setdefault(entries[actor_id]["commune_id"], []).append(actor_id)
+        keys = sorted((k for k in groups if k is not None), key=lambda k: fold(labels.commune_names.get(k, "")))
+        result = [(labels.commune_names.get(k, ""), k, groups[k]) for k in keys]
+        if None in groups:
+            result.append((labels.text["other_region"], None, groups[None]))
+        return result
+    if grouping == "theme":
+        for actor_id in order:
+            for theme_id in entries[actor_id]["theme_ids"] or [None]:
+                groups.setdefault(theme_id, []).append(actor_id)
+        result = [
+            (f"{labels.themes[k].pictogram} {labels.theme_names[k]}".strip(), k, groups[k])
+            for k in labels.themes
+            if k in groups
+        ]
+        if None in groups:
+            result.append((labels.text["other_theme"], None, groups[None]))
+        return result
+    for actor_id in order:
+        letter = sort_key(entries[actor_id])[:1].upper()
+        groups.setdefault(letter if letter.isalpha() else "#", []).append(actor_id)
+    return [(letter, letter, ids) for letter, ids in sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))]
+
+
+def _cover(parsed, vocab, labels, total):
+    langs = labels.langs
+    vocab_themes = {t.slug: t for t in vocab["themes"]}
+    vocab_communes = {c.slug: c for c in vocab["communes"]}
+    region = Region.objects.first()
+    scope = []
+    communes = parsed.get("commune")
+    if communes:
+        names = ", ".join(" / ".join(_each(vocab_communes[s], "name", langs)) for s in communes)
+        scope.append(names)
+    else:
+        scope.append(" / ".join(_each(region, "name", langs)) if region else _in_each(langs, lambda: _("Whole region")))
+    details = []
+    if parsed.get("theme"):
+        themes = ", ".join(" / ".join(_each(vocab_themes[s], "name", langs)) for s in parsed.get("theme"))
+        details.append([_in_each(langs, lambda: _("Themes")), themes])
+    if parsed.get("kind"):
+        details.append([_in_each(langs, lambda: _("Kinds")), ", ".join(labels.kinds[k] for k in parsed.get("kind"))])
+    if parsed.get("q"):
+        details.append([_in_each(langs, lambda: _("Words searched")), f"“{parsed.get('q')[0]}”"])
+    today = timezone.localdate()
+    language_names = {"fr": "Français", "nl": "Nederlands"}
+    return {
+        "titles": [_in_each([lang], lambda: _("Directory of associations and initiatives")) for lang in langs],
+        "scope": scope,
+        "details": details,
+        "count": _in_each(
+            langs, lambda: translation.ngettext("%(count)s entry", "%(count)s entries", total) % {"count": total}
+        ),
+        "printed": _in_each(langs, lambda: _("Printed on %(date)s") % {"date": formats.date_format(today)}),
+        "languages": " + ".join(language_names[lang] for lang in langs),
+        "site": settings.SITE_URL,
+        "site_qr": qr_svg(settings.SITE_URL),
+        "how_title": [_in_each([lang], lambda: _("How to use this directory")) for lang in langs],
+        "how": [_how_to_use(lang) for lang in langs],
+    }
+
+
+def _how_to_use(lang):
+    with translation.override(lang):
+        return [
+            _("The entries are grouped as the contents show; each has a number, also on its commune's map."),
+            _("Scan an entry's QR code with a phone to open its page on the website, always up to date."),
+            _("At the end, the index of names and the index of themes give the pages."),
+            _("Information changes: call before going. The date of the last verification is given."),
+        ]
+
+
+def directory_pdf(params, progress=None):
+    """The PDF (bytes) of the printed directory of ``params`` (see ``directory_params``)."""
+    params = {
+        "filters": params.get("filters", {}),  # checked against the vocabularies by _selection
+        "grouping": params.get("grouping") if params.get("grouping") in GROUPINGS else "commune",
+        "lang": params.get("lang") if params.get("lang") in DOC_LANGS else "fr",
+        "large": bool(params.get("large", False)),
+    }
+    langs = _langs(params)
+    main_lang = langs[0]
+    index, vocab, parsed, selection = _selection(params)
+    total = selection.total
+    order = index.page(selection.mask, 0, total, main_lang)
+    labels = _Labels(langs, vocab)
+    actors, themes, languages, places = _load(order)
+    site = settings.SITE_URL.rstrip("/")
+    entries = {}
+    with translation.override(main_lang):
+        for done, actor_id in enumerate(order, start=1):
+            actor = actors.get(actor_id)
+            if actor is None:  # archived since the index was read
+                continue
+            url = site + slug_url("directory:actor", actor.slug)
+            entry = _entry(
+                actor, themes.get(actor_id, ()), languages.get(actor_id, ()), places.get(actor_id, []), labels, url
+            )
+            entry["commune_id"] = actor.commune_id
+            entries[actor_id] = entry
+            if progress is not None and done % PROGRESS_STEP == 0:
+                progress(done, total)
+    order = [actor_id for actor_id in order if actor_id in entries]
+
+    def sort_key(entry):
+        return fold(entry["names"][0]) if entry["names"] else ""
+
+    groups = _groups(entries, order, params, labels, sort_key)
+    outlines = {}
+    if params["grouping"] == "commune":
+        commune_ids = [key for _, key, _ in groups if key is not None]
+        outlines = dict(Boundary.objects.filter(commune_id__in=commune_ids).values_list("commune_id", "geometry"))
+    large = params["large"]
+    map_size = (170, 115) if large else (130, 80)
+    printed_groups = []
+    for title, key, ids in groups:
+        group_entries = []
+        for number, actor_id in enumerate(ids, start=1):
+            entry = dict(entries[actor_id])
+            entry["n"] = number
+            group_entries.append(entry)
+        svg = None
+        if params["grouping"] == "commune":
+            points = [entry["point"] for entry in group_entries]
+            if key is not None and (key in outlines or any(points)):
+                outline = [outlines[key]] if key in outlines else ()
+                svg = map_svg(points, outlines=outline, width_mm=map_size[0], height_mm=map_size[1])
+        for entry in group_entries:
+            for field in ("point", "commune_id"):
+                entry.pop(field, None)
+        printed_groups.append({"title": title, "map": svg, "entries": group_entries})
+    names = sorted(
+        ((name, actor_id) for actor_id in order for name in entries[actor_id]["names"]),
+        key=lambda item: (fold(item[0]), item[1]),
+    )
+    theme_index = [
+        {"id": pk, "pictogram": labels.themes[pk].pictogram, "name": labels.theme_names[pk]}
+        for pk in labels.themes
+        if any(pk in entries[actor_id]["theme_ids"] for actor_id in order)
+    ]
+    cover = _cover(parsed, vocab, labels, len(order))
+    title = " / ".join(cover["titles"])
+    data = {
+        "title": title,
+        "lang": main_lang,
+        "langs": langs,
+        "large": large,
+        "paper": "a4",
+        "footer": f"{title} — {site.split('://', 1)[-1]}",
+        "grouping": params["grouping"],
+        "labels": labels.text,
+        "cover": cover,
+        "groups": printed_groups,
+        "names": [{"name": name, "id": actor_id} for name, actor_id in names],
+        "themes": theme_index,
+    }
+    if progress is not None:
+        progress(total, total)
+    return render("directory", data)

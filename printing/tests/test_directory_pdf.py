@@ -1,0 +1,311 @@
+"""The printed directory, read back: entries and their fields, grouping, languages, indexes, QR
+codes, page layout, large print, filters and the number of queries."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from directory.models import Actor, Language, Theme
+from directory.tests.factories import ActorFactory, PlaceFactory
+from printing import directory
+from printing.directory import count_entries, directory_params, directory_pdf
+from territory.models import Commune
+
+from . import pdfcheck
+
+pytestmark = pytest.mark.django_db
+
+VERIFIED = dt.date(2025, 3, 14)
+
+
+@pytest.fixture
+def data(territory, taxonomy):
+    schaerbeek = Commune.objects.get(slug="schaerbeek")
+    ixelles = Commune.objects.get(slug="ixelles")
+    food, housing = Theme.objects.get(slug="food"), Theme.objects.get(slug="housing")
+    french, dutch = Language.objects.get(code="fr"), Language.objects.get(code="nl")
+    actors = {
+        "pantry": ActorFactory(
+            slug="epicerie-solidaire",
+            name_fr="Épicerie solidaire",
+            name_nl="Solidaire kruidenier",
+            acronym="ESOL",
+            kind=Actor.Kind.ASSOCIATION,
+            phone="02 555 12 34",
+            email="info@esol.example",
+            website="https://esol.example",
+            opening_hours_fr="Lundi au vendredi 9h–17h",
+            opening_hours_nl="Maandag tot vrijdag 9u–17u",
+            last_verified=VERIFIED,
+            contact_name="Jeanne Secret",
+            contact_consent=False,
+            commune=schaerbeek,
+            themes=[food, housing],
+            languages=[french, dutch],
+            places=[
+                PlaceFactory(
+                    street="Rue Royale Sainte-Marie 12", postcode="1030", commune=schaerbeek, lat=50.86, lon=4.37
+                )
+            ],
+        ),
+        "roof": ActorFactory(
+            slug="toit-pour-tous",
+            name_fr="Un toit pour tous",
+            kind=Actor.Kind.CITIZEN_INITIATIVE,
+            contact_name="Paul Public",
+            contact_consent=True,
+            commune=ixelles,
+            themes=[housing],
+            places=[
+                PlaceFactory(street="Chaussée d'Ixelles 200", postcode="1050", commune=ixelles, lat=50.83, lon=4.37)
+            ],
+        ),
+        "region": ActorFactory(slug="reseau-regional", name_fr="Réseau régional", commune=None, themes=[food]),
+    }
+    return actors
+
+
+def _pdf(query=None, **options):
+    return directory_pdf(directory_params(query or {}, **options))
+
+
+def _body(pdf):
+    """Texts of the pages between the contents (page 2) and the indexes."""
+    pages = pdfcheck.page_texts(pdf)
+    end = next(i for i, text in enumerate(pages) if text.startswith(_("Index of names")))
+    return pages[2:end]
+
+
+def _group_of(pdf):
+    """{entry name: [group headings it is printed under]}: every group starts a page with its title."""
+    found = {}
+    heading = None
+    for text in _body(pdf):
+        first = text.split("\n", 1)[0]
+        heading = first if not first[:1].isdigit() or heading is None else heading
+        for name in ("Épicerie solidaire", "Un toit pour tous", "Réseau régional"):
+            if name in text:
+                found.setdefault(name, []).append(heading)
+    return found
+
+
+def test_entries_are_printed_with_their_public_fields(data):
+    pdf = _pdf()
+    text = " ".join(pdfcheck.text(pdf).split())
+    for expected in (
+        "Épicerie solidaire",
+        "(ESOL)",
+        str(Actor.Kind.ASSOCIATION.label),
+        Theme.objects.get(slug="food").name_fr,
+        "Rue Royale Sainte-Marie 12, 1030 Schaerbeek",
+        "Lundi au vendredi 9h–17h",
+        "02 555 12 34",
+        "info@esol.example",
+        "https://esol.example",
+        "français, néerlandais",
+        formats.date_format(VERIFIED, "DATE_FORMAT"),
+        _("Not verified yet"),
+        "Paul Public",  # agreed to be shown
+    ):
+        assert expected in text, expected
+    assert "Jeanne Secret" not in text  # no consent: never printed
+    assert _("Directory of associations and initiatives") in pdfcheck.page_texts(pdf)[0]
+
+
+def test_grouped_by_commune_each_entry_stands_under_its_commune_and_the_others_last(data):
+    pdf = _pdf()
+    groups = _group_of(pdf)
+    assert groups == {
+        "Épicerie solidaire": ["Schaerbeek"],
+        "Un toit pour tous": ["Ixelles"],
+        "Réseau régional": [_("Whole region / other")],
+    }
+    headings = [text.split("\n", 1)[0] for text in _body(pdf)]
+    assert headings.index("Ixelles") < headings.index("Schaerbeek") < headings.index(_("Whole region / other"))
+
+
+def test_grouped_by_theme_an_actor_with_two_themes_is_under_both(data):
+    pdf = _pdf(grouping="theme")
+    food, housing = (Theme.objects.get(slug=s) for s in ("food", "housing"))
+    groups = {name: [h.split(" ", 1)[1] for h in headings] for name, headings in _group_of(pdf).items()}
+    assert sorted(groups["Épicerie solidaire"]) == sorted([food.name_fr, housing.name_fr])
+    assert groups["Un toit pour tous"] == [housing.name_fr]
+    assert groups["Réseau régional"] == [food.name_fr]
+
+
+def test_alphabetical_grouping_has_letter_headings_in_order(data):
+    pdf = _pdf(grouping="alpha")
+    body = "\n".join(_body(pdf))
+    lines = body.split("\n")
+    assert [line for line in lines if re.fullmatch(r"[A-Z#]", line)] == ["E", "R", "U"]
+    assert body.index("Épicerie solidaire") < body.index("Réseau régional") < body.index("Un toit pour tous")
+
+
+def test_french_and_dutch_side_by_side(data):
+    pdf = _pdf(lang="fr+nl")
+    text = pdfcheck.text(pdf)
+    with translation.override("nl"):
+        dutch_kind = str(Actor.Kind.ASSOCIATION.label)
+        dutch_hours = _("Opening hours")
+    with translation.override("fr"):
+        french_kind = str(Actor.Kind.ASSOCIATION.label)
+    assert dutch_kind != french_kind
+    assert dutch_kind in text and french_kind in text
+    assert dutch_hours in text
+    assert "Solidaire kruidenier" in text and "Épicerie solidaire" in text
+    assert "Maandag tot vrijdag 9u–17u" in text and "Lundi au vendredi 9h–17h" in text
+    assert "Schaerbeek / Schaarbeek" in text
+
+
+def test_dutch_alone(data):
+    pdf = _pdf(lang="nl")
+    text = pdfcheck.text(pdf)
+    assert "Solidaire kruidenier" in text
+    assert "Un toit pour tous" in text  # no Dutch name: the French one stands in
+    with translation.override("nl"):
+        assert str(Actor.Kind.ASSOCIATION.label) in text
+    assert "Lundi au vendredi" not in text
+
+
+def _index(pdf, title):
+    pages = pdfcheck.page_texts(pdf)
+    start = next(i for i, text in enumerate(pages) if text.startswith(title))
+    return pages, "\n".join(pages[start:])
+
+
+def test_the_index_of_names_gives_the_pages_where_the_names_are(data):
+    # Enough entries for several pages, so a wrong page number shows.
+    schaerbeek = Commune.objects.get(slug="schaerbeek")
+    for i in range(25):
+        ActorFactory(name_fr=f"Collectif numéro {i:02d}", commune=schaerbeek)
+    pdf = _pdf(grouping="alpha")
+    pages, index = _index(pdf, _("Index of names"))
+    entries = re.findall(r"^(.+?) [. ]*\.\s*([\d, ]+)$", index.split(_("Index of themes"))[0], re.MULTILINE)
+    assert len(entries) == 28
+    assert {name for name, _ in entries} >= {"Épicerie solidaire", "Collectif numéro 24"}
+    used = set()
+    for name, numbers in entries:
+        for number in numbers.split(","):
+            used.add(int(number))
+            assert name in pages[int(number) - 1], (name, number)
+    assert len(used) > 1
+
+
+def test_the_index_of_themes_gives_the_pages_of_their_entries(data):
+    pdf = _pdf()
+    pages, index = _index(pdf, _("Index of themes"))
+    housing = Theme.objects.get(slug="housing").name_fr
+    numbers = re.search(re.escape(housing) + r"\n([\d, ]+)", index).group(1)
+    names = [pages[int(n) - 1] for n in numbers.split(",")]
+    assert any("Épicerie solidaire" in text for text in names)
+    assert any("Un toit pour tous" in text for text in names)
+
+
+def test_a_qr_code_leads_to_the_actors_page(data):
+    pdf = _pdf({"commune": ["ixelles"]})
+    assert f"{settings.SITE_URL}/fr/" in pdfcheck.qr_codes(pdf, page=3)[0]
+    assert pdfcheck.qr_codes(pdf, page=3) == [settings.SITE_URL + data["roof"].get_absolute_url()]
+    nl = _pdf({"commune": ["ixelles"]}, lang="nl")
+    with translation.override("nl"):
+        assert pdfcheck.qr_codes(nl, page=3) == [settings.SITE_URL + data["roof"].get_absolute_url()]
+
+
+@pytest.mark.parametrize(("lang", "large"), [("fr", False), ("nl", False), ("fr+nl", False), ("fr", True)])
+def test_pages_are_well_laid_out(data, lang, large):
+    pdfcheck.check_pages(_pdf(lang=lang, large=large))
+
+
+def _body_font_size(pdf):
+    """The most common font size of the entries' pages."""
+    sizes = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[size] = sizes.get(size, 0) + len(text)
+
+    for page in pdfcheck.reader(pdf).pages[2:-2]:
+        page.extract_text(visitor_text=visit)
+    return max(sizes, key=sizes.get)
+
+
+def test_large_print_sets_the_body_at_16_points_at_least(data):
+    assert _body_font_size(_pdf(large=True)) >= 16
+    assert _body_font_size(_pdf()) < 12
+
+
+def test_filters_keep_only_the_chosen_communes_actors(data):
+    params = directory_params({"commune": ["ixelles"]})
+    assert count_entries(params) == 1
+    text = pdfcheck.text(directory_pdf(params))
+    assert "Un toit pour tous" in text
+    assert "Épicerie solidaire" not in text and "Réseau régional" not in text
+    assert count_entries(directory_params({"theme": ["food"]})) == 2
+    assert count_entries(directory_params({"kind": [Actor.Kind.CITIZEN_INITIATIVE]})) == 1
+
+
+def test_unknown_filter_values_are_dropped_and_options_normalised(data):
+    params = directory_params(
+        {"commune": ["schaerbeek", "atlantis"], "theme": ["nope"], "page": ["3"]}, grouping="bogus", lang="de", large=1
+    )
+    assert params["filters"]["commune"] == ["schaerbeek"]
+    assert params["filters"]["theme"] == []
+    assert "page" not in params["filters"]
+    assert (params["grouping"], params["lang"], params["large"]) == ("commune", "fr", True)
+    assert json.loads(json.dumps(params)) == params
+
+
+def test_a_query_dict_is_read_like_the_directory_page(data, rf):
+    request = rf.get("/fr/directory/", {"commune": ["ixelles", "schaerbeek"], "q": "toit"})
+    params = directory_params(request.GET)
+    assert params["filters"]["commune"] == ["ixelles", "schaerbeek"]
+    assert params["filters"]["q"] == ["toit"]
+
+
+def test_progress_is_reported_and_queries_do_not_grow_with_entries(territory, taxonomy, monkeypatch):
+    monkeypatch.setattr(directory, "render", lambda template, data: b"%PDF")
+    schaerbeek = Commune.objects.get(slug="schaerbeek")
+    themes = list(Theme.objects.filter(parent=None)[:2])
+    languages = list(Language.objects.all()[:2])
+
+    def add():
+        ActorFactory(commune=schaerbeek, themes=themes, languages=languages, places=[PlaceFactory(commune=schaerbeek)])
+
+    def count():
+        params = directory_params({})
+        directory_pdf(params)  # warms the index and vocabularies
+        calls = []
+        with CaptureQueriesContext(connection) as context:
+            directory_pdf(params, progress=lambda done, total: calls.append((done, total)))
+        return len(context.captured_queries), calls
+
+    add()
+    few, calls = count()
+    add()
+    add()
+    many, calls = count()
+    assert few == many <= 8
+    assert calls[-1] == (3, 3)
+
+
+def test_each_commune_has_its_map_with_the_entries_numbered(data, monkeypatch):
+    path = settings.SHARED_DIR / "data" / "brussels-communes.geojson"
+    if not path.exists():
+        pytest.skip("no ../shared boundaries")
+    from territory.services import clear_caches, load_territory
+
+    load_territory(boundaries_file=path)
+    clear_caches()
+    seen = {}
+    monkeypatch.setattr(directory, "render", lambda template, data: seen.setdefault("data", data) and b"%PDF")
+    directory_pdf(directory_params({"commune": ["schaerbeek", "ixelles"]}))
+    groups = {group["title"]: group for group in seen["data"]["groups"]}
+    schaerbeek = groups["Schaerbeek"]
+    assert "<path" in schaerbeek["map"] and ">1</text>" in schaerbeek["map"]
+    assert [entry["n"] for entry in schaerbeek["entries"]] == [1]
