@@ -363,7 +363,7 @@ def distance_text(metres):
     """'650 m, about 9 minutes on foot' in the active language."""
     minutes = max(1, round(metres / WALKING_METRES_PER_MINUTE))
     rounded = max(10, round(metres, -1))
-    distance = f"{rounded:.0f} m" if rounded < 1000 else f"{formats.number_format(rounded / 1000, 1)} km"
+    distance = f"{rounded:.0f} m" if rounded < 1000 else f"{formats.number_format(round(rounded / 1000, 1), 1)} km"
     return ngettext(
         "%(distance)s, about %(minutes)d minute on foot",
         "%(distance)s, about %(minutes)d minutes on foot",
