@@ -85,6 +85,8 @@ def directory(request):
     """The directory of the directory page's filters (commune, theme, kind, language, audience,
     venue, status, q), grouped (group), in a language (lang), in large print (large)."""
     params = request.GET
+    if not params:  # nothing chosen (a typed address, a robot): the form, not the whole region
+        return redirect(reverse("printing:index") + "#print-directory-title")
     group = params.get("group") if params.get("group") in forms.GROUPS else "commune"
     lang = params.get("lang") if params.get("lang") in forms.LANGS else forms.default_lang()
     large = params.get("large", "").lower() in forms.TRUE

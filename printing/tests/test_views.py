@@ -144,6 +144,12 @@ def test_a_failed_document_says_so_and_can_be_asked_again(client, schaerbeek, mo
     assert tr("Download the PDF") in page
 
 
+def test_the_directory_address_alone_leads_to_the_form(client, db):
+    response = client.get("/fr/print/directory/")
+    assert response.status_code == 302 and response["Location"] == "/fr/print/#print-directory-title"
+    assert not Printout.objects.exists()
+
+
 def test_unknown_keys_are_not_found(client, db):
     key = "0" * 64
     assert client.get(f"/fr/print/status/{key}/").status_code == 404

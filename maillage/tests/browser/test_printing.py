@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from printing.tests import pdfcheck
 
 from .support import apply_filter, demo_name, tr
+from .test_accessibility import _axe
 
 pytestmark = pytest.mark.browser
 
@@ -90,6 +91,8 @@ def test_a_social_worker_prints_a_handout_for_an_address_with_two_needs(page):
     form = page.locator("form[action='/fr/print/handout/']")
     expect(form.locator("#handout-needs-errors")).to_have_text(tr("fr", "Tick at least one need."))
     expect(form.get_by_label(tr("fr", "Address"))).to_have_value(ADDRESS)
+    serious = [v["id"] for v in _axe(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
 
     form.get_by_role("checkbox", name=tr("fr", "Homelessness")).check()
     form.get_by_role("checkbox", name=tr("fr", "Rights and debts")).check()
