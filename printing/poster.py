@@ -183,8 +183,8 @@ def poster_data(params, today=None):
         return _both(
             langs,
             lambda: (
-                ngettext("and %(count)d more event: %(url)s", "and %(count)d more events: %(url)s", left)
-                % {"count": left, "url": url}
+                ngettext("and %(count)d more event: %(site)s", "and %(count)d more events: %(site)s", left)
+                % {"count": left, "site": site}
             ),
             sep="\n",
         )
