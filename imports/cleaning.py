@@ -417,6 +417,10 @@ def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleane
         result.warnings.append(_("The phone number is longer than 40 characters: ignored."))
         phone = ""
     fields["phone"] = phone
+    opening_hours = _clean_text(values.get("opening_hours"))
+    if len(opening_hours) > 300:
+        result.warnings.append(_("The opening hours are longer than 300 characters: cut."))
+    fields["opening_hours"] = opening_hours[:300]
     fields["website"] = _website(values.get("website") or contact.get("website", ""), result, _("website"))
 
     company = _clean_text(values.get("company_number"))

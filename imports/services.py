@@ -99,6 +99,7 @@ ACTOR_ATTRS = {
     "description": "description_fr",
     "email": "email",
     "phone": "phone",
+    "opening_hours": "opening_hours_fr",
     "website": "website",
     "company_number": "company_number",
 }

@@ -380,6 +380,7 @@ def export_row(actor, bundle, ctx):
         "website": actor.website,
         "email": actor.email,
         "phone": actor.phone,
+        "opening_hours": actor.opening_hours or "",
         "company_number": format_company_number(actor.company_number),
         "last_verified": actor.last_verified.isoformat() if actor.last_verified else "",
         "url": ctx.basics(actor)["url"],

@@ -42,3 +42,18 @@ def test_the_field_is_offered_in_the_mapping_editor():
 
 def test_events_have_no_opening_hours():
     assert "opening_hours" not in guess_mapping(["Titre", "Horaires", "Début"], "events")
+
+
+def test_imported_opening_hours_are_saved(territory):
+    from directory.models import Actor
+    from imports import services
+    from imports.models import ImportRun
+
+    source = services.source_by_name("Fédération test", format="csv")
+    data = "Nom;Code postal;Horaires\nLa Maison Ouverte;1030;Lundi–vendredi 9 h–17 h\n".encode()
+    mapping = {"name": "Nom", "postcode": "Code postal", "opening_hours": "Horaires"}
+    run = services.run_import(
+        services.start_run(data=data, filename="liste.csv", source=source, mapping=mapping, dry_run=False)
+    )
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert Actor.objects.get(name_fr="La Maison Ouverte").opening_hours_fr == "Lundi–vendredi 9 h–17 h"
