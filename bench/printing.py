@@ -29,7 +29,7 @@ DIRECTORY_SECONDS = 20
 DIRECTORY_PEAK_MB = 1024
 HANDOUT_MS = 2_000
 POSTER_MS = 2_000
-NEEDS = [["food"], ["french-classes", "housing"], ["health", "rights"], ["homelessness"], ["jobs", "children"]]
+NEEDS = [["food"], ["french", "housing"], ["health", "rights"], ["homelessness", "newcomers"], ["jobs", "children"]]
 
 
 def _setup_django():

@@ -12,14 +12,32 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 
+from agenda.models import Occurrence
 from printing import directory, handout, poster
 
 
+def busiest_month():
+    """The coming month with the most events (the demo's events are spread over the next two years,
+    few of them with a place: the poster covers the region)."""
+    start = timezone.localdate().replace(day=1)
+    first = (
+        Occurrence.objects.filter(start__date__gte=start)
+        .annotate(month=TruncMonth("start"))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "month")
+        .first()
+    )
+    return (first[0] if first else start).strftime("%Y-%m")
+
+
 def samples():
-    month = (timezone.localdate().replace(day=1) + timezone.timedelta(days=32)).strftime("%Y-%m")
     query = {"commune": ["schaerbeek"]}
+    month = busiest_month()
     return [
         (
             "directory-schaerbeek-fr-nl",
@@ -30,12 +48,17 @@ def samples():
             lambda: directory.directory_pdf(directory.directory_params(query, lang="fr", large=True)),
         ),
         (
-            "handout-rue-royale-fr",
+            "handout-rue-haute-fr-nl",
             lambda: handout.handout_pdf(
-                handout.handout_params(address="Rue Royale 150, 1000 Bruxelles", needs=["food", "housing"])
+                handout.handout_params(
+                    address="Rue Haute 200, 1000 Bruxelles", needs=["health", "homelessness", "housing"], lang="fr+nl"
+                )
             ),
         ),
-        ("poster-schaerbeek-a4-fr", lambda: poster.poster_pdf(poster.poster_params(month=month, commune="schaerbeek"))),
+        (
+            f"poster-region-{month}-a4-fr",
+            lambda: poster.poster_pdf(poster.poster_params(month=month)),
+        ),
     ]
 
 
