@@ -82,6 +82,20 @@ WORDS = [
 ]
 
 
+HOURS_FR = [
+    "Lundi–vendredi 9 h–17 h",
+    "Mardi et jeudi 13 h–18 h",
+    "Sur rendez-vous",
+    "Mercredi 14 h–17 h, samedi 10 h–13 h",
+]
+HOURS_NL = [
+    "Maandag–vrijdag 9–17 u",
+    "Dinsdag en donderdag 13–18 u",
+    "Op afspraak",
+    "Woensdag 14–17 u, zaterdag 10–13 u",
+]
+
+
 def _random_point(rng, commune, shapes):
     geometry = shapes.get(commune.pk)
     if geometry is None:
@@ -147,6 +161,10 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
                 status=rng.choices(Actor.Status.values, weights=[90, 7, 3])[0],
                 last_verified=today - dt.timedelta(days=rng.randint(0, 900)),
                 is_synthetic=True,
+                # Venues have a phone and opening hours, as real ones do (printed directories show them).
+                phone=f"02 {rng.randint(200, 799)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if has_venue else "",
+                opening_hours_fr=rng.choice(HOURS_FR) if has_venue else "",
+                opening_hours_nl=rng.choice(HOURS_NL) if has_venue else "",
                 commune=commune,
                 has_venue=has_venue,
                 lat=lat,
