@@ -91,3 +91,8 @@ def test_the_directory_says_shortly_when_nothing_matches(client, territory):
 def test_the_read_aloud_button_is_rendered_hidden_for_scripts_to_show(client, territory):
     page = client.get("/fr/").content.decode()
     assert '<button type="button" class="read-aloud" hidden aria-pressed="false"' in page
+
+
+def test_every_page_footer_links_to_printing_a_directory(client, territory):
+    page = client.get("/nl/directory/").content.decode()
+    assert f'<a href="/nl/print/">{tr("nl", "Print a directory")}</a>' in page
