@@ -29,7 +29,7 @@ def _check_easy_mode(page, lang, *, normal_size):
     nav_pictogram = page.locator(".main-nav .pictogram").first
     expect(nav_pictogram).to_be_visible()
     expect(nav_pictogram).to_have_attribute("aria-hidden", "true")
-    underline = page.locator("main a").first.evaluate("el => getComputedStyle(el).textDecorationLine")
+    underline = page.locator("main p a").first.evaluate("el => getComputedStyle(el).textDecorationLine")
     assert "underline" in underline
     expect(page.locator(".site-footer")).to_contain_text(tr(lang, SHORT_TAGLINE))
     expect(page.locator(".site-footer")).not_to_contain_text(tr(lang, LONG_TAGLINE))
