@@ -187,12 +187,14 @@ def test_the_index_of_names_gives_the_pages_where_the_names_are(data):
         ActorFactory(name_fr=f"Collectif numéro {i:02d}", commune=schaerbeek)
     pdf = _pdf(grouping="alpha")
     pages, index = _index(pdf, _("Index of names"))
-    entries = re.findall(r"^(.+?) [. ]*\.\s*([\d, ]+)$", index.split(_("Index of themes"))[0], re.MULTILINE)
+    lines = re.findall(r"^(.+?) (\d+(?:, \d+)*)$", index.split(_("Index of themes"))[0], re.MULTILINE)
+    footer = _("Directory of associations and initiatives")
+    entries = [(name.strip(), numbers) for name, numbers in lines if not name.startswith(footer)]
     assert len(entries) == 28
     assert {name for name, _ in entries} >= {"Épicerie solidaire", "Collectif numéro 24"}
     used = set()
     for name, numbers in entries:
-        for number in numbers.split(","):
+        for number in numbers.split(", "):
             used.add(int(number))
             assert name in pages[int(number) - 1], (name, number)
     assert len(used) > 1
