@@ -435,7 +435,7 @@ def directory_pdf(params, progress=None):
         "langs": langs,
         "large": large,
         "paper": "a4",
-        "footer": f"{title} — {site.split('://', 1)[-1]}",
+        "footer": f"{cover['titles'][0]} — {site.split('://', 1)[-1]}",
         "grouping": params["grouping"],
         "labels": labels.text,
         "cover": cover,
