@@ -280,3 +280,6 @@ API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
 # changes, and above how many entries a directory is typeset by the worker instead of the request.
 PRINT_DIR = Path(env.str("PRINT_DIR", default=str(Path(str(MEDIA_ROOT)) / "printouts")))
 PRINT_BACKGROUND_ABOVE = env.int("PRINT_BACKGROUND_ABOVE", default=300)
+# Finished documents kept at most this many days; new documents an anonymous client may ask per hour.
+PRINT_KEEP_DAYS = env.int("PRINT_KEEP_DAYS", default=7)
+PRINT_RATE_LIMIT = env.int("PRINT_RATE_LIMIT", default=30)
