@@ -6,6 +6,7 @@ outer band where nothing may be printed (something overflowed its box or the pag
 ``qr_codes`` decodes the QR codes of a page back to their text (zxing-cpp).
 """
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -37,9 +38,13 @@ def page_texts(pdf):
 
 
 def _pdftoppm():
+    """poppler's pdftoppm; a test needing it is skipped where it is missing, unless CI requires it."""
     path = shutil.which("pdftoppm")
     if path is None:
-        pytest.fail("pdftoppm not found: install poppler-utils (apt-get install poppler-utils)", pytrace=False)
+        message = "pdftoppm not found: install poppler-utils (apt-get install poppler-utils)"
+        if os.environ.get("REQUIRE_PDFTOPPM"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     return path
 
 
