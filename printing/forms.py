@@ -5,7 +5,6 @@ shared and given again. Fields with an error point to their message (aria-descri
 """
 
 import re
-from importlib import import_module
 
 from django import forms
 from django.utils import timezone, translation
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
 from directory.services import vocabularies
+
+from . import handout, poster
 
 LANG_CHOICES = [
     ("fr", _("French")),
@@ -34,15 +35,6 @@ def default_lang():
     """The page's language when a document can be printed in it, else both side by side."""
     lang = translation.get_language() or "fr"
     return lang if lang in LANGS else "fr+nl"
-
-
-def handout_module():
-    return import_module("printing.handout")
-
-
-def needs():
-    """(key, theme slugs, label) of each need the handout offers."""
-    return [(need.key, need.themes, need.label) if hasattr(need, "key") else need for need in handout_module().NEEDS]
 
 
 def _commune_choices(blank=None):
@@ -137,7 +129,7 @@ class HandoutForm(PrintForm):
         kwargs.setdefault("auto_id", "handout-%s")
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = _commune_choices(blank=_("— choose a commune —"))
-        self.fields["needs"].choices = [(key, label) for key, _themes, label in needs()]
+        self.fields["needs"].choices = [(key, label) for key, _themes, label in handout.NEEDS]
         self.fields["lang"].initial = default_lang()
         self.params = None
 
@@ -146,7 +138,7 @@ class HandoutForm(PrintForm):
         pictograms = {t.slug: t.pictogram for t in vocabularies()["themes"]}
         chosen = set(self["needs"].value() or [])
         options = []
-        for key, slugs, label in needs():
+        for key, slugs, label in handout.NEEDS:
             pictogram = next((pictograms[s] for s in slugs if pictograms.get(s)), "")
             options.append({"value": key, "label": label, "pictogram": pictogram, "checked": key in chosen})
         return options
@@ -167,7 +159,6 @@ class HandoutForm(PrintForm):
         if not address and not commune and (lat is None or lon is None):
             self.add_error("address", _("Give an address or choose a commune."))
             return data
-        handout = handout_module()
         try:
             self.params = handout.handout_params(
                 address=address,
@@ -214,7 +205,6 @@ class PosterForm(PrintForm):
         data = super().clean()
         if self.errors:
             return data
-        poster = import_module("printing.poster")
         try:
             self.params = poster.poster_params(
                 month=data["month"],

@@ -20,7 +20,6 @@ import logging
 import os
 import tempfile
 import time
-from importlib import import_module
 from io import BytesIO
 from pathlib import Path
 
@@ -31,9 +30,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from pypdf import PdfReader
 
+from api.signals import EVENTS
 from maillage import data_version
 from proposals.services import client_key, rate_limited
 
+from . import directory, handout, poster
 from .models import Printout
 
 logger = logging.getLogger(__name__)
@@ -42,13 +43,12 @@ Kind = Printout.Kind
 Status = Printout.Status
 
 ACTORS = data_version.ACTORS
-EVENTS = "events"  # api.signals.EVENTS: bumped by the events' signals
 
 # kind -> (module of printing/, its builder function, the data versions the document reads)
 BUILDERS = {
-    Kind.DIRECTORY: ("directory", "directory_pdf", (ACTORS,)),
-    Kind.HANDOUT: ("handout", "handout_pdf", (ACTORS,)),
-    Kind.POSTER: ("poster", "poster_pdf", (EVENTS, ACTORS)),
+    Kind.DIRECTORY: (directory, "directory_pdf", (ACTORS,)),
+    Kind.HANDOUT: (handout, "handout_pdf", (ACTORS,)),
+    Kind.POSTER: (poster, "poster_pdf", (EVENTS, ACTORS)),
 }
 KEEP_DAYS = 7  # PRINT_KEEP_DAYS: how long any document is kept
 OUTDATED_KEEP = dt.timedelta(days=1)  # how long a document made from old data is still kept
@@ -122,9 +122,9 @@ def download_name(printout):
 
 
 def builder(kind, name=None):
-    """A function of the kind's module (``printing/directory.py``…), imported when first needed."""
+    """A function of the kind's module (``printing/directory.py``…): its builder, or ``name``."""
     module, function, _names = BUILDERS[kind]
-    return getattr(import_module(f"printing.{module}"), name or function)
+    return getattr(module, name or function)
 
 
 def background_above():

@@ -4,8 +4,6 @@ Everything is GET: a document is read, never written by the visitor (the printou
 Views are thin: ``printing.services`` decides what is produced, when and where.
 """
 
-from importlib import import_module
-
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,14 +12,11 @@ from django.views.decorators.http import require_GET
 from directory.services import FILTER_GROUPS
 
 from . import forms, services
+from .directory import directory_params
 from .models import Printout
 
 # The directory page's filters that the printing form does not show: carried as hidden fields.
 HIDDEN_FILTERS = [group for group in (*FILTER_GROUPS, "q") if group not in ("commune", "theme", "kind")]
-
-
-def _module(name):
-    return import_module(f"printing.{name}")
 
 
 def _deliver(request, kind, params):
@@ -90,8 +85,7 @@ def directory(request):
     group = params.get("group") if params.get("group") in forms.GROUPS else "commune"
     lang = params.get("lang") if params.get("lang") in forms.LANGS else forms.default_lang()
     large = params.get("large", "").lower() in forms.TRUE
-    builder = _module("directory")
-    printing_params = builder.directory_params(params, grouping=group, lang=lang, large=large)
+    printing_params = directory_params(params, grouping=group, lang=lang, large=large)
     return _deliver(request, Printout.Kind.DIRECTORY, printing_params)
 
 
