@@ -421,7 +421,7 @@ class _Gathered:
     found: dict
     actors: dict
     places: dict
-    outlines: dict
+    outlines: list
     themes: dict
 
 
@@ -436,10 +436,8 @@ def _gather(params):
     place_ids = {place_id for entries in found.values() for _, _, place_id in entries}
     actors = {a.pk: a for a in Actor.objects.filter(pk__in=actor_ids).prefetch_related("languages")}
     places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids).select_related("commune")}
-    commune_ids = {place.commune_id for place in places.values() if place.commune_id}
-    if location.commune:
-        commune_ids.add(location.commune.pk)
-    outlines = dict(Boundary.objects.filter(commune_id__in=commune_ids).values_list("commune_id", "geometry"))
+    # Every commune's outline, as context around the places (the map frames the places, not them).
+    outlines = list(Boundary.objects.order_by("commune_id").values_list("geometry", flat=True))
     return _Gathered(params, langs, large, location, needs, found, actors, places, outlines, _themes())
 
 
@@ -452,14 +450,20 @@ def _map(location, points, outlines):
     from .maps import map_svg
 
     return map_svg(
-        points, outlines=outlines, width_mm=70, height_mm=70, numbered=True, highlight=(location.lat, location.lon)
+        points,
+        outlines=outlines,
+        width_mm=70,
+        height_mm=70,
+        numbered=True,
+        highlight=(location.lat, location.lon),
+        frame="points",
     )
 
 
 def _document(g, per_need, today):
     """The template's data: at most ``per_need`` entries per need, numbered as on the map."""
     langs, location, site = g.langs, g.location, _site()
-    numbers, points, sections, commune_ids = {}, [], [], set()
+    numbers, points, sections = {}, [], []
     for need in g.needs:
         entries = []
         for distance, actor_id, place_id in g.found[need.key][:per_need]:
@@ -467,7 +471,6 @@ def _document(g, per_need, today):
             if actor_id not in numbers:
                 numbers[actor_id] = len(numbers) + 1
                 points.append((place.lat, place.lon))
-                commune_ids.add(place.commune_id)
             entries.append(_entry(numbers[actor_id], distance, g.actors[actor_id], place, langs))
         pictogram = next((g.themes[slug][1] for slug in need.themes if slug in g.themes and g.themes[slug][1]), "")
         empty = ""
@@ -494,9 +497,6 @@ def _document(g, per_need, today):
             lambda: _("Located at the centre of %(commune)s: distances are approximate.") % {"commune": commune.name},
             sep="\n",
         )
-    if commune is not None:
-        commune_ids.add(commune.pk)
-    outlines = [g.outlines[pk] for pk in sorted(commune_ids, key=str) if pk in g.outlines]
     with translation.override(langs[0]):
         printed = formats.date_format(today, "SHORT_DATE_FORMAT")
     return {
@@ -508,7 +508,7 @@ def _document(g, per_need, today):
         "where": g.params.get("address") or (_both(langs, lambda: commune.name) if commune else ""),
         "date": _both(langs, lambda: formats.date_format(today, "DATE_FORMAT")),
         "note": note,
-        "map": _map(location, points, outlines) if points else "",
+        "map": _map(location, points, g.outlines) if points else "",
         "map_caption": _both(langs, lambda: _("You are here (circle); the numbers are the places below.")),
         "needs": sections,
         "site_line": _both(langs, lambda: _("All the initiatives: %(site)s") % {"site": site}, sep=" · "),

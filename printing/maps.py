@@ -49,15 +49,39 @@ def _bounds(points, rings):
     return south, north, west, east
 
 
+def _fill_box(bounds, width, height):
+    """``bounds`` widened (or heightened) about their centre to the box's proportions."""
+    south, north, west, east = bounds
+    shrink = math.cos(math.radians((south + north) / 2))
+    span_x, span_y = (east - west) * shrink, north - south
+    if span_x * height < span_y * width:
+        extra = (span_y * width / height - span_x) / shrink / 2
+        west, east = west - extra, east + extra
+    else:
+        extra = (span_x * height / width - span_y) / 2
+        south, north = south - extra, north + extra
+    return south, north, west, east
+
+
+def _touches(ring, bounds):
+    south, north, west, east = bounds
+    lons = [point[0] for point in ring]
+    lats = [point[1] for point in ring]
+    return min(lats) <= north and max(lats) >= south and min(lons) <= east and max(lons) >= west
+
+
 def _number(value):
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
-def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, highlight=None):
+def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, highlight=None, frame="all"):
     """An SVG map (text) of ``points`` [(lat, lon), ...] over the commune ``outlines``.
 
     ``outlines`` are GeoJSON geometries (Polygon or MultiPolygon, WGS84), drawn as light shapes.
+    ``frame`` is "all" (the map shows the whole outlines and the points: a commune's map) or
+    "points" (the map shows the points and the highlight with a little room around them, filling
+    the box; the outlines are only context, cut at the map's edge, which is drawn).
     Points are numbered markers (the number is the point's position in the list + 1, matching the
     entries' numbers in the text; a point given as None or (None, None) is left out without shifting
     the numbers of the others) or plain dots when ``numbered`` is false. ``highlight`` is an
@@ -72,7 +96,13 @@ def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, hi
     points = [(lat, lon) for _, lat, lon in numbered_points]
     rings = [ring for geometry in outlines for ring in _rings(geometry)]
     extra = [highlight] if highlight else []
-    bounds = _bounds(points + extra, rings)
+    context = frame == "points" and bool(points or extra)
+    if context:
+        inner = (width_mm - 2 * MARGIN_MM, height_mm - 2 * MARGIN_MM)
+        bounds = _fill_box(_bounds(points + extra, []), *inner)
+        rings = [ring for ring in rings if _touches(ring, bounds)]
+    else:
+        bounds = _bounds(points + extra, rings)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" height="{height_mm}mm" '
         f'viewBox="0 0 {width_mm} {height_mm}">'
@@ -105,9 +135,20 @@ def map_svg(points, *, outlines=(), width_mm=80, height_mm=80, numbered=True, hi
                     previous = point
             if len(commands) >= 3:
                 path.append("M" + "L".join(commands) + "Z")
-        parts.append(
+        shape = (
             f'<path d="{"".join(path)}" fill="{OUTLINE_FILL}" stroke="{OUTLINE_STROKE}" '
             'stroke-width="0.3" fill-rule="evenodd" stroke-linejoin="round"/>'
+        )
+        if context:
+            shape = (
+                f'<clipPath id="edge"><rect width="{width_mm}" height="{height_mm}"/></clipPath>'
+                f'<g clip-path="url(#edge)">{shape}</g>'
+            )
+        parts.append(shape)
+    if context:
+        parts.append(
+            f'<rect x="0.15" y="0.15" width="{_number(width_mm - 0.3)}" height="{_number(height_mm - 0.3)}" '
+            f'fill="none" stroke="{OUTLINE_STROKE}" stroke-width="0.3"/>'
         )
     radius = 1.9 if numbered else 0.9
     for position, lat, lon in numbered_points:

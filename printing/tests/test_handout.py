@@ -1,6 +1,7 @@
 """The neighbourhood handout: where it stands, who it lists, and that it reads well on two pages."""
 
 import math
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from directory.models import Actor, Theme
 from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory
 from printing import handout
 from printing.handout import LocateError, handout_data, handout_params, handout_pdf, locate
-from territory.models import Commune
+from territory.models import Boundary, Commune
 
 from . import pdfcheck
 
@@ -238,6 +239,20 @@ def test_pages_are_well_laid_out(schaerbeek, lang, large):
         with translation.override(language):
             assert _("Near you: help and activities") in text
             assert Commune.objects.get(slug="schaerbeek").name in text or language == "fr"
+
+
+def test_the_map_frames_the_location_and_the_entries_not_the_whole_commune(schaerbeek):
+    # A commune about 6 km wide; the places are within 400 m of the location.
+    west, south = HOME[1] - 0.04, HOME[0] - 0.03
+    square = [[west, south], [west + 0.08, south], [west + 0.08, south + 0.06], [west, south + 0.06], [west, south]]
+    Boundary.objects.create(commune=schaerbeek, geometry={"type": "Polygon", "coordinates": [square]})
+    _actor(schaerbeek, "Près", 100, "food-aid")
+    _actor(schaerbeek, "Un peu plus loin", 400, "food-aid")
+    svg = ET.fromstring(handout_data(_params())["map"])
+    markers = [c for c in svg.iter("{http://www.w3.org/2000/svg}circle") if c.get("fill") == "#2b4a8b"]
+    first, second = (float(c.get("cy")) for c in markers)
+    assert first - second > 20  # millimetres apart on a 70 mm map: the numbers do not overlap
+    assert svg.find("{http://www.w3.org/2000/svg}g/{http://www.w3.org/2000/svg}path") is not None  # context
 
 
 def test_reads_the_database_a_fixed_number_of_times(schaerbeek):

@@ -74,3 +74,26 @@ def test_a_real_commune_outline_stays_small_and_typesets():
 def test_a_point_without_position_keeps_the_numbers_of_the_others():
     svg = map_svg([(50.05, 4.05), None, (None, None), (50.02, 4.08)], outlines=[SQUARE])
     assert [t.text for t in ET.fromstring(svg).findall(f"{SVG}text")] == ["1", "4"]
+
+
+def test_framed_on_the_points_the_outlines_are_context_cut_at_the_edge():
+    # Two places 300 m apart in a commune ~7 km wide: the map frames them, not the commune.
+    near = [(50.05, 4.05), (50.0527, 4.05)]
+    svg = map_svg(near, outlines=[SQUARE], width_mm=70, height_mm=70, highlight=(50.051, 4.051), frame="points")
+    root = ET.fromstring(svg)
+    first, second = _circles(svg)[:2]
+    assert abs(float(first.get("cy")) - float(second.get("cy"))) > 20
+    for circle in _circles(svg):
+        assert 3 <= float(circle.get("cx")) <= 67 and 3 <= float(circle.get("cy")) <= 67
+    assert root.find(f"{SVG}g").get("clip-path") == "url(#edge)"
+    assert root.find(f"{SVG}g/{SVG}path") is not None
+    # The whole commune's map keeps them close together.
+    whole = _circles(map_svg(near, outlines=[SQUARE], width_mm=70, height_mm=70))
+    assert abs(float(whole[0].get("cy")) - float(whole[1].get("cy"))) < 5
+
+
+def test_framed_on_the_points_outlines_out_of_sight_are_left_out():
+    far = {"type": "Polygon", "coordinates": [[[5.0, 51.0], [5.1, 51.0], [5.1, 51.1], [5.0, 51.0]]]}
+    svg = map_svg([(50.05, 4.05)], outlines=[SQUARE, far], frame="points")
+    (path,) = ET.fromstring(svg).iter(f"{SVG}path")
+    assert path.get("d").count("M") == 1
