@@ -37,18 +37,26 @@ def default_lang():
     return lang if lang in LANGS else "fr+nl"
 
 
-def _commune_choices(blank=None):
-    choices = [(c.slug, c.name) for c in vocabularies()["communes"]]
+def _commune_choices(vocab, blank=None):
+    choices = [(c.slug, c.name) for c in vocab["communes"]]
     return [("", blank), *choices] if blank else choices
 
 
-def _theme_choices(blank=None):
-    choices = [(t.slug, t.name) for t in vocabularies()["top_themes"]]
+def _theme_choices(vocab, blank=None):
+    choices = [(t.slug, t.name) for t in vocab["top_themes"]]
     return [("", blank), *choices] if blank else choices
 
 
 class PrintForm(forms.Form):
-    """Errors are tied to their field for assistive technologies."""
+    """Errors are tied to their field for assistive technologies.
+
+    ``vocab``: the directory's vocabularies when the view already read them (the print page shows
+    three forms: one read of the data version, not one per choice list).
+    """
+
+    def __init__(self, *args, vocab=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vocab = vocabularies() if vocab is None else vocab
 
     def full_clean(self):
         super().full_clean()
@@ -87,8 +95,8 @@ class DirectoryForm(PrintForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "directory-%s")
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = _commune_choices()
-        self.fields["theme"].choices = _theme_choices()
+        self.fields["commune"].choices = _commune_choices(self.vocab)
+        self.fields["theme"].choices = _theme_choices(self.vocab)
         self.fields["lang"].initial = default_lang()
 
 
@@ -128,20 +136,18 @@ class HandoutForm(PrintForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "handout-%s")
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = _commune_choices(blank=_("— choose a commune —"))
+        self.fields["commune"].choices = _commune_choices(self.vocab, blank=_("— choose a commune —"))
         self.fields["needs"].choices = [(key, label) for key, _themes, label in handout.NEEDS]
         self.fields["lang"].initial = default_lang()
         self.params = None
 
     def need_options(self):
-        """The needs' checkboxes with their pictograms (from the first theme of each need)."""
-        pictograms = {t.slug: t.pictogram for t in vocabularies()["themes"]}
+        """The needs' checkboxes with their pictograms (``handout.need_options``), ticked as sent."""
         chosen = set(self["needs"].value() or [])
-        options = []
-        for key, slugs, label in handout.NEEDS:
-            pictogram = next((pictograms[s] for s in slugs if pictograms.get(s)), "")
-            options.append({"value": key, "label": label, "pictogram": pictogram, "checked": key in chosen})
-        return options
+        return [
+            {"value": key, "label": label, "pictogram": pictogram, "checked": key in chosen}
+            for key, label, pictogram in handout.need_options()
+        ]
 
     def clean_needs(self):
         needs = self.cleaned_data["needs"]
@@ -191,8 +197,8 @@ class PosterForm(PrintForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "poster-%s")
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = _commune_choices(blank=_("— every commune —"))
-        self.fields["theme"].choices = _theme_choices(blank=_("— every theme —"))
+        self.fields["commune"].choices = _commune_choices(self.vocab, blank=_("— every commune —"))
+        self.fields["theme"].choices = _theme_choices(self.vocab, blank=_("— every theme —"))
         self.fields["lang"].initial = default_lang()
         self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
         self.params = None

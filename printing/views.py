@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from directory.services import FILTER_GROUPS
+from directory.services import FILTER_GROUPS, vocabularies
 
 from . import forms, services
 from .directory import directory_params
@@ -63,12 +63,13 @@ def index(request):
     if params.get("large", "").lower() in forms.TRUE:
         directory_initial["large"] = True
     hidden = [(name, value) for name in HIDDEN_FILTERS for value in params.getlist(name) if value.strip()]
+    vocab = vocabularies()
     context = {
-        "directory_form": forms.DirectoryForm(initial=directory_initial),
+        "directory_form": forms.DirectoryForm(initial=directory_initial, vocab=vocab),
         "hidden_filters": hidden,
-        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune")}),
+        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune")}, vocab=vocab),
         "poster_form": forms.PosterForm(
-            initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")}
+            initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")}, vocab=vocab
         ),
     }
     context["need_options"] = context["handout_form"].need_options()
