@@ -172,7 +172,7 @@ def printout_for(kind, params, user=None, *, request=None, background=None):
     if printout is not None:
         if is_ready(printout):
             return printout
-        if printout.status in BUSY and not _is_stale(printout):
+        if is_busy(printout):
             return printout
     if over_rate_limit(request):
         raise RateLimited
@@ -217,6 +217,11 @@ def enqueue(printout):
 def _is_stale(printout):
     started = printout.started or printout.created
     return started is not None and timezone.now() - started > STALE
+
+
+def is_busy(printout):
+    """Queued or running, and not for so long that its job must have stopped (a worker gone)."""
+    return printout.status in BUSY and not _is_stale(printout)
 
 
 def retry(printout, user=None, *, request=None):
@@ -318,7 +323,7 @@ def prune(now=None, days=None):
     for printout in Printout.objects.filter(created__lt=now - OUTDATED_KEEP).only(
         "pk", "key", "status", "file_name", "versions", "created", "started"
     ):
-        if printout.status in BUSY and not _is_stale(printout):
+        if is_busy(printout):
             continue
         if printout.created < too_old or is_outdated(printout, current):
             gone.append(printout)

@@ -131,9 +131,9 @@ def poster(request):
 def status(request, key):
     """A printout's live status (polled every second with htmx; a Refresh link without JS)."""
     printout = get_object_or_404(Printout, key=key)
-    busy = printout.status in services.BUSY
+    busy = services.is_busy(printout)
     ready = services.is_ready(printout)
-    if request.GET.get("retry") and not busy and not ready:  # failed, or its file is gone
+    if request.GET.get("retry") and not busy and not ready:  # failed, its file gone, or its job stopped
         try:
             again = services.retry(printout, request.user, request=request)
         except services.RateLimited:

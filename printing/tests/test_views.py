@@ -1,13 +1,14 @@
 """The "Print" pages: documents served from the directory's filters, the forms, the live status,
 the files, and the links that reach them from the directory, the map and the agenda."""
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from directory.models import Theme
 from directory.tests.factories import ActorFactory, PlaceFactory
@@ -142,6 +143,23 @@ def test_a_failed_document_says_so_and_can_be_asked_again(client, schaerbeek, mo
     assert again.status_code == 302
     page = client.get(again["Location"]).content.decode()
     assert tr("Download the PDF") in page
+
+
+def test_a_job_that_stopped_is_not_polled_for_ever_and_can_be_started_again(client, schaerbeek, settings, monkeypatch):
+    settings.PRINT_BACKGROUND_ABOVE = 0
+    actor_in(schaerbeek)
+    held = []
+    monkeypatch.setattr(services, "enqueue", lambda printout: held.append(printout.key))
+    status_url = client.get("/fr/print/directory/?commune=schaerbeek")["Location"]
+    # The worker died with it: two hours later, still queued.
+    Printout.objects.filter(key=held[0]).update(started=timezone.now() - dt.timedelta(hours=2))
+    page = client.get(status_url).content.decode()
+    assert "hx-trigger" not in page
+    assert tr("The document is taking far longer than it should: its making has stopped.") in page
+    assert f'href="{status_url}?retry=1"' in page
+    assert client.get(status_url, {"retry": "1"})["Location"] == status_url
+    assert held == [held[0], held[0]]  # enqueued again
+    assert 'hx-trigger="every 1s"' in client.get(status_url).content.decode()
 
 
 def test_the_directory_address_alone_leads_to_the_form(client, db):
