@@ -1,7 +1,7 @@
 """Page weight: the first load of the home and directory pages stays under 200 KB, map tiles aside.
 
-Every response of the first visit (empty cache) is counted: HTML, CSS, JavaScript, fonts, images and
-the data the page fetches. The test server sends files uncompressed, production compresses text
+Every response of the first visit (empty cache) is counted, headers included: HTML, CSS, JavaScript,
+fonts, images and the data the page fetches. The test server sends files uncompressed, production compresses text
 (GZipMiddleware for pages, WhiteNoise's precompressed .gz for static files): text responses count
 as their gzip size, other bodies as they are.
 """
@@ -23,13 +23,20 @@ def _is_tile(url, tile_url):
 
 
 def _transferred(response):
+    """What the browser received for a response (headers and body as sent, like the "transferred"
+    column of the browser's network panel), and the body's uncompressed size.
+
+    A body the test server sent compressed counts as received; a text body it sent uncompressed
+    counts as its gzip size, as production sends it."""
     body = response.body()
+    sizes = response.request.sizes()
     encoding = response.headers.get("content-encoding", "")
     content_type = response.headers.get("content-type", "")
     if encoding or not content_type.startswith(COMPRESSED_TYPES):
-        length = response.headers.get("content-length")
-        return (int(length) if length and encoding else len(body)), len(body)
-    return len(gzip.compress(body, 6)), len(body)
+        sent = sizes["responseBodySize"]
+    else:
+        sent = len(gzip.compress(body, 6))
+    return sizes["responseHeadersSize"] + sent, len(body)
 
 
 @pytest.mark.parametrize("path", ["/fr/", "/fr/directory/"])
