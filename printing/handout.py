@@ -74,6 +74,8 @@ OUTSIDE_M = 12_000
 
 _POSTCODE = re.compile(r"\b(\d{4})\b")
 _NUMBER = re.compile(r"\b\d+[a-z]?\b")
+# Four digits followed by a town's name: a postcode, not a house number ("1300 Wavre").
+_OUTSIDE_POSTCODE = re.compile(r"\b(\d{4}) (?!(?:bte|bt|bus|boite|box)\b)[a-z]{2,}")
 
 
 class LocateError(ValueError):
@@ -105,6 +107,21 @@ def _commune_names():
     return names
 
 
+def _short_names(names):
+    """{folded short name: commune} as people say them: "molenbeek", "saint josse", "st gilles",
+    "sint joost" (the first words of one commune's name only; "woluwe" names two, so neither)."""
+    found = {}
+    for name, commune in names:
+        words = name.split()
+        variants = [words, [{"saint": "st", "sainte": "ste", "sint": "st"}.get(word, word) for word in words]]
+        for variant in variants:
+            for size in range(1, len(variant) + 1):
+                short = " ".join(variant[:size])
+                if short not in ("st", "ste", "saint", "sainte", "sint"):
+                    found.setdefault(short, set()).add(commune)
+    return {short: communes.pop() for short, communes in found.items() if len(communes) == 1}
+
+
 def _find_commune(value):
     """A commune from a slug, a name (FR/NL) or a Commune; None when unknown."""
     if isinstance(value, Commune):
@@ -120,19 +137,32 @@ def _find_commune(value):
 
 
 def _commune_in_address(folded):
-    """(commune, the folded address without the commune's name) from a postcode or a name."""
-    match = _POSTCODE.search(folded)
-    if match:
-        postcode = Postcode.objects.select_related("commune").filter(code=match.group(1)).first()
-        if postcode is not None:
-            rest = folded[: match.start()] + " " + folded[match.end() :]
-            for name, commune in _commune_names():
-                if commune == postcode.commune:
-                    rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
-            return postcode.commune, rest
+    """(commune, the folded address without the commune's name) from a postcode or a name.
+
+    Raises ``LocateError`` for an address whose only place is a postcode outside the territory
+    ("Rue Haute 10, 1300 Wavre" is not looked for among the streets of Brussels).
+    """
+    names = _commune_names()
+    numbers = list(_POSTCODE.finditer(folded))
+    postcodes = dict(
+        Postcode.objects.filter(code__in={m.group(1) for m in numbers})
+        .select_related("commune")
+        .values_list("code", "commune")
+    )
+    known = [m for m in numbers if m.group(1) in postcodes]
+    if known:
+        # A house number may look like a postcode: the one of a commune also named wins, else the last.
+        named = {c for name, c in names if re.search(rf"\b{re.escape(name)}\b", folded)}
+        match = next((m for m in known if postcodes[m.group(1)] in named), known[-1])
+        commune = Commune.objects.get(pk=postcodes[match.group(1)])
+        rest = folded[: match.start()] + " " + folded[match.end() :]
+        for name, other in names:
+            if other == commune:
+                rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+        return commune, rest
     padded = f" {folded} "
     found = None  # the name written last wins ("Rue de Forest 3 Saint-Gilles")
-    for name, commune in _commune_names():
+    for name, commune in names:
         position = padded.rfind(f" {name} ")
         if position >= 0 and (found is None or position > found[0]):
             found = (position, name, commune)
@@ -140,10 +170,16 @@ def _commune_in_address(folded):
         position, name, commune = found
         rest = (padded[:position] + " " + padded[position + len(name) + 2 :]).strip()
         return commune, rest
-    # A misspelt name: compare the last words with every name of as many words.
     words = folded.split()
+    # A short name at the end: "Rue Ribaucourt 3 Molenbeek", "St-Josse".
+    shorts = _short_names(names)
+    for size in (3, 2, 1):
+        tail = " ".join(words[-size:])
+        if len(words) >= size and tail in shorts:
+            return shorts[tail], " ".join(words[:-size])
+    # A misspelt name: compare the last words with every name of as many words.
     best = None
-    for name, commune in _commune_names():
+    for name, commune in names:
         size = len(name.split())
         if len(words) < size:
             continue
@@ -153,6 +189,11 @@ def _commune_in_address(folded):
             best = (score, commune, " ".join(words[:-size]))
     if best:
         return best[1], best[2]
+    outside = _OUTSIDE_POSTCODE.search(folded)
+    if outside:
+        raise LocateError(
+            _("%(postcode)s is not a postcode of the territory covered by Maillage.") % {"postcode": outside.group(1)}
+        )
     return None, folded
 
 

@@ -86,6 +86,37 @@ def test_locate_by_a_commune_name_in_dutch_stands_at_its_centre_and_is_approxima
     assert locate(commune="ixelles").commune.slug == "ixelles"
 
 
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("Molenbeek", "molenbeek-saint-jean"),
+        ("St-Josse", "saint-josse-ten-noode"),
+        ("Sint-Joost", "saint-josse-ten-noode"),
+    ],
+)
+def test_locate_by_the_short_name_people_use(schaerbeek, typed, slug):
+    assert locate(address=typed).commune.slug == slug
+    with pytest.raises(LocateError):
+        locate(address="Woluwe")  # Woluwe-Saint-Lambert or Woluwe-Saint-Pierre: not a guess
+
+
+def test_a_house_number_that_looks_like_a_postcode_does_not_choose_the_commune(schaerbeek):
+    assert locate(address="Chaussée de Waterloo 1150, 1180 Uccle").commune.slug == "uccle"
+    assert locate(address="Chaussée de Waterloo 1150, 1180").commune.slug == "uccle"
+
+
+def test_an_address_outside_the_territory_is_not_placed_on_a_street_of_the_same_name(schaerbeek):
+    _actor(schaerbeek, "Maison des Palais", 0, "food-aid", street="Rue des Palais 42")
+    for typed in ("Rue des Palais 42, 1300 Wavre", "Rue des Palais 42, 9000 Gent"):
+        with pytest.raises(LocateError) as raised:
+            locate(address=typed)
+        postcode = typed.split(", ")[1][:4]
+        assert str(raised.value) == _("%(postcode)s is not a postcode of the territory covered by Maillage.") % {
+            "postcode": postcode
+        }
+    assert locate(address="Rue des Palais 1300 bte 2").commune == schaerbeek  # a house number and a box
+
+
 def test_locate_by_a_point_on_the_map(schaerbeek):
     # Without outlines loaded (tests), the commune is the one whose centre is nearest.
     location = locate(lat="50.8681", lon="4.3822")
