@@ -4,9 +4,13 @@ Everything is GET: a document is read, never written by the visitor (the printou
 Views are thin: ``printing.services`` decides what is produced, when and where.
 """
 
-from django.http import FileResponse, Http404
+from functools import wraps
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from directory.services import FILTER_GROUPS, vocabularies
@@ -17,6 +21,30 @@ from .models import Printout
 
 # The directory page's filters that the printing form does not show: carried as hidden fields.
 HIDDEN_FILTERS = [group for group in (*FILTER_GROUPS, "q") if group not in ("commune", "theme", "kind")]
+
+
+def _not_for_robots(view):
+    """Documents are made on demand (a GET may typeset one): search engines neither follow nor
+    index them (``X-Robots-Tag``; robots.txt and rel="nofollow" on the links say it too)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+@require_GET
+def robots_txt(request):
+    """/robots.txt: crawlers keep out of the print pages of every language (each GET there may
+    typeset a document). Mounted by the project's urls, outside the language prefixes."""
+    lines = ["User-agent: *"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines.append(f"Disallow: {reverse('printing:index')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _deliver(request, kind, params):
@@ -77,6 +105,7 @@ def index(request):
 
 
 @require_GET
+@_not_for_robots
 def directory(request):
     """The directory of the directory page's filters (commune, theme, kind, language, audience,
     venue, status, q), grouped (group), in a language (lang), in large print (large)."""
@@ -99,6 +128,7 @@ def _bound_data(params, defaults):
 
 
 @require_GET
+@_not_for_robots
 def handout(request):
     """The handout form; once sent and valid, the handout itself."""
     params = request.GET
@@ -115,6 +145,7 @@ def handout(request):
 
 
 @require_GET
+@_not_for_robots
 def poster(request):
     """The poster form; once sent with a month, the poster itself (linked from the agenda's month)."""
     params = request.GET
@@ -128,6 +159,7 @@ def poster(request):
 
 
 @require_GET
+@_not_for_robots
 def status(request, key):
     """A printout's live status (polled every second with htmx; a Refresh link without JS)."""
     printout = get_object_or_404(Printout, key=key)
@@ -155,6 +187,7 @@ def status(request, key):
 
 
 @require_GET
+@_not_for_robots
 def file(request, key):
     printout = Printout.objects.filter(key=key).first()
     if printout is None or not services.is_ready(printout):

@@ -240,6 +240,25 @@ def test_a_month_poster_and_its_form_errors(client, schaerbeek):
 # --- the print page and the links to it --------------------------------------------------------
 
 
+def test_robots_keep_out_of_the_print_pages(client, schaerbeek, rf):
+    from printing.views import robots_txt
+
+    response = robots_txt(rf.get("/robots.txt"))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /fr/print/", "Disallow: /nl/print/", "Disallow: /en/print/"} <= set(lines[1:])
+    # The documents and their status pages say it too, for robots that ignore robots.txt.
+    actor_in(schaerbeek)
+    document = client.get("/fr/print/directory/?commune=schaerbeek")
+    assert is_pdf(document) and document["X-Robots-Tag"] == "noindex, nofollow"
+    printout = Printout.objects.get()
+    status = client.get(reverse("printing:status", kwargs={"key": printout.key}))
+    assert status["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get(reverse("printing:file", kwargs={"key": printout.key}))["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in client.get("/fr/print/")  # the page of forms may be found
+
+
 def test_the_print_page_is_prefilled_from_the_directory_filters(client, schaerbeek):
     page = client.get("/fr/print/", {"commune": "schaerbeek", "theme": "food", "q": "soupe", "lang": "fr+nl"})
     html = page.content.decode()
@@ -260,7 +279,9 @@ def test_the_print_page_makes_the_same_number_of_queries_for_1_and_3_actors(clie
 def test_the_directory_links_to_its_printed_version_with_the_filters(client, schaerbeek):
     actor_in(schaerbeek)
     page = client.get("/fr/directory/?commune=schaerbeek&theme=food").content.decode()
-    link = re.search(r'<a href="([^"]+)" type="application/pdf">' + re.escape(tr("Print this list")), page)
+    link = re.search(
+        r'<a href="([^"]+)" type="application/pdf" rel="nofollow">' + re.escape(tr("Print this list")), page
+    )
     assert link, "no Print this list link"
     url = link.group(1).replace("&amp;", "&")
     assert urlsplit(url).path == reverse("printing:directory")
@@ -282,7 +303,8 @@ def test_the_map_and_the_agenda_month_link_to_print(client, schaerbeek):
     assert handout == reverse("printing:handout") + "?commune=schaerbeek"
     page = client.get("/fr/agenda/month/?month=2026-11&commune=schaerbeek").content.decode()
     poster = re.search(
-        r'<a href="([^"]+)" type="application/pdf">' + re.escape(tr("Print this month as a poster")), page
+        r'<a href="([^"]+)" type="application/pdf" rel="nofollow">' + re.escape(tr("Print this month as a poster")),
+        page,
     )
     url = poster.group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(url).query) == {"commune": ["schaerbeek"], "month": ["2026-11"], "lang": ["fr"]}
