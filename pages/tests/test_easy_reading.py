@@ -90,9 +90,28 @@ def test_the_directory_says_shortly_when_nothing_matches(client, territory):
 
 def test_the_read_aloud_button_is_rendered_hidden_for_scripts_to_show(client, territory):
     page = client.get("/fr/").content.decode()
-    assert '<button type="button" class="read-aloud" hidden aria-pressed="false"' in page
+    assert '<button type="button" class="read-aloud" hidden data-start=' in page
 
 
 def test_every_page_footer_links_to_printing_a_directory(client, territory):
     page = client.get("/nl/directory/").content.decode()
     assert f'<a href="/nl/print/">{tr("nl", "Print a directory")}</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "short", "long"),
+    [
+        ("/en/agenda/?q=zzzzzzzz", "Nothing found. Remove a filter.", "No event matches these filters."),
+        ("/en/print/", "Print pages for people without internet.", "Paper documents for people without internet"),
+        ("/en/print/", "A list of groups, with maps.", "with a table of contents, an index"),
+        ("/en/print/", "The nearest help, for one person.", "the nearest places for a few needs"),
+        ("/en/print/", "A big list takes a few minutes.", "is made in the background"),
+    ],
+)
+def test_easy_reading_shortens_the_help_sentences_of_the_most_used_pages(client, territory, path, short, long):
+    with translation.override("en"):
+        normal = client.get(path).content.decode()
+        client.cookies["easy"] = "1"
+        easy = client.get(path).content.decode()
+    assert long in normal and short not in normal
+    assert short in easy and long not in easy
