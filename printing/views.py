@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import is_moderator
 from directory.services import FILTER_GROUPS, vocabularies
 
 from . import forms, services
@@ -180,6 +181,8 @@ def status(request, key):
         "percent": services.percent(printout.done, printout.total),
         "file_url": reverse("printing:file", kwargs={"key": printout.key}) if ready else "",
         "file_name": services.download_name(printout),
+        # What went wrong is for the team (the typesetter's messages, in English): not for visitors.
+        "show_error": printout.status == Printout.Status.FAILED and is_moderator(request.user),
     }
     if request.htmx and request.GET.get("fragment") == "status":
         return render(request, "printing/_status.html", context)
