@@ -246,10 +246,8 @@ def test_a_month_poster_and_its_form_errors(client, schaerbeek):
 # --- the print page and the links to it --------------------------------------------------------
 
 
-def test_robots_keep_out_of_the_print_pages(client, schaerbeek, rf):
-    from printing.views import robots_txt
-
-    response = robots_txt(rf.get("/robots.txt"))
+def test_robots_keep_out_of_the_print_pages(client, schaerbeek):
+    response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
