@@ -199,3 +199,34 @@ def test_easy_reading_mode_keeps_contrast_and_aa(context_factory, site, lang):
         found += [(url, v) for v in _axe(page) if v["impact"] in FAILING_IMPACTS]
     if found:
         pytest.fail("axe found serious or critical violations in easy reading:\n" + _report(found), pytrace=False)
+
+
+@pytest.mark.parametrize("easy", [False, True], ids=["normal", "easy-reading"])
+def test_every_keyboard_stop_of_a_page_shows_the_focus(context_factory, site, easy):
+    """Tab from the top of the page to its end, header (easy-reading switch, read aloud, languages),
+    main content, maps and footer: every stop shows where the focus is, in both reading modes."""
+    context = context_factory()
+    if easy:
+        context.add_cookies([{"name": "easy", "value": "1", "url": site.url}])
+    page = context.new_page()
+    for url in ("/fr/", "/fr/directory/bruxelles-laique/", "/fr/print/"):
+        page.goto(url)
+        wait_for_maps(page)
+        seen = []
+        for _ in range(600):
+            page.keyboard.press("Tab")
+            # Past the last stop the focus leaves the page (body) or wraps to the skip link.
+            key = page.evaluate(
+                "() => { const el = document.activeElement;"
+                " return el === document.body || (el.classList.contains('skip-link') && window.scrollY > 0)"
+                " ? null : el.outerHTML.slice(0, 200); }"
+            )
+            if key is None or (seen and key.startswith('<a class="skip-link"')):
+                break
+            seen.append(key)
+            # Chromium's month field hands the focus to its own picker button, outside the page.
+            if page.evaluate("() => document.activeElement.matches(':focus')"):
+                _assert_focus_visible(page)
+        last = page.locator(".site-footer a").last.get_attribute("href")
+        assert any('name="easy"' in k for k in seen), f"{url}: Tab never reached the easy-reading switch"
+        assert any(f'href="{last}"' in k for k in seen), f"{url}: Tab never reached the end of the footer"
