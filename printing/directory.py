@@ -13,6 +13,7 @@ handed to the template as data, like every text a user typed (never read as mark
 """
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import zxingcpp
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.utils import formats, timezone, translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from directory import index as actor_index
 from directory import services
@@ -30,7 +33,7 @@ from maillage.text import fold
 from territory.models import Boundary, Region
 
 from .maps import map_svg
-from .typesetting import qr_svg, render
+from .typesetting import TypesettingError, qr_svg, render, render_apart
 
 GROUPINGS = ("commune", "theme", "alpha")
 DOC_LANGS = ("fr", "nl", "fr+nl")
@@ -265,8 +268,7 @@ def _entry(actor, theme_ids, language_ids, places, labels, url):
         "languages": ", ".join(labels.language_names[pk] for pk in labels.language_names if pk in language_ids),
         "contact": contact,
         "verified": labels.verified_on(actor.last_verified) if actor.last_verified else labels.text["not_verified"],
-        "url": url,
-        "qr": entry_qr_png(url),
+        "url": url,  # its QR code is made when its part is typeset (see _typeset)
         # Where the entry stands on its commune's map (approximate places are left off the map).
         "point": None if actor.lat is None or actor.location_approximate else [actor.lat, actor.lon],
     }
@@ -350,8 +352,8 @@ def _how_to_use(lang):
         ]
 
 
-def directory_pdf(params, progress=None):
-    """The PDF (bytes) of the printed directory of ``params`` (see ``directory_params``)."""
+def _directory_data(params, progress=None):
+    """Everything printed in the directory of ``params``, but the page numbers (see ``_typeset``)."""
     params = {
         "filters": params.get("filters", {}),  # checked against the vocabularies by _selection
         "grouping": params.get("grouping") if params.get("grouping") in GROUPINGS else "commune",
@@ -419,16 +421,16 @@ def directory_pdf(params, progress=None):
         if any(pk in entries[actor_id]["theme_ids"] for actor_id in order)
     ]
     cover = _cover(parsed, vocab, labels, len(order))
-    title = " / ".join(cover["titles"])
+    text = dict(labels.text, continued=_in_each(langs, lambda: _("(continued)")))
     data = {
-        "title": title,
+        "title": " / ".join(cover["titles"]),
         "lang": main_lang,
         "langs": langs,
         "large": large,
         "paper": "a4",
         "footer": f"{cover['titles'][0]} — {site.split('://', 1)[-1]}",
         "grouping": params["grouping"],
-        "labels": labels.text,
+        "labels": text,
         "cover": cover,
         "groups": printed_groups,
         "names": [{"name": name, "id": actor_id} for name, actor_id in names],
@@ -436,4 +438,137 @@ def directory_pdf(params, progress=None):
     }
     if progress is not None:
         progress(total, total)
-    return render("directory", data)
+    return data
+
+
+def directory_pdf(params, progress=None):
+    """The PDF (bytes) of the printed directory of ``params`` (see ``directory_params``)."""
+    return _typeset(_directory_data(params, progress))
+
+
+# --- typesetting in parts -----------------------------------------------------------------------
+#
+# The directory is typeset in parts joined into one PDF: the front (cover and contents), the body
+# in parts of whole groups of at most PART_ENTRIES entries, then the indexes. Every group starts a
+# page, so parts cut between groups print exactly as one document would. When there is more than
+# one body part, each part is typeset in a child process of its own (``render_apart``): one typst
+# compilation of 5,000 entries takes close to 1 GB, and typst keeps its memoised layouts for the
+# next compilations of a process. Each body part starts at its page number; the pages of the
+# entries and of the groups are read back from the part's PDF (named destinations, see
+# directory.typ) for the contents and the indexes.
+
+PART_ENTRIES = 1_000
+
+
+def _parts(groups, limit):
+    """The body parts: lists of groups (or pieces of a group larger than ``limit``), each list with
+    ``limit`` entries at most. Groups get their ``index``; a piece after the first is ``continued``
+    and has no map."""
+    parts, current, size = [], [], 0
+    for index, group in enumerate(groups):
+        entries = group["entries"]
+        for start in range(0, max(len(entries), 1), limit):
+            piece = {**group, "entries": entries[start : start + limit], "index": index, "continued": start > 0}
+            if start > 0:
+                piece["map"] = None
+            if current and size + len(piece["entries"]) > limit:
+                parts.append(current)
+                current, size = [], 0
+            current.append(piece)
+            size += len(piece["entries"])
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _with_qr(groups):
+    """The groups of a part with their entries' QR codes (made part by part: while the previous
+    part is typeset, and never all held at once)."""
+    return [{**group, "entries": [{**e, "qr": entry_qr_png(e["url"])} for e in group["entries"]]} for group in groups]
+
+
+def _read(pdf, first_page):
+    """A typeset part (a PdfReader) and its named destinations {name: printed page number}.
+
+    The reader is left without them: they served to number the pages, the joined document does
+    not need them, and pypdf joins thousands of them slowly.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    destinations = {
+        name: first_page + reader.get_destination_page_number(destination)
+        for name, destination in reader.named_destinations.items()
+    }
+    reader = PdfReader(io.BytesIO(pdf))  # a new one: the first keeps its destinations in a cache
+    root = reader.trailer["/Root"]
+    if "/Names" in root:
+        del root["/Names"]
+    return reader, destinations
+
+
+def _typeset(data):
+    """The PDF of the directory ``data`` (see ``_directory_data``), typeset in parts and joined.
+
+    Each body part is typeset (in a child process when there are several) while this process makes
+    the next part's QR codes and joins the previous part: on two cores the joining is nearly free.
+    """
+    common = {key: data[key] for key in ("title", "lang", "langs", "large", "paper", "footer", "grouping", "labels")}
+    labels = data["labels"]
+    parts = _parts(data["groups"], PART_ENTRIES)
+    compile_part = render_apart if len(parts) > 1 else render
+
+    def typeset(template, part_data):
+        return compile_part(template, part_data, tags=False)  # the joining would drop the tags
+
+    def front(group_pages, index_pages):
+        contents = [[group["title"], group_pages.get(i, 0)] for i, group in enumerate(data["groups"])]
+        contents += [[labels["index_names"], index_pages[0]], [labels["index_themes"], index_pages[1]]]
+        return typeset("directory", {**common, "part": "front", "cover": data["cover"], "contents": contents})
+
+    # The front once with provisional numbers (they take a fixed width): its pages come first.
+    front_pages = len(PdfReader(io.BytesIO(front({}, (0, 0)))).pages)
+    writer = PdfWriter()
+    page = front_pages + 1
+    entry_pages, group_pages = {}, {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        groups, typeset_part = _with_qr(parts[0]), None
+        for number in range(len(parts)):
+            job = pool.submit(typeset, "directory", {**common, "part": "body", "first_page": page, "groups": groups})
+            if number + 1 < len(parts):
+                groups = _with_qr(parts[number + 1])
+            if typeset_part is not None:
+                writer.append(typeset_part)
+            typeset_part, destinations = _read(job.result(), page)
+            for name, printed in destinations.items():
+                kind, key, *_rest = name.split("-")
+                if kind == "entry":
+                    entry_pages.setdefault(int(key), set()).add(printed)
+                elif kind == "group":
+                    group_pages[int(key)] = printed
+            page += len(typeset_part.pages)
+        theme_pages = {}
+        for group in data["groups"]:
+            for entry in group["entries"]:
+                for theme_id in entry["theme_ids"]:
+                    theme_pages.setdefault(theme_id, set()).update(entry_pages.get(entry["id"], ()))
+        names = [{"name": item["name"], "pages": sorted(entry_pages.get(item["id"], ()))} for item in data["names"]]
+        themes = [{**theme, "pages": sorted(theme_pages.get(theme["id"], ()))} for theme in data["themes"]]
+        job = pool.submit(
+            typeset, "directory", {**common, "part": "indexes", "first_page": page, "names": names, "themes": themes}
+        )
+        writer.append(typeset_part)
+        indexes, index_pages = _read(job.result(), page)
+        job = pool.submit(front, group_pages, (index_pages["index-names"], index_pages["index-themes"]))
+        writer.append(indexes)
+        cover, _destinations = _read(job.result(), 1)
+    if len(cover.pages) != front_pages:  # cannot happen: the numbers take a fixed width
+        raise TypesettingError(f"the directory's front has {len(cover.pages)} pages, {front_pages} were counted")
+    writer.merge(0, cover)
+    # The document's title, language and display preferences, as typst wrote them on every part.
+    writer.add_metadata({**(cover.metadata or {}), "/Title": data["title"]})
+    root = cover.trailer["/Root"]
+    for key in ("/Lang", "/ViewerPreferences", "/Metadata"):
+        if key in root:
+            writer._root_object[NameObject(key)] = root[key].clone(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
