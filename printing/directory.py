@@ -530,11 +530,11 @@ def _typeset(data):
     page = front_pages + 1
     entry_pages, group_pages = {}, {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        groups, typeset_part = _with_qr(parts[0]), None
+        typeset_part = None  # the last part typeset: joined while the next one is typeset
+        groups = _with_qr(parts[0]) if parts else None
         for number in range(len(parts)):
             job = pool.submit(typeset, "directory", {**common, "part": "body", "first_page": page, "groups": groups})
-            if number + 1 < len(parts):
-                groups = _with_qr(parts[number + 1])
+            groups = _with_qr(parts[number + 1]) if number + 1 < len(parts) else None
             if typeset_part is not None:
                 writer.append(typeset_part)
             typeset_part, destinations = _read(job.result(), page)
@@ -555,7 +555,8 @@ def _typeset(data):
         job = pool.submit(
             typeset, "directory", {**common, "part": "indexes", "first_page": page, "names": names, "themes": themes}
         )
-        writer.append(typeset_part)
+        if typeset_part is not None:
+            writer.append(typeset_part)
         indexes, index_pages = _read(job.result(), page)
         job = pool.submit(front, group_pages, (index_pages["index-names"], index_pages["index-themes"]))
         writer.append(indexes)

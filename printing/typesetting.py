@@ -76,7 +76,7 @@ def render_apart(template, data, *, timestamp=None, tags=True):
     files, not pipes: a thread feeding a pipe needs the GIL for every few kilobytes and would crawl
     while the calling process works meanwhile.
     """
-    if not (TEMPLATES / f"{template}.typ").is_file():
+    if Path(template).name != template or not (TEMPLATES / f"{template}.typ").is_file():
         raise TypesettingError(f"{template}.typ: no such template")
     command = [sys.executable, "-m", "printing.typesetting", template, "tags" if tags else "no-tags"]
     if timestamp is not None:

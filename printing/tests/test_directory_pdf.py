@@ -16,6 +16,7 @@ from directory.models import Actor, Language, Theme
 from directory.tests.factories import ActorFactory, PlaceFactory
 from printing import directory
 from printing.directory import count_entries, directory_params, directory_pdf
+from printing.typesetting import render_apart
 from territory.models import Commune
 
 from . import pdfcheck
@@ -311,3 +312,103 @@ def test_each_commune_has_its_map_with_the_entries_numbered(data, monkeypatch):
     schaerbeek = groups["Schaerbeek"]
     assert "<path" in schaerbeek["map"] and ">1</text>" in schaerbeek["map"]
     assert [entry["n"] for entry in schaerbeek["entries"]] == [1]
+
+
+# --- large directories: typeset in parts ------------------------------------------------------
+
+
+def _footer_number(text):
+    """The page number at the end of a page's footer (None on the cover, which has no footer)."""
+    found = re.search(r" — \S+ (\d+)\s*$", text)
+    return int(found.group(1)) if found else None
+
+
+def test_a_directory_in_parts_reads_exactly_like_one_in_a_piece(data, monkeypatch):
+    whole = pdfcheck.page_texts(_pdf())
+    calls = []
+    monkeypatch.setattr(directory, "PART_ENTRIES", 1)  # one body part a commune
+    monkeypatch.setattr(directory, "render_apart", lambda *a, **k: calls.append(a[1]["part"]) or render_apart(*a, **k))
+    parts = pdfcheck.page_texts(_pdf())
+    assert parts == whole
+    # Each part in a process of its own: the front twice, three body parts, the indexes.
+    assert sorted(calls) == ["body", "body", "body", "front", "front", "indexes"]
+
+
+@pytest.fixture
+def many(data):
+    """Schaerbeek with 9 entries (cut in three parts of at most 4), Ixelles with 2, a region-wide."""
+    schaerbeek, ixelles = Commune.objects.get(slug="schaerbeek"), Commune.objects.get(slug="ixelles")
+    housing = Theme.objects.get(slug="housing")
+    long = "Une description assez longue pour que chaque fiche prenne de la place sur la page. " * 3
+    for i in range(8):
+        ActorFactory(name_fr=f"Collectif numéro {i:02d}", description_fr=long, commune=schaerbeek, themes=[housing])
+    ActorFactory(name_fr="Atelier vélo d'Ixelles", description_fr=long, commune=ixelles)
+    return data
+
+
+def test_parts_cut_a_large_group_and_every_number_is_right(many, monkeypatch):
+    monkeypatch.setattr(directory, "PART_ENTRIES", 4)
+    pdf = _pdf()
+    pages = pdfcheck.page_texts(pdf)
+    pdfcheck.check_pages(pdf)
+    # The footers run 1..N across the parts, without a gap or a repeat (the cover has none).
+    assert [_footer_number(text) for text in pages] == [None, *range(2, len(pages) + 1)]
+    # The group cut in parts shows its title again, "(continued)", on a new page, without its map.
+    continued = f"Schaerbeek {_('(continued)')}"
+    again = [i for i, text in enumerate(pages) if text.startswith(continued)]
+    assert len(again) == 2
+    assert all(_("The numbers on the map are those of the entries.") not in pages[i] for i in again)
+    body = "\n".join(pages[2:])
+    assert body.index("Collectif numéro 02") < body.index(continued) < body.index("Collectif numéro 07")
+    # The contents give the page where each group starts (and where the indexes start).
+    lines = re.findall(r"^(.+?)[ .]+(\d+)$", pages[1], re.MULTILINE)
+    contents = {title.strip(): int(number) for title, number in lines}
+    starts = {"Ixelles", "Schaerbeek", _("Whole region / other"), _("Index of names"), _("Index of themes")}
+    assert starts <= set(contents)
+    for title in starts:
+        assert pages[contents[title] - 1].startswith(title), title
+    # The index of names gives the pages where the names are, on several parts.
+    index = "\n".join(pages[contents[_("Index of names")] - 1 : contents[_("Index of themes")] - 1])
+    lines = dict(re.findall(r"^(.+?)\s+(\d+(?:, \d+)*)$", index, re.MULTILINE))
+    names = [f"Collectif numéro {i:02d}" for i in range(8)] + ["Atelier vélo d'Ixelles", "Épicerie solidaire"]
+    used = set()
+    for name in names:
+        for number in lines[name].split(", "):
+            assert name in pages[int(number) - 1], (name, number)
+            used.add(int(number))
+    assert len(used) >= 4
+    # The index of themes too.
+    housing = Theme.objects.get(slug="housing").name_fr
+    themes = "\n".join(pages[contents[_("Index of themes")] - 1 :])
+    numbers = [int(n) for n in re.search(re.escape(housing) + r"\n([\d, \n]+)", themes).group(1).split(",")]
+    assert all(
+        any(name in pages[n - 1] for name in (*names[:8], "Un toit pour tous", "Épicerie solidaire")) for n in numbers
+    )
+    assert set(numbers) >= {contents["Ixelles"], contents["Schaerbeek"]}
+
+
+def test_the_joined_document_keeps_its_title_language_bookmarks_and_links(many, monkeypatch):
+    monkeypatch.setattr(directory, "PART_ENTRIES", 4)
+    pdf = _pdf()
+    reader = pdfcheck.reader(pdf)
+    assert reader.metadata.title == _("Directory of associations and initiatives")
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    bookmarks = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    pages = pdfcheck.page_texts(pdf)
+    assert [title for title, _page in bookmarks] == [
+        "Ixelles",
+        "Schaerbeek",
+        _("Whole region / other"),
+        _("Index of names"),
+        _("Index of themes"),
+    ]
+    assert all(pages[page - 1].startswith(title) for title, page in bookmarks)
+    links = [annotation.get_object()["/A"].get("/URI") for annotation in reader.pages[0].get("/Annots", [])]
+    assert links == [settings.SITE_URL]
+    assert reader.named_destinations == {}  # the page-finding labels are not left in the document
+
+
+def test_an_empty_directory_has_its_cover_contents_and_empty_indexes(territory, taxonomy):
+    pages = pdfcheck.page_texts(_pdf({"commune": ["ixelles"]}))
+    assert len(pages) == 4
+    assert pages[2].startswith(_("Index of names")) and pages[3].startswith(_("Index of themes"))

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
+from printing import directory
 from territory.models import Commune
 
 from . import pdfcheck
@@ -36,6 +37,24 @@ def test_writes_the_directory_of_the_chosen_commune(actors, tmp_path):
     pages = len(pdfcheck.page_texts(output.read_bytes()))
     assert out.getvalue().strip().splitlines()[-1].startswith(f"{output}: 1 entries, {pages} pages")
     assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
+
+
+def test_a_large_directory_is_typeset_in_parts_and_written_whole(actors, tmp_path, monkeypatch):
+    monkeypatch.setattr(directory, "PART_ENTRIES", 1)
+    schaerbeek = Commune.objects.get(slug="schaerbeek")
+    for i in range(3):
+        ActorFactory(name_fr=f"Voisins numéro {i}", commune=schaerbeek)
+    output = tmp_path / "directory.pdf"
+    out = StringIO()
+    call_command("print_directory", "--lang", "fr+nl", "--output", str(output), stdout=out, stderr=StringIO())
+    pdf = output.read_bytes()
+    pages = pdfcheck.page_texts(pdf)
+    assert out.getvalue().strip().splitlines()[-1].startswith(f"{output}: 5 entries, {len(pages)} pages")
+    text = pdfcheck.text(pdf)
+    assert all(name in text for name in ("Maison des voisins", "Atelier vélo", "Voisins numéro 2"))
+    assert "Schaerbeek / Schaarbeek (" in text  # cut after its first entry: continued on the next parts
+    pdfcheck.check_pages(pdf)
+    assert list(tmp_path.iterdir()) == [output]
 
 
 def test_large_print_grouped_by_kind_and_theme_options(actors, tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from printing.typesetting import qr_svg, render
+from printing.typesetting import TypesettingError, qr_svg, render, render_apart
 
 from . import pdfcheck
 
@@ -38,6 +38,22 @@ def test_page_check_fails_on_ink_at_the_edge():
     source = '#set page(paper: "a4", margin: 0pt)\n#rect(width: 100%, height: 3cm, fill: black)'
     with pytest.raises(pytest.fail.Exception, match="overflows at the top edge"):
         pdfcheck.check_pages(_typst(source))
+
+
+def test_typeset_apart_in_a_child_process_gives_the_same_document():
+    url = "https://maillage.example/fr/directory/le-forum/"
+    data = {"title": "Répertoire «à part»", "lang": "fr", "body": "*pas en gras*", "qr": qr_svg(url), "url": url}
+    pdf = render_apart("smoke", {**data, "footer": "Maillage"})
+    assert pdfcheck.text(pdf) == pdfcheck.text(render("smoke", {**data, "footer": "Maillage"}))
+    assert pdfcheck.qr_codes(pdf) == [url]
+    assert pdfcheck.reader(pdf).metadata.title == "Répertoire «à part»"
+
+
+def test_an_error_in_the_child_process_comes_back_with_typsts_message():
+    with pytest.raises(TypesettingError, match=r"smoke\.typ: .*title"):
+        render_apart("smoke", {"lang": "fr"})  # no title
+    with pytest.raises(TypesettingError, match="no such template"):
+        render_apart("../settings", {})
 
 
 def _typst(source):
