@@ -524,27 +524,39 @@ def _typeset(data):
         contents += [[labels["index_names"], index_pages[0]], [labels["index_themes"], index_pages[1]]]
         return typeset("directory", {**common, "part": "front", "cover": data["cover"], "contents": contents})
 
-    # The front once with provisional numbers (they take a fixed width): its pages come first.
-    front_pages = len(PdfReader(io.BytesIO(front({}, (0, 0)))).pages)
     writer = PdfWriter()
-    page = front_pages + 1
     entry_pages, group_pages = {}, {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        typeset_part = None  # the last part typeset: joined while the next one is typeset
+
+        def body(groups, first_page):
+            return pool.submit(
+                typeset, "directory", {**common, "part": "body", "first_page": first_page, "groups": groups}
+            )
+
+        # The front once with provisional numbers (they take a fixed width): its pages come first.
+        job = pool.submit(front, {}, (0, 0))
         groups = _with_qr(parts[0]) if parts else None
+        front_pages = len(PdfReader(io.BytesIO(job.result())).pages)
+        page = front_pages + 1
+        # While part n is typeset, part n - 1's pages are read and it is joined, part n + 1's QR
+        # codes are made. The last part is joined while the indexes are typeset.
+        job = body(groups, page) if parts else None
+        last = None
         for number in range(len(parts)):
-            job = pool.submit(typeset, "directory", {**common, "part": "body", "first_page": page, "groups": groups})
             groups = _with_qr(parts[number + 1]) if number + 1 < len(parts) else None
-            if typeset_part is not None:
-                writer.append(typeset_part)
-            typeset_part, destinations = _read(job.result(), page)
+            pdf, first_page = job.result(), page
+            page += len(PdfReader(io.BytesIO(pdf)).pages)
+            if groups is not None:
+                job = body(groups, page)
+            if last is not None:
+                writer.append(last)
+            last, destinations = _read(pdf, first_page)
             for name, printed in destinations.items():
                 kind, key, *_rest = name.split("-")
                 if kind == "entry":
                     entry_pages.setdefault(int(key), set()).add(printed)
                 elif kind == "group":
                     group_pages[int(key)] = printed
-            page += len(typeset_part.pages)
         theme_pages = {}
         for group in data["groups"]:
             for entry in group["entries"]:
@@ -555,8 +567,8 @@ def _typeset(data):
         job = pool.submit(
             typeset, "directory", {**common, "part": "indexes", "first_page": page, "names": names, "themes": themes}
         )
-        if typeset_part is not None:
-            writer.append(typeset_part)
+        if last is not None:
+            writer.append(last)
         indexes, index_pages = _read(job.result(), page)
         job = pool.submit(front, group_pages, (index_pages["index-names"], index_pages["index-themes"]))
         writer.append(indexes)
