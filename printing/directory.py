@@ -461,14 +461,16 @@ PART_ENTRIES = 1_000
 
 
 def _parts(groups, limit):
-    """The body parts: lists of groups (or pieces of a group larger than ``limit``), each list with
-    ``limit`` entries at most. Groups get their ``index``; a piece after the first is ``continued``
-    and has no map."""
+    """The body parts: lists of groups, or of pieces of a group larger than ``limit`` (cut in equal
+    pieces), each list with ``limit`` entries at most. Groups get their ``index``; a piece after
+    the first is ``continued`` and has no map."""
     parts, current, size = [], [], 0
     for index, group in enumerate(groups):
         entries = group["entries"]
-        for start in range(0, max(len(entries), 1), limit):
-            piece = {**group, "entries": entries[start : start + limit], "index": index, "continued": start > 0}
+        pieces = max(1, -(-len(entries) // limit))
+        step = -(-len(entries) // pieces) if entries else 1
+        for start in range(0, max(len(entries), 1), step):
+            piece = {**group, "entries": entries[start : start + step], "index": index, "continued": start > 0}
             if start > 0:
                 piece["map"] = None
             if current and size + len(piece["entries"]) > limit:

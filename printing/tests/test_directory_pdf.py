@@ -412,3 +412,15 @@ def test_an_empty_directory_has_its_cover_contents_and_empty_indexes(territory, 
     pages = pdfcheck.page_texts(_pdf({"commune": ["ixelles"]}))
     assert len(pages) == 4
     assert pages[2].startswith(_("Index of names")) and pages[3].startswith(_("Index of themes"))
+
+
+def test_parts_keep_groups_whole_and_cut_a_larger_one_in_equal_pieces():
+    def group(n):
+        return {"title": f"g{n}", "map": "<svg/>", "entries": list(range(n))}
+
+    parts = directory._parts([group(3), group(1002), group(2), group(500)], 1000)
+    assert [[(len(p["entries"]), p["index"], p["continued"], p["map"]) for p in part] for part in parts] == [
+        [(3, 0, False, "<svg/>"), (501, 1, False, "<svg/>")],
+        [(501, 1, True, None), (2, 2, False, "<svg/>")],
+        [(500, 3, False, "<svg/>")],
+    ]
