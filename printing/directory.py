@@ -5,7 +5,8 @@ checked parameters; ``count_entries`` says how many entries they select (from th
 no query); ``directory_pdf`` gathers the entries in a handful of queries whatever their number and
 typesets ``printing/typst/directory.typ``: a cover, a table of contents, the entries grouped by
 commune (each commune with its map), by theme or alphabetically, then the indexes of names and of
-themes (their page numbers found by typst itself).
+themes. It is typeset in parts joined into one PDF (see ``_typeset``): a large directory's parts
+each in a child process, so that memory stays bounded whatever the number of entries.
 
 Only public data is printed: a contact person only when they agreed to be shown (as on the
 actor's page and in the API). Every label is translated here, in the document's language(s), and
@@ -455,7 +456,13 @@ def directory_pdf(params, progress=None):
 # compilation of 5,000 entries takes close to 1 GB, and typst keeps its memoised layouts for the
 # next compilations of a process. Each body part starts at its page number; the pages of the
 # entries and of the groups are read back from the part's PDF (named destinations, see
-# directory.typ) for the contents and the indexes.
+# directory.typ) for the contents and the indexes. A group larger than a part is cut, its title
+# repeated with "(continued)".
+#
+# The parts are typeset one after the other, not two at a time: a part's first page number (printed
+# in its footers) is known only once the part before it is typeset. This process works meanwhile
+# (QR codes, joining). The joined PDF has the parts' bookmarks, title and language, but no
+# structure tree (pypdf does not join them), so the parts are typeset untagged.
 
 PART_ENTRIES = 1_000
 
