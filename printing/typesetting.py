@@ -32,6 +32,10 @@ BODY_SIZE = 10
 LARGE_BODY_SIZE = 16
 
 
+# Seconds a child process may take to typeset one part (a part of 1,000 entries takes about one).
+APART_TIMEOUT = 600
+
+
 class TypesettingError(RuntimeError):
     """A template failed to compile (a bug of ours, never of the data: data is never markup)."""
 
@@ -84,9 +88,18 @@ def render_apart(template, data, *, timestamp=None, tags=True):
     with tempfile.TemporaryFile() as source, tempfile.TemporaryFile() as pdf, tempfile.TemporaryFile() as errors:
         source.write(_as_json(data).encode())
         source.seek(0)
-        child = subprocess.run(  # noqa: S603 (our own interpreter and module, no shell)
-            command, stdin=source, stdout=pdf, stderr=errors, cwd=TEMPLATES.parent.parent, check=False
-        )
+        try:
+            child = subprocess.run(  # noqa: S603 (our own interpreter and module, no shell)
+                command,
+                stdin=source,
+                stdout=pdf,
+                stderr=errors,
+                cwd=TEMPLATES.parent.parent,
+                check=False,
+                timeout=APART_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired as error:  # the child is killed
+            raise TypesettingError(f"{template}.typ: not typeset within {APART_TIMEOUT} s") from error
         if child.returncode != 0:
             errors.seek(0)
             message = errors.read().decode(errors="replace").strip()

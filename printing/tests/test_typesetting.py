@@ -56,6 +56,14 @@ def test_an_error_in_the_child_process_comes_back_with_typsts_message():
         render_apart("../settings", {})
 
 
+def test_a_child_process_that_takes_too_long_is_stopped(monkeypatch):
+    from printing import typesetting
+
+    monkeypatch.setattr(typesetting, "APART_TIMEOUT", 0.001)
+    with pytest.raises(TypesettingError, match="not typeset within"):
+        render_apart("smoke", {"title": "T", "lang": "fr", "body": "", "qr": qr_svg("x"), "url": "x"})
+
+
 def _typst(source):
     import typst
 
