@@ -33,11 +33,12 @@ from maillage.links import slug_url
 from maillage.text import fold
 from territory.models import Boundary, Region
 
+from .languages import DOCUMENT_LANGS, in_each, langs_of
 from .maps import map_svg
 from .typesetting import TypesettingError, qr_svg, render, render_apart
 
 GROUPINGS = ("commune", "theme", "alpha")
-DOC_LANGS = ("fr", "nl", "fr+nl")
+DOC_LANGS = DOCUMENT_LANGS
 FILTER_KEYS = (*services.FILTER_GROUPS, "q")
 # Progress is reported every this many entries while they are gathered.
 PROGRESS_STEP = 100
@@ -110,18 +111,7 @@ def count_entries(params):
 
 
 def _langs(params):
-    return ["fr", "nl"] if params.get("lang") == "fr+nl" else [params.get("lang", "fr")]
-
-
-def _in_each(langs, make):
-    """``make()`` in each language, joined with " / " when they differ."""
-    texts = []
-    for lang in langs:
-        with translation.override(lang):
-            text = str(make())
-        if text and text not in texts:
-            texts.append(text)
-    return " / ".join(texts)
+    return langs_of(params.get("lang", "fr"))
 
 
 def _translated(obj, field, lang):
@@ -144,7 +134,7 @@ def _each(obj, field, langs):
 
 
 def _date(value, langs):
-    return _in_each(langs, lambda: formats.date_format(value, "DATE_FORMAT"))
+    return in_each(langs, lambda: formats.date_format(value, "DATE_FORMAT"))
 
 
 # --- gathering the entries ----------------------------------------------------------------------
@@ -199,7 +189,7 @@ class _Labels:
 
     def __init__(self, langs, vocab):
         self.langs = langs
-        both = lambda make: _in_each(langs, make)  # noqa: E731
+        both = lambda make: in_each(langs, make)  # noqa: E731
         self.text = {
             "hours": both(lambda: _("Opening hours")),
             "phone": both(lambda: _("Phone")),
@@ -227,7 +217,7 @@ class _Labels:
 
     def verified_on(self, day):
         if day not in self.verified:
-            self.verified[day] = _in_each(
+            self.verified[day] = in_each(
                 self.langs, lambda: _("Verified on %(date)s") % {"date": formats.date_format(day, "DATE_FORMAT")}
             )
         return self.verified[day]
@@ -316,29 +306,29 @@ def _cover(parsed, vocab, labels, total):
         names = ", ".join(" / ".join(_each(vocab_communes[s], "name", langs)) for s in communes)
         scope.append(names)
     else:
-        scope.append(" / ".join(_each(region, "name", langs)) if region else _in_each(langs, lambda: _("Whole region")))
+        scope.append(" / ".join(_each(region, "name", langs)) if region else in_each(langs, lambda: _("Whole region")))
     details = []
     if parsed.get("theme"):
         themes = ", ".join(" / ".join(_each(vocab_themes[s], "name", langs)) for s in parsed.get("theme"))
-        details.append([_in_each(langs, lambda: _("Themes")), themes])
+        details.append([in_each(langs, lambda: _("Themes")), themes])
     if parsed.get("kind"):
-        details.append([_in_each(langs, lambda: _("Kinds")), ", ".join(labels.kinds[k] for k in parsed.get("kind"))])
+        details.append([in_each(langs, lambda: _("Kinds")), ", ".join(labels.kinds[k] for k in parsed.get("kind"))])
     if parsed.get("q"):
-        details.append([_in_each(langs, lambda: _("Words searched")), f"“{parsed.get('q')[0]}”"])
+        details.append([in_each(langs, lambda: _("Words searched")), f"“{parsed.get('q')[0]}”"])
     today = timezone.localdate()
     language_names = {"fr": "Français", "nl": "Nederlands"}
     return {
-        "titles": [_in_each([lang], lambda: _("Directory of associations and initiatives")) for lang in langs],
+        "titles": [in_each([lang], lambda: _("Directory of associations and initiatives")) for lang in langs],
         "scope": scope,
         "details": details,
-        "count": _in_each(
+        "count": in_each(
             langs, lambda: translation.ngettext("%(count)s entry", "%(count)s entries", total) % {"count": total}
         ),
-        "printed": _in_each(langs, lambda: _("Printed on %(date)s") % {"date": formats.date_format(today)}),
+        "printed": in_each(langs, lambda: _("Printed on %(date)s") % {"date": formats.date_format(today)}),
         "languages": " + ".join(language_names[lang] for lang in langs),
         "site": settings.SITE_URL,
         "site_qr": qr_svg(settings.SITE_URL),
-        "how_title": [_in_each([lang], lambda: _("How to use this directory")) for lang in langs],
+        "how_title": [in_each([lang], lambda: _("How to use this directory")) for lang in langs],
         "how": [_how_to_use(lang) for lang in langs],
     }
 
@@ -422,7 +412,7 @@ def _directory_data(params, progress=None):
         if any(pk in entries[actor_id]["theme_ids"] for actor_id in order)
     ]
     cover = _cover(parsed, vocab, labels, len(order))
-    text = dict(labels.text, continued=_in_each(langs, lambda: _("(continued)")))
+    text = dict(labels.text, continued=in_each(langs, lambda: _("(continued)")))
     data = {
         "title": " / ".join(cover["titles"]),
         "lang": main_lang,

@@ -28,6 +28,7 @@ from directory.models import Actor, Place, Theme
 from maillage.text import fold
 from territory.models import Boundary, Commune, Postcode
 
+from .languages import DOCUMENT_LANGS, in_each, langs_of
 from .typesetting import qr_svg, render
 
 
@@ -56,7 +57,7 @@ NEEDS = (
     Need("children", ("homework-support", "youth-work"), gettext_lazy("Children and youth")),
 )
 NEEDS_BY_KEY = {need.key: need for need in NEEDS}
-LANG_CHOICES = ("fr", "nl", "fr+nl")
+LANG_CHOICES = DOCUMENT_LANGS
 
 WALKING_METRES_PER_MINUTE = 4500 / 60
 # Farther than this is not "near you": the need says nothing was found nearby.
@@ -385,21 +386,6 @@ def _site():
     return settings.SITE_URL.rstrip("/")
 
 
-def _langs(lang):
-    return ["fr", "nl"] if lang == "fr+nl" else [lang if lang in ("fr", "nl", "en") else "fr"]
-
-
-def _both(langs, make, sep=" / "):
-    """``make()`` in each language, the distinct results joined (one language: itself)."""
-    values = []
-    for lang in langs:
-        with translation.override(lang):
-            value = str(make() or "")
-        if value and value not in values:
-            values.append(value)
-    return sep.join(values)
-
-
 def distance_text(metres):
     """'650 m, about 9 minutes on foot' in the active language."""
     minutes = max(1, round(metres / WALKING_METRES_PER_MINUTE))
@@ -416,8 +402,8 @@ def _address(place, langs):
     """'Maison X, Rue Y 12, 1030 Schaerbeek / Schaarbeek': only the translated parts repeat."""
     if place is None:
         return ""
-    name = _both(langs, lambda: place.name)
-    commune = _both(langs, lambda: place.commune.name) if place.commune else ""
+    name = in_each(langs, lambda: place.name)
+    commune = in_each(langs, lambda: place.commune.name) if place.commune else ""
     town = " ".join(part for part in [place.postcode, commune] if part)
     return ", ".join(part for part in [name, place.street, town] if part)
 
@@ -428,22 +414,22 @@ def _entry(number, distance, actor, place, langs):
         verified = formats.date_format(actor.last_verified, "SHORT_DATE_FORMAT") if actor.last_verified else ""
     languages = list(actor.languages.all())
     lines = []
-    hours = _both(langs, lambda: getattr(actor, "opening_hours", "") or "")
+    hours = in_each(langs, lambda: getattr(actor, "opening_hours", "") or "")
     if hours:
-        lines.append([_both(langs, lambda: _("Opening hours")), hours])
+        lines.append([in_each(langs, lambda: _("Opening hours")), hours])
     if actor.phone:
-        lines.append([_both(langs, lambda: _("Phone")), actor.phone])
+        lines.append([in_each(langs, lambda: _("Phone")), actor.phone])
     if languages:
         lines.append(
-            [_both(langs, lambda: _("Languages")), _both(langs, lambda: ", ".join(lang.name for lang in languages))]
+            [in_each(langs, lambda: _("Languages")), in_each(langs, lambda: ", ".join(lang.name for lang in languages))]
         )
     if verified:
-        lines.append([_both(langs, lambda: _("Verified on")), verified])
+        lines.append([in_each(langs, lambda: _("Verified on")), verified])
     return {
         "number": number,
-        "name": _both(langs, lambda: actor.name),
+        "name": in_each(langs, lambda: actor.name),
         "address": _address(place, langs),
-        "distance": _both(langs, lambda: distance_text(distance), sep=" · "),
+        "distance": in_each(langs, lambda: distance_text(distance), sep=" · "),
         "lines": lines,
         "url": url,
         "qr": qr_svg(url),
@@ -467,7 +453,7 @@ class _Gathered:
 
 
 def _gather(params):
-    langs = _langs(params.get("lang", "fr"))
+    langs = langs_of(params.get("lang", "fr"))
     large = bool(params.get("large"))
     needs = [NEEDS_BY_KEY[key] for key in params.get("needs", []) if key in NEEDS_BY_KEY]
     with translation.override(langs[0]):
@@ -516,7 +502,7 @@ def _document(g, per_need, today):
         pictogram = next((g.themes[slug][1] for slug in need.themes if slug in g.themes and g.themes[slug][1]), "")
         empty = ""
         if not entries:
-            empty = _both(
+            empty = in_each(
                 langs,
                 lambda: _("Nothing found nearby: ask at the CPAS/OCMW or look on %(site)s") % {"site": site},
                 sep="\n",
@@ -524,7 +510,7 @@ def _document(g, per_need, today):
         sections.append(
             {
                 "key": need.key,
-                "label": _both(langs, lambda need=need: need.label),
+                "label": in_each(langs, lambda need=need: need.label),
                 "pictogram": pictogram,
                 "entries": entries,
                 "empty": empty,
@@ -533,7 +519,7 @@ def _document(g, per_need, today):
     commune = location.commune
     note = ""
     if location.approximate and commune is not None:
-        note = _both(
+        note = in_each(
             langs,
             lambda: _("Located at the centre of %(commune)s: distances are approximate.") % {"commune": commune.name},
             sep="\n",
@@ -541,19 +527,19 @@ def _document(g, per_need, today):
     with translation.override(langs[0]):
         printed = formats.date_format(today, "SHORT_DATE_FORMAT")
     return {
-        "title": _both(langs, lambda: _("Near you: help and activities")),
-        "titles": [_both([lang], lambda: _("Near you: help and activities")) for lang in langs],
+        "title": in_each(langs, lambda: _("Near you: help and activities")),
+        "titles": [in_each([lang], lambda: _("Near you: help and activities")) for lang in langs],
         "lang": langs[0],
         "large": g.large,
         "paper": "a4",
-        "where": g.params.get("address") or (_both(langs, lambda: commune.name) if commune else ""),
-        "date": _both(langs, lambda: formats.date_format(today, "DATE_FORMAT")),
+        "where": g.params.get("address") or (in_each(langs, lambda: commune.name) if commune else ""),
+        "date": in_each(langs, lambda: formats.date_format(today, "DATE_FORMAT")),
         "note": note,
         "map": _map(location, points, g.outlines) if points else "",
-        "map_caption": _both(langs, lambda: _("You are here (circle); the numbers are the places below.")),
+        "map_caption": in_each(langs, lambda: _("You are here (circle); the numbers are the places below.")),
         "needs": sections,
-        "site_line": _both(langs, lambda: _("All the initiatives: %(site)s") % {"site": site}, sep=" · "),
-        "footer": "Maillage — " + _both(langs, lambda: _("printed on %(date)s") % {"date": printed}, sep=" · "),
+        "site_line": in_each(langs, lambda: _("All the initiatives: %(site)s") % {"site": site}, sep=" · "),
+        "footer": "Maillage — " + in_each(langs, lambda: _("printed on %(date)s") % {"date": printed}, sep=" · "),
     }
 
 

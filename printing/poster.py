@@ -23,10 +23,11 @@ from directory.models import Theme
 from maillage.filters import ParsedFilters
 from territory.models import Commune
 
+from .languages import DOCUMENT_LANGS, in_each, langs_of
 from .typesetting import qr_svg, render
 
 PAPERS = ("a4", "a3")
-LANG_CHOICES = ("fr", "nl", "fr+nl")
+LANG_CHOICES = DOCUMENT_LANGS
 # More than this is never printed on one page, even at the smallest size (A3, three columns).
 MAX_EVENTS = 300
 
@@ -66,20 +67,6 @@ def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
         "paper": paper if paper in PAPERS else "a4",
         "lang": lang if lang in LANG_CHOICES else "fr",
     }
-
-
-def _langs(lang):
-    return ["fr", "nl"] if lang == "fr+nl" else [lang if lang in ("fr", "nl", "en") else "fr"]
-
-
-def _both(langs, make, sep=" / "):
-    values = []
-    for lang in langs:
-        with translation.override(lang):
-            value = str(make() or "")
-        if value and value not in values:
-            values.append(value)
-    return sep.join(values)
 
 
 def occurrences(params):
@@ -132,10 +119,10 @@ def _place(event, langs):
     place = event.place
     if place is None:
         if event.online_url:
-            return _both(langs, lambda: _("Online"))
-        return _both(langs, lambda: event.commune.name) if event.commune else ""
-    name = _both(langs, lambda: place.name)
-    commune = _both(langs, lambda: place.commune.name) if place.commune else ""
+            return in_each(langs, lambda: _("Online"))
+        return in_each(langs, lambda: event.commune.name) if event.commune else ""
+    name = in_each(langs, lambda: place.name)
+    commune = in_each(langs, lambda: place.commune.name) if place.commune else ""
     return ", ".join(part for part in [name, place.street, commune] if part)
 
 
@@ -143,23 +130,23 @@ def _item(occurrence, langs):
     event = occurrence.event
     with translation.override(langs[0]):
         day, time = _when(occurrence)
-    organisers = ", ".join(_both(langs, lambda actor=actor: actor.name) for actor in event.organisers.all())
+    organisers = ", ".join(in_each(langs, lambda actor=actor: actor.name) for actor in event.organisers.all())
     status = ""
     if event.status == Event.Status.POSTPONED:
-        status = _both(langs, lambda: _("postponed"))
+        status = in_each(langs, lambda: _("postponed"))
     return {
         "day": day,
-        "time": time if not event.all_day else _both(langs, lambda: _("all day")),
-        "title": _both(langs, lambda: event.title),
+        "time": time if not event.all_day else in_each(langs, lambda: _("all day")),
+        "title": in_each(langs, lambda: event.title),
         "place": _place(event, langs),
         "price": event.price,
-        "organisers": (_both(langs, lambda: _("By")) + " " + organisers) if organisers else "",
+        "organisers": (in_each(langs, lambda: _("By")) + " " + organisers) if organisers else "",
         "status": status,
     }
 
 
 def poster_data(params, today=None):
-    langs = _langs(params.get("lang", "fr"))
+    langs = langs_of(params.get("lang", "fr"))
     year, month = _month(params.get("month"))
     first = dt.date(year, month, 1)
     rows, total = occurrences(params)
@@ -174,13 +161,13 @@ def poster_data(params, today=None):
             name = formats.date_format(first, "F Y")
         return name[:1].upper() + name[1:]
 
-    subject = [_both(langs, lambda: commune.name)] if commune else []
-    subject += [_both(langs, lambda: theme.name)] if theme else []
+    subject = [in_each(langs, lambda: commune.name)] if commune else []
+    subject += [in_each(langs, lambda: theme.name)] if theme else []
     items = [_item(occurrence, langs) for occurrence in rows]
 
     def more(shown):
         left = total - shown
-        return _both(
+        return in_each(
             langs,
             lambda: (
                 ngettext("and %(count)d more event: %(site)s", "and %(count)d more events: %(site)s", left)
@@ -192,26 +179,26 @@ def poster_data(params, today=None):
     with translation.override(langs[0]):
         printed = formats.date_format(today, "SHORT_DATE_FORMAT")
     return {
-        "title": _both(langs, lambda: _("Agenda")) + " — " + month_name(langs[0]),
+        "title": in_each(langs, lambda: _("Agenda")) + " — " + month_name(langs[0]),
         "lang": langs[0],
         "large": False,
         "paper": params.get("paper", "a4") if params.get("paper") in PAPERS else "a4",
-        "kicker": _both(langs, lambda: _("What's on")),
+        "kicker": in_each(langs, lambda: _("What's on")),
         "months": [month_name(lang) for lang in dict.fromkeys(langs)],
-        "subject": " · ".join(subject) or _both(langs, lambda: _("All the region")),
+        "subject": " · ".join(subject) or in_each(langs, lambda: _("All the region")),
         "events": items,
         "total": total,
         # more[k]: the line that ends the list when only k events are printed.
         "more": [more(shown) if shown < total else "" for shown in range(len(items) + 1)],
-        "empty": _both(
+        "empty": in_each(
             langs,
             lambda: _("No event is announced for this month yet. See what is coming on %(site)s") % {"site": site},
             sep="\n",
         ),
         "qr": qr_svg(url),
         "url": url,
-        "qr_caption": _both(langs, lambda: _("The whole agenda, up to date:"), sep="\n"),
-        "footer": "Maillage — " + _both(langs, lambda: _("printed on %(date)s") % {"date": printed}, sep=" · "),
+        "qr_caption": in_each(langs, lambda: _("The whole agenda, up to date:"), sep="\n"),
+        "footer": "Maillage — " + in_each(langs, lambda: _("printed on %(date)s") % {"date": printed}, sep=" · "),
     }
 
 
