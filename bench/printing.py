@@ -51,7 +51,8 @@ def probe():
     from printing import handout, poster
     from territory.models import Commune
 
-    counts = dict(Actor.objects.values_list("commune__slug").annotate(n=Count("pk")).values_list("commune__slug", "n"))
+    # order_by(): the model's default ordering would otherwise join the GROUP BY (one row per actor).
+    counts = dict(Actor.objects.order_by().values_list("commune__slug").annotate(n=Count("pk")))
     chosen, total = [], 0
     for slug, count in sorted(counts.items(), key=lambda item: -item[1]):
         if slug and total < DIRECTORY_ENTRIES:

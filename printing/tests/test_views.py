@@ -296,6 +296,8 @@ def test_the_directory_links_to_its_printed_version_with_the_filters(client, sch
     )
     layout = re.search(r'<a href="([^"]+)">' + re.escape(tr("choose the layout…")), page).group(1)
     assert layout.startswith(reverse("printing:index") + "?") and "commune=schaerbeek" in layout
+    handout = re.search(r'<a href="([^"]+)">' + re.escape(tr("Print a handout for this area")), page).group(1)
+    assert handout.startswith(reverse("printing:handout") + "?") and "commune=schaerbeek" in handout
     # The link works: the PDF of Schaerbeek's actors.
     assert is_pdf(client.get(url))
 
