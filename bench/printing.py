@@ -13,6 +13,7 @@ Alone, on a database that `python -m bench` prepared (or any other):
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psutil
 
 from . import ROOT, WORK_DIR
 
@@ -89,8 +92,19 @@ def run_probe(env):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _tree_rss(process):
+    """Resident memory (bytes) of a process and all its children at this moment."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):  # a child that just exited
+            total += member.memory_info().rss
+    return total
+
+
 def run_directory(env, communes):
-    """(seconds, peak RSS in kB, PDF size in bytes, the command's last line)."""
+    """(seconds, peak RSS of the command and its typesetting children together in kB, PDF size in
+    bytes, the command's last line). The directory is typeset in parts by child processes: the
+    memory of the whole tree is sampled every 50 ms (wait4's peak is that of one process only)."""
     with tempfile.TemporaryDirectory(prefix="maillage-bench-print-") as folder:
         output = Path(folder) / "directory.pdf"
         command = [sys.executable, "manage.py", "print_directory", "--lang", "fr", "--output", str(output)]
@@ -99,14 +113,17 @@ def run_directory(env, communes):
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.monotonic()
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
-            _, status, usage = os.wait4(process.pid, 0)  # this child's own peak
+            tree, peak = psutil.Process(process.pid), 0
+            while process.poll() is None:
+                peak = max(peak, _tree_rss(tree))
+                time.sleep(0.05)
             seconds = time.monotonic() - started
             out.seek(0)
             err.seek(0)
-            if os.waitstatus_to_exitcode(status):
+            if process.returncode:
                 raise RuntimeError(f"print_directory failed:\n{err.read().decode()[-3000:]}")
             lines = out.read().decode().strip().splitlines()
-        return seconds, usage.ru_maxrss, output.stat().st_size, lines[-1] if lines else ""
+        return seconds, peak // 1024, output.stat().st_size, lines[-1] if lines else ""
 
 
 def _p95(values):
@@ -137,7 +154,7 @@ def measure(backend, env, say=print):
             backend,
             f"{figure}: peak RSS",
             size=f"{peak_kb / 1024:.0f} MB",
-            count="print_directory process",
+            count="print_directory and its typesetting processes, together",
             budget=f"<= {DIRECTORY_PEAK_MB} MB",
             ok=peak_kb / 1024 <= DIRECTORY_PEAK_MB,
         ),
