@@ -4,8 +4,6 @@ Every form is sent with GET (a document is read, nothing is written), so its add
 shared and given again. Fields with an error point to their message (aria-describedby).
 """
 
-import re
-
 from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -98,16 +96,6 @@ class DirectoryForm(PrintForm):
         self.fields["commune"].choices = _commune_choices(self.vocab)
         self.fields["theme"].choices = _theme_choices(self.vocab)
         self.fields["lang"].initial = default_lang()
-
-
-def _month(value):
-    match = re.fullmatch(r"(\d{4})-(\d{2})", (value or "").strip())
-    if not match:
-        raise forms.ValidationError(_("Give a month as year and month, for example 2026-11."))
-    year, month = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise forms.ValidationError(_("Give a month as year and month, for example 2026-11."))
-    return f"{year:04d}-{month:02d}"
 
 
 class HandoutForm(PrintForm):
@@ -204,7 +192,14 @@ class PosterForm(PrintForm):
         self.params = None
 
     def clean_month(self):
-        return _month(self.cleaned_data["month"])
+        value = (self.cleaned_data["month"] or "").strip()
+        try:
+            year, month = poster.month_of(value) if value else (None, None)
+        except poster.PosterError:
+            year = None
+        if year is None:
+            raise forms.ValidationError(_("Give a month as year and month, for example 2026-11."))
+        return f"{year:04d}-{month:02d}"
 
     def clean(self):
         """The poster's parameters (``self.params``)."""

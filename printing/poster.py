@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agenda.models import BRUSSELS, Event, Occurrence
-from agenda.services import filter_events
+from agenda.services import filter_events, parse_month
 from directory.models import Theme
 from maillage.filters import ParsedFilters
 from territory.models import Commune
@@ -36,24 +36,20 @@ class PosterError(ValueError):
     """A choice of the poster is not valid; the message is translated, for the form."""
 
 
-def _month(raw):
-    if not raw:
-        today = timezone.localdate()
-        return today.year, today.month
-    try:
-        year, month = (int(part) for part in str(raw).split("-", 1))
-        dt.date(year, month, 1)
-        if not 1900 <= year <= 2200:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise PosterError(_("“%(value)s” is not a month (YYYY-MM).") % {"value": str(raw)[:20]}) from None
+def month_of(raw):
+    """'2026-11' -> (2026, 11), by the agenda's own reading of a month (the current month when
+    empty); ``PosterError`` (translated) when malformed."""
+    notices = []
+    year, month = parse_month(str(raw) if raw else "", notices)
+    if notices:
+        raise PosterError(_("“%(value)s” is not a month (YYYY-MM).") % {"value": str(raw)[:20]})
     return year, month
 
 
 def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
     """The poster's choices as plain JSON (the printout's cache key), checked: ``PosterError``
     (translated) for a malformed month or an unknown commune or theme."""
-    year, number = _month(month)
+    year, number = month_of(month)
     commune = (commune or "").strip()
     theme = (theme or "").strip()
     if commune and not Commune.objects.filter(slug=commune).exists():
@@ -72,7 +68,7 @@ def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
 def occurrences(params):
     """The month's occurrences of the commune and theme, in date order (cancelled events left out),
     with their events, places and organisers: three queries, and the total."""
-    year, month = _month(params.get("month"))
+    year, month = month_of(params.get("month"))
     first = dt.date(year, month, 1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     values = {
@@ -147,7 +143,7 @@ def _item(occurrence, langs):
 
 def poster_data(params, today=None):
     langs = langs_of(params.get("lang", "fr"))
-    year, month = _month(params.get("month"))
+    year, month = month_of(params.get("month"))
     first = dt.date(year, month, 1)
     rows, total = occurrences(params)
     commune = Commune.objects.filter(slug=params["commune"]).first() if params.get("commune") else None
