@@ -22,7 +22,6 @@ later import is flagged (``missing_since``), never deleted, and cleared when see
 import datetime as dt
 import logging
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,8 +40,7 @@ from agenda.models import Event
 from directory import duplicates
 from directory import services as directory_services
 from directory.models import Actor, Language, Place, Theme
-from freshness.services import CheckedRedirects, Refused, check_host
-from maillage import data_version, richtext
+from maillage import data_version, network, richtext
 from maillage.slugs import unique_slug
 from maillage.text import fold
 from search import index as search_index
@@ -191,36 +189,31 @@ def again(run, *, dry_run, mapping=None, user=None):
     )
 
 
-def _opener():
-    """urllib's opener; unless IMPORT_ALLOW_PRIVATE_URLS (tests serve files on 127.0.0.1), it
-    refuses addresses on private or loopback networks, redirects included, with the link checker's
-    guard (an import must not read the server's own network)."""
-    if getattr(settings, "IMPORT_ALLOW_PRIVATE_URLS", False):
-        return urllib.request.build_opener(), lambda url: None
-    return urllib.request.build_opener(CheckedRedirects), check_host
-
-
 def fetch(url, *, max_bytes=None, timeout=None):
-    """(bytes, file name) of an http(s) address, refusing more than IMPORT_MAX_BYTES."""
+    """(bytes, file name) of an http(s) address, refusing more than IMPORT_MAX_BYTES. Through the
+    kernel's address guard: an import must not read the server's own network, unless
+    IMPORT_ALLOW_PRIVATE_URLS (tests serve files on 127.0.0.1)."""
     parts = urllib.parse.urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ImportFailed(_("Only http:// and https:// addresses can be imported."))
     limit = max_import_bytes() if max_bytes is None else max_bytes
     timeout = timeout or getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)
-    request = urllib.request.Request(url, headers={"User-Agent": "Maillage importer"})
-    opener, check_host = _opener()
     try:
-        check_host(url)
-        with opener.open(request, timeout=timeout) as response:
-            data = response.read(limit + 1 if limit else -1)
-    except Refused as exc:
+        data = network.fetch(
+            url,
+            max_bytes=limit,
+            timeout=timeout,
+            headers={"User-Agent": "Maillage importer"},
+            allow_private=getattr(settings, "IMPORT_ALLOW_PRIVATE_URLS", False),
+        )
+    except network.Refused as exc:
         raise ImportFailed(
             _("This address cannot be imported (%(reason)s): only public addresses can.") % {"reason": exc.reason}
         ) from exc
+    except network.TooLarge as exc:
+        raise ImportFailed(too_large(limit)) from exc
     except (OSError, ValueError) as exc:
         raise ImportFailed(_("The address could not be read: %(error)s") % {"error": exc}) from exc
-    if limit and len(data) > limit:
-        raise ImportFailed(too_large(limit))
     name = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
     return data, name
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from imports import services
+from maillage import network
 
 CSV = b"Nom;Code postal\nLes Amis du Parc;1050\n"
 
@@ -71,17 +72,10 @@ def test_a_local_server_is_refused_unless_allowed(settings, local_server):
 
 
 def test_a_redirect_to_a_private_address_is_refused(settings, local_server, monkeypatch):
-    settings.LINK_CHECK_ALLOW_PRIVATE = False
-    # The first address passes the guard (as a public host would); its redirect must not.
-    checked = []
-    real = services.check_host
-
-    def first_passes(url):
-        if checked:
-            real(url)
-        checked.append(url)
-
-    monkeypatch.setattr(services, "check_host", first_passes)
+    # The local server stands for a public host (its address passes the guard); its redirect to
+    # 10.0.0.1 must not be followed.
+    real = network.is_public
+    monkeypatch.setattr(network, "is_public", lambda address: address == "127.0.0.1" or real(address))
     with pytest.raises(services.ImportFailed, match="only public addresses"):
         services.fetch(f"{local_server}/redirect")
 
