@@ -83,3 +83,34 @@ def taxonomy(db):
     from demo.services import load_taxonomy
 
     load_taxonomy()
+
+
+# --- the clock ----------------------------------------------------------------------------------
+# MAILLAGE_TEST_NOW=2027-03-28T01:59:00+01:00 runs the whole session at that instant (the clock then
+# ticks on), to prove that no test depends on today's date: a month's last day, a DST night, 29 February.
+_session_clock = None
+
+
+def pytest_sessionstart(session):
+    global _session_clock
+    import os
+
+    if instant := os.environ.get("MAILLAGE_TEST_NOW"):
+        import datetime as dt
+
+        import time_machine
+
+        _session_clock = time_machine.travel(dt.datetime.fromisoformat(instant), tick=True)
+        _session_clock.start()
+
+
+def pytest_sessionfinish(session):
+    if _session_clock is not None:
+        _session_clock.stop()
+
+
+def pytest_report_header(config):
+    import os
+
+    if instant := os.environ.get("MAILLAGE_TEST_NOW"):
+        return f"clock set to {instant} (MAILLAGE_TEST_NOW)"

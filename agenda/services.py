@@ -39,10 +39,13 @@ MAX_FEED_EVENTS = 5000
 
 
 def _ical_event(event):
-    """The event as an iCalendar VEVENT, in local time so recurrences follow daylight saving."""
+    """The event as an iCalendar VEVENT, in local time so recurrences follow daylight saving.
+
+    Times are whole seconds, as iCalendar writes them: a start with microseconds would not equal
+    the rule's first date, and the series would have its first date twice."""
     vevent = ICalEvent()
-    start = timezone.localtime(event.start, TZ)
-    end = timezone.localtime(event.end, TZ) if event.end else None
+    start = timezone.localtime(event.start, TZ).replace(microsecond=0)
+    end = timezone.localtime(event.end, TZ).replace(microsecond=0) if event.end else None
     if event.all_day:
         vevent.add("dtstart", start.date())
         vevent.add("dtend", (end.date() if end else start.date()) + dt.timedelta(days=1))

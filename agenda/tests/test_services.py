@@ -37,15 +37,34 @@ def test_a_weekly_event_keeps_its_local_hour_across_daylight_saving():
     ]
 
 
-def test_ten_meetings_a_year_stop_at_the_horizon(settings):
+TEN_MONTHS = "FREQ=MONTHLY;BYMONTH=1,2,3,4,5,6,9,10,11,12"
+
+
+@pytest.mark.parametrize(
+    "today, meeting_days",
+    [
+        # The horizon ends a quarter of a second after a meeting: it is the last one. A start with
+        # microseconds (as timezone.now() gives) has its first meeting once, not twice.
+        (
+            local(2026, 12, 7, 17, 0, 0, 250000),
+            ["2026-11-07", "2026-12-07"] + [f"2027-{month:02}-07" for month in (1, 2, 3, 4, 5, 6, 9, 10, 11, 12)],
+        ),
+        # Started on a 31st: months without a 31st have no meeting (RFC 5545 skips invalid dates).
+        (
+            local(2027, 3, 2, 12, 0),
+            ["2027-01-31", "2027-03-31", "2027-05-31", "2027-10-31", "2027-12-31", "2028-01-31"],
+        ),
+    ],
+)
+def test_ten_meetings_a_year_stop_at_the_horizon(settings, time_machine, today, meeting_days):
+    time_machine.move_to(today, tick=False)
     settings.AGENDA_HORIZON_DAYS = 365
-    start = timezone.now() - dt.timedelta(days=30)
-    event = EventFactory(
-        start=start, end=start + dt.timedelta(hours=2), rrule="FREQ=MONTHLY;BYMONTH=1,2,3,4,5,6,9,10,11,12"
-    )
-    count = event.occurrences.count()
-    assert 9 <= count <= 12
-    assert event.occurrences.last().start <= timezone.now() + dt.timedelta(days=365)
+    start = today - dt.timedelta(days=30)
+    event = EventFactory(start=start, end=start + dt.timedelta(hours=2), rrule=TEN_MONTHS)
+    starts = [occurrence.start.astimezone(TZ) for occurrence in event.occurrences.all()]
+    assert [str(start.date()) for start in starts] == meeting_days
+    assert {start.hour for start in starts} == {today.hour}
+    assert starts[-1] <= today + dt.timedelta(days=365)
 
 
 def test_an_all_day_event_covers_its_days():
