@@ -7,7 +7,6 @@ It is written to a temporary file next to the published one and moved into place
 a download never sees half a zip.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -32,6 +31,7 @@ from agenda.models import Event
 from directory import services as directory_services
 from directory.models import Place, Theme
 from directory.validators import format_company_number
+from maillage import csv as safe_csv
 from maillage import richtext
 from maillage.links import slug_url
 from projects.models import Participation, Project
@@ -261,7 +261,7 @@ def _write_events(archive, qs, site_url, bar, include_synthetic):
     place_fields += [f"name_{code}" for code in langs]
     count = 0
     with _text(archive, "events.csv") as out:
-        writer = csv.writer(out)
+        writer = safe_csv.writer(out)
         writer.writerow(EVENT_FIELDS)
         for batch in _batches(qs.values(*event_fields).iterator(chunk_size=CHUNK)):
             pks = [row["pk"] for row in batch]
@@ -334,7 +334,7 @@ def _write_projects(archive, qs, site_url, bar, include_synthetic):
     themes = Prefetch("themes", queryset=Theme.objects.only("pk", "slug").order_by())
     count = 0
     with _text(archive, "projects.csv") as out:
-        writer = csv.writer(out)
+        writer = safe_csv.writer(out)
         writer.writerow(PROJECT_FIELDS)
         for project in qs.prefetch_related(participations, themes).iterator(chunk_size=CHUNK):
             roles = {role: [] for role in Participation.Role.values}
@@ -401,7 +401,7 @@ def _write_actor_files(archive, include_synthetic, site_url, bar):
         geojson = _JsonArray(spools["actors.geojson"], '{"type": "FeatureCollection", "features": [\n', "\n]}\n")
         organizations, services, locations, links = (_JsonArray(spools[name]) for name in names[1:])
         with _text(archive, "actors.csv") as out:
-            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+            writer = safe_csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
             writer.writeheader()
             qs = hsds.actor_queryset(include_synthetic=include_synthetic)
             for batch in _batches(qs.iterator(chunk_size=CHUNK)):
