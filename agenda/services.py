@@ -17,7 +17,7 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 from tqdm import tqdm
 
-from directory.services import add_parent_themes
+from directory.services import add_parent_themes, pick_communes, pick_themes
 from maillage.filters import ParsedFilters, pick
 from maillage.links import slug_url
 from maillage.richtext import plain
@@ -169,8 +169,8 @@ def parse_event_filters(params, vocab):
     q = params.get("q", "").strip()[:200]
     values = {
         "q": [q] if q else [],
-        "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
-        "commune": pick(params, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices),
+        "theme": pick_themes(params, vocab, notices),
+        "commune": pick_communes(params, vocab, notices),
         "audience": pick(params, "audience", {a.slug for a in vocab["audiences"]}, _("audience"), notices),
         "language": pick(params, "language", {lang.code for lang in vocab["languages"]}, _("language"), notices),
         "organiser": [params.get("organiser", "").strip()[:120]] if params.get("organiser", "").strip() else [],

@@ -28,7 +28,6 @@ from agenda.models import Event, Occurrence
 from directory import index as actor_index
 from directory import services as directory_services
 from directory.models import Actor, Place
-from maillage.filters import pick
 from maillage.models import DataVersion
 from projects import services as project_services
 from search import index as search_index
@@ -635,7 +634,7 @@ def place_list(request):
     actors_version, events_version = versions(*VERSIONS_OF["places"])
     vocab = directory_services.vocabularies(actors_version)
     notices = []
-    chosen = pick(request.GET, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices)
+    chosen = directory_services.pick_communes(request.GET, vocab, notices)
     ids = public_place_ids(actors_version, events_version)
     if chosen:
         commune_ids = [c.pk for c in vocab["communes"] if c.slug in chosen]

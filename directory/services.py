@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from maillage import data_version, richtext
 from maillage.filters import ParsedFilters, pick
+from maillage.lookup import Entry, resolve
 from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
 from territory.models import Commune
-from territory.services import commune_id_for
+from territory.services import commune_id_for, resolve_commune
 
 from . import index as actor_index
 from .models import Actor, Audience, Language, Theme
@@ -149,13 +150,38 @@ def _load_vocabularies():
     }
 
 
+def resolve_theme(text, themes=None):
+    """The theme named by ``text``: its slug or its French, Dutch or English name, in any case, with
+    or without accents or hyphens, or the start of one name. Raises ``maillage.lookup.Unknown`` or
+    ``Ambiguous`` (listing the candidates).
+
+    ``themes``: the themes to choose from when the caller has them (the vocabularies)."""
+    themes = list(Theme.objects.all()) if themes is None else themes
+    entries = [Entry(t, names=(t.slug, *(getattr(t, f"name_{lang}") or "" for lang in LANGS))) for t in themes]
+    return resolve(text, entries, what=_("themes"), describe=lambda t: f"{t.name} ({t.slug})")
+
+
+def pick_communes(params, vocab, notices):
+    """The slugs of the communes of a query string, each given by its slug, name or postcode."""
+    slugs = {c.slug for c in vocab["communes"]}
+    return pick(
+        params, "commune", slugs, _("commune"), notices, lambda text: resolve_commune(text, vocab["communes"]).slug
+    )
+
+
+def pick_themes(params, vocab, notices):
+    """The slugs of the themes of a query string, each given by its slug or name."""
+    slugs = {t.slug for t in vocab["themes"]}
+    return pick(params, "theme", slugs, _("theme"), notices, lambda text: resolve_theme(text, vocab["themes"]).slug)
+
+
 def parse_actor_filters(params, vocab):
     notices = []
     q = params.get("q", "").strip()[:200]
     values = {
         "q": [q] if q else [],
-        "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
-        "commune": pick(params, "commune", {c.slug for c in vocab["communes"]}, _("commune"), notices),
+        "theme": pick_themes(params, vocab, notices),
+        "commune": pick_communes(params, vocab, notices),
         "kind": pick(params, "kind", set(Actor.Kind.values), _("kind"), notices),
         "language": pick(params, "language", {lang.code for lang in vocab["languages"]}, _("language"), notices),
         "audience": pick(params, "audience", {a.slug for a in vocab["audiences"]}, _("audience"), notices),

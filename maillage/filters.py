@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .lookup import Ambiguous, Unknown
+
 
 @dataclass
 class ParsedFilters:
@@ -28,13 +30,24 @@ class ParsedFilters:
         return items
 
 
-def pick(params, name, allowed, label, notices):
-    """The values of ``name`` in ``params`` that are in ``allowed``; a notice for the rest."""
+def pick(params, name, allowed, label, notices, resolve=None):
+    """The values of ``name`` in ``params`` that are in ``allowed``; a notice for the rest.
+
+    ``resolve``: turns a value typed otherwise (a commune's name for its slug) into an allowed one,
+    or raises ``maillage.lookup.LookupFailed``; an ambiguous value's notice lists the candidates."""
     chosen = []
     for raw in params.getlist(name):
         value = raw.strip()
         if not value:
             continue
+        if value not in allowed and resolve is not None:
+            try:
+                value = resolve(value)
+            except Ambiguous as error:
+                notices.append(str(error))
+                continue
+            except Unknown:
+                pass
         if value in allowed:
             if value not in chosen:
                 chosen.append(value)

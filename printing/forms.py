@@ -9,7 +9,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
-from directory.services import vocabularies
+from directory.services import resolve_theme, vocabularies
+from maillage.forms import NamedChoiceField, NamedMultipleChoiceField
+from territory.services import resolve_commune
 
 from . import handout, poster
 
@@ -55,6 +57,16 @@ class PrintForm(forms.Form):
     def __init__(self, *args, vocab=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.vocab = vocabularies() if vocab is None else vocab
+        # A commune or a theme may come typed in the address: "?commune=Schaerbeek", "1030".
+        for name, resolve in (("commune", self._commune_slug), ("theme", self._theme_slug)):
+            if name in self.fields:
+                self.fields[name].resolve = resolve
+
+    def _commune_slug(self, text):
+        return resolve_commune(text, self.vocab["communes"]).slug
+
+    def _theme_slug(self, text):
+        return resolve_theme(text, self.vocab["top_themes"]).slug
 
     def full_clean(self):
         super().full_clean()
@@ -68,13 +80,13 @@ class PrintForm(forms.Form):
 class DirectoryForm(PrintForm):
     """The scope and layout of a printed directory (sent to printing:directory)."""
 
-    commune = forms.MultipleChoiceField(
+    commune = NamedMultipleChoiceField(
         label=_("Communes"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: the whole region."),
     )
-    theme = forms.MultipleChoiceField(
+    theme = NamedMultipleChoiceField(
         label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: all themes.")
     )
     kind = forms.MultipleChoiceField(
@@ -107,7 +119,7 @@ class HandoutForm(PrintForm):
         max_length=200,
         help_text=_("A street, a number and a postcode, for example “Rue Royale 150, 1000 Bruxelles”."),
     )
-    commune = forms.ChoiceField(label=_("Or a commune"), required=False, help_text=_("Used when no address is given."))
+    commune = NamedChoiceField(label=_("Or a commune"), required=False, help_text=_("Used when no address is given."))
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     needs = forms.MultipleChoiceField(
@@ -177,8 +189,8 @@ class PosterForm(PrintForm):
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
         help_text=_("Year and month, for example 2026-11."),
     )
-    commune = forms.ChoiceField(label=_("Commune"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    commune = NamedChoiceField(label=_("Commune"), required=False)
+    theme = NamedChoiceField(label=_("Theme"), required=False)
     paper = forms.ChoiceField(label=_("Paper"), choices=PAPER_CHOICES, initial="a4", widget=forms.RadioSelect)
     lang = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES, widget=forms.RadioSelect)
 

@@ -25,8 +25,10 @@ from rapidfuzz import fuzz, process
 
 from directory.duplicates import distance_metres
 from directory.models import Actor, Place, Theme
+from maillage.lookup import Ambiguous, Unknown
 from maillage.text import fold
 from territory.models import Boundary, Commune, Postcode
+from territory.services import resolve_commune
 
 from .languages import DOCUMENT_LANGS, in_each, langs_of
 from .typesetting import qr_svg, render
@@ -124,17 +126,19 @@ def _short_names(names):
 
 
 def _find_commune(value):
-    """A commune from a slug, a name (FR/NL) or a Commune; None when unknown."""
+    """A commune from a Commune or what was typed (``territory.services.resolve_commune``: a slug,
+    a name, a postcode); None when unknown, ``LocateError`` listing them when several match."""
     if isinstance(value, Commune):
         return value
     value = (value or "").strip()
     if not value:
         return None
-    commune = Commune.objects.filter(slug=value).first()
-    if commune is not None:
-        return commune
-    folded = fold(value)
-    return next((c for name, c in _commune_names() if name == folded), None)
+    try:
+        return resolve_commune(value)
+    except Unknown:
+        return None
+    except Ambiguous as error:
+        raise LocateError(str(error)) from error
 
 
 def _commune_in_address(folded):

@@ -20,8 +20,11 @@ from django.utils.translation import ngettext
 from agenda.models import BRUSSELS, Event, Occurrence
 from agenda.services import filter_events, parse_month
 from directory.models import Theme
+from directory.services import resolve_theme
 from maillage.filters import ParsedFilters
+from maillage.lookup import Ambiguous, Unknown
 from territory.models import Commune
+from territory.services import resolve_commune
 
 from .languages import DOCUMENT_LANGS, in_each, langs_of
 from .typesetting import qr_svg, render
@@ -46,16 +49,25 @@ def month_of(raw):
     return year, month
 
 
+def _slug(typed, resolve, unknown):
+    """The slug of a commune or theme typed by slug or name (``resolve``); ``PosterError`` else."""
+    typed = (typed or "").strip()
+    if not typed:
+        return ""
+    try:
+        return resolve(typed).slug
+    except Unknown as error:
+        raise PosterError(unknown % {"value": typed[:60]}) from error
+    except Ambiguous as error:
+        raise PosterError(str(error)) from error
+
+
 def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
     """The poster's choices as plain JSON (the printout's cache key), checked: ``PosterError``
     (translated) for a malformed month or an unknown commune or theme."""
     year, number = month_of(month)
-    commune = (commune or "").strip()
-    theme = (theme or "").strip()
-    if commune and not Commune.objects.filter(slug=commune).exists():
-        raise PosterError(_("“%(value)s” is not a known commune.") % {"value": commune[:60]})
-    if theme and not Theme.objects.filter(slug=theme).exists():
-        raise PosterError(_("“%(value)s” is not a known theme.") % {"value": theme[:60]})
+    commune = _slug(commune, resolve_commune, _("“%(value)s” is not a known commune."))
+    theme = _slug(theme, resolve_theme, _("“%(value)s” is not a known theme."))
     return {
         "month": f"{year:04d}-{number:02d}",
         "commune": commune,

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from directory.services import add_parent_themes
+from directory.services import add_parent_themes, pick_themes
 from maillage import richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
@@ -48,7 +48,7 @@ def parse_project_filters(params, vocab):
     values = {
         "q": [q] if q else [],
         "status": pick(params, "status", set(Project.Status.values), _("status"), notices),
-        "theme": pick(params, "theme", {t.slug for t in vocab["themes"]}, _("theme"), notices),
+        "theme": pick_themes(params, vocab, notices),
     }
     return ParsedFilters(values=values, notices=notices)
 

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from shapely import prepare
 from shapely.geometry import Point, shape
+
+from maillage.lookup import Entry, resolve
 
 from .models import Boundary, Commune, Postcode, Region
 
@@ -117,3 +120,28 @@ def communes_geojson():
         for b in Boundary.objects.select_related("commune")
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def commune_entries(communes=None):
+    """What a commune may be typed as: its slug, its names (FR, NL, EN) and its postcodes."""
+    communes = list(Commune.objects.all()) if communes is None else communes
+    codes = {}
+    for code, commune_id in _postcode_map().items():
+        codes.setdefault(commune_id, []).append(code)
+    return [
+        Entry(c, names=(c.slug, *(getattr(c, f"name_{lang}") or "" for lang in LANGS)), codes=codes.get(c.pk, ()))
+        for c in communes
+    ]
+
+
+def resolve_commune(text, communes=None):
+    """The commune named by ``text``: its French, Dutch or English name, slug or postcode, in any
+    case, with or without accents or hyphens, or the start of one name ("Molenbeek"). Raises
+    ``maillage.lookup.Unknown`` or ``Ambiguous`` (listing the candidates).
+
+    ``communes``: the communes to choose from when the caller has them (the vocabularies)."""
+    return resolve(text, commune_entries(communes), what=_("communes"), describe=_described)
+
+
+def _described(commune):
+    return f"{commune.name} ({commune.slug})"

@@ -1,5 +1,8 @@
-"""python manage.py print_directory [--commune SLUG ...] [--theme SLUG ...] [--kind KIND ...]
+"""python manage.py print_directory [--commune COMMUNE ...] [--theme THEME ...] [--kind KIND ...]
 [--group commune|theme|alpha] [--lang fr|nl|fr+nl] [--large-print] --output FILE.pdf
+
+A commune is given by its slug, French or Dutch name or postcode (Schaerbeek, Schaarbeek, 1030),
+a theme by its slug or name, in any case, with or without accents.
 
 Typesets the printed directory of the chosen scope (the whole region by default), with a progress
 bar on stderr. The file is written whole or not at all (a temporary file renamed into place). The
@@ -18,7 +21,22 @@ from tqdm import tqdm
 
 from directory import services
 from directory.models import Actor
+from maillage.lookup import Ambiguous, Unknown
 from printing import directory
+from territory.services import resolve_commune
+
+
+def _slugs(values, resolve, known):
+    """The slugs of the communes or themes typed; a CommandError naming what is unknown or ambiguous."""
+    slugs = []
+    for value in values:
+        try:
+            slugs.append(resolve(value).slug)
+        except Unknown as error:
+            raise CommandError(f"{error} Known: {', '.join(sorted(item.slug for item in known))}") from error
+        except Ambiguous as error:
+            raise CommandError(str(error)) from error
+    return slugs
 
 
 def _page_count(pdf):
@@ -29,8 +47,8 @@ class Command(BaseCommand):
     help = "Typeset the printed directory (PDF) of a set of communes, themes and kinds of actor."
 
     def add_arguments(self, parser):
-        parser.add_argument("--commune", action="append", default=[], metavar="SLUG", help="repeat for several")
-        parser.add_argument("--theme", action="append", default=[], metavar="SLUG", help="repeat for several")
+        parser.add_argument("--commune", action="append", default=[], help="slug, name or postcode; repeat for several")
+        parser.add_argument("--theme", action="append", default=[], help="slug or name; repeat for several")
         parser.add_argument("--kind", action="append", default=[], choices=Actor.Kind.values)
         parser.add_argument("--group", choices=directory.GROUPINGS, default="commune")
         parser.add_argument("--lang", choices=directory.DOC_LANGS, default="fr")
@@ -39,11 +57,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, commune, theme, kind, group, lang, large_print, output, **options):
         vocab = services.vocabularies()
-        known = {"commune": {c.slug for c in vocab["communes"]}, "theme": {t.slug for t in vocab["themes"]}}
-        for name, values in (("commune", commune), ("theme", theme)):
-            unknown = [value for value in values if value not in known[name]]
-            if unknown:
-                raise CommandError(f"Unknown {name}: {', '.join(unknown)}. Known: {', '.join(sorted(known[name]))}")
+        commune = _slugs(commune, lambda text: resolve_commune(text, vocab["communes"]), vocab["communes"])
+        theme = _slugs(theme, lambda text: services.resolve_theme(text, vocab["themes"]), vocab["themes"])
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"No such folder: {target.parent}")
