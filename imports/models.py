@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.storage import private_storage
+
 
 class Format(models.TextChoices):
     CSV = "csv", "CSV"
@@ -88,8 +90,9 @@ class ImportRun(models.Model):
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     filename = models.CharField(_("file"), max_length=300, blank=True)
-    # The uploaded or downloaded bytes, kept so a previewed run can be applied as it was seen.
-    payload = models.FileField(upload_to="imports/", blank=True)
+    # The uploaded or downloaded bytes, kept so a previewed run can be applied as it was seen; in
+    # private storage (never served: a source may list people's contact details).
+    payload = models.FileField(upload_to="imports/", storage=private_storage, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     dry_run = models.BooleanField(_("preview only"), default=True)
     # What the rows are (the source's target when there is a source) and whether one bad row

@@ -3,8 +3,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Uploaded payloads go to a temporary folder."""
+    """Uploaded files go to temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

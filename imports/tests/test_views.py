@@ -148,7 +148,7 @@ def test_a_file_over_the_limit_is_refused_before_being_stored(client_mod, territ
     response = upload(client_mod)
     assert response.status_code == 400
     assert not ImportRun.objects.exists() and not Source.objects.exists()
-    assert not (settings.MEDIA_ROOT / "imports").exists()
+    assert not (settings.PRIVATE_MEDIA_ROOT / "imports").exists()
     errors = response.context["form"].errors["file"]
     assert errors == [services.too_large(20, len(CSV))]
     assert "20" in errors[0] and b'value="F\xc3\xa9d\xc3\xa9ration"' in response.content

@@ -100,6 +100,7 @@ def test_a_moderator_previews_maps_and_imports_a_csv_then_imports_it_again(
     from imports.models import ImportRun
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     suffix = uuid.uuid4().hex[:4]
     new_name, data = _csv(suffix)
     upload = tmp_path / "membres-federation.csv"
@@ -226,6 +227,7 @@ def test_moderation_pages_of_imports_and_merges_pass_axe(context_factory, site_d
     from .test_contribution import sign_in
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     _name, data = _csv(uuid.uuid4().hex[:4])
     with site_db():
         email = make_moderator()
