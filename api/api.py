@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from agenda.models import Event
 from directory.models import Actor
+from projects.models import Project
 
 from . import schemas, services, writes
 from .auth import TokenAuth
@@ -59,7 +60,14 @@ D_FROM = N_("First day (YYYY-MM-DD); default today.")
 D_TO = N_("Last day (YYYY-MM-DD), included.")
 
 READ_ERRORS = {304: None, 400: schemas.Error}
-WRITE_ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
+WRITE_ERRORS = {
+    401: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    412: schemas.Error,
+    422: schemas.Error,
+    429: schemas.Error,
+}
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -98,17 +106,22 @@ def _language(request):
     return current if current in LANGS else "fr"
 
 
-def _read(request, kind, build):
-    """A cached, open JSON answer: ETag from the data versions, 304 when the client has it."""
+def _read(request, kind, build, *, entry=None):
+    """A cached, open JSON answer: ETag from the data versions, 304 when the client has it.
+    ``entry``: (model, slug) of the one entry answered; its version leads the ETag, for If-Match."""
     lang = _language(request)
     with translation.override(lang):
+        version_values = services.versions(*services.VERSIONS_OF[kind])
         tag = services.etag(
-            services.versions(*services.VERSIONS_OF[kind]),
+            version_values,
             request.build_absolute_uri("/"),
             request.path,
             request.META.get("QUERY_STRING", ""),
             lang,
         )
+        version = services.entry_version(*entry, version_values) if entry else None
+        if version is not None:
+            tag = services.entry_etag(version, tag)
         headers = {
             "ETag": tag,
             "Cache-Control": "public, max-age=60",
@@ -193,7 +206,7 @@ def list_actors(
     tags=["read"],
 )
 def get_actor(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
-    return _read(request, "actors", lambda r: services.actor_detail(r, slug))
+    return _read(request, "actors", lambda r: services.actor_detail(r, slug), entry=(Actor, slug))
 
 
 @api.get(
@@ -248,7 +261,7 @@ def list_events(
     tags=["read"],
 )
 def get_event(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
-    return _read(request, "events", lambda r: services.event_detail(r, slug))
+    return _read(request, "events", lambda r: services.event_detail(r, slug), entry=(Event, slug))
 
 
 @api.get(
@@ -278,7 +291,7 @@ def list_projects(
     tags=["read"],
 )
 def get_project(request, slug: str, lang: Annotated[Lang | None, Query(description=D_LANG)] = None):
-    return _read(request, "projects", lambda r: services.project_detail(r, slug))
+    return _read(request, "projects", lambda r: services.project_detail(r, slug), entry=(Project, slug))
 
 
 @api.get(
@@ -328,6 +341,8 @@ def _write(request, action, status=200):
         return _error(403, str(error))
     except writes.Invalid as error:
         return _error(422, _("Some values are not valid."), errors=error.errors)
+    except writes.Stale as error:
+        return _error(412, str(error))
     target = proposal.target
     kind = "actors" if isinstance(target, Actor) else "events"
     return _json(
@@ -350,7 +365,10 @@ def _get(model, slug):
     auth=TokenAuth(),
     response={200: schemas.WriteResult, **WRITE_ERRORS},
     summary=N_("Change an actor"),
-    description=N_("Change the fields given (the others stay). Only the entries your token's user edits."),
+    description=N_(
+        "Change the fields given (the others stay). Only the entries your token's user edits. With "
+        "If-Match (the ETag of GET /api/actors/{slug}), a change to an entry changed since is refused (412)."
+    ),
     tags=["write"],
 )
 def patch_actor(request, slug: str, changes: schemas.ActorChange):
@@ -358,7 +376,8 @@ def patch_actor(request, slug: str, changes: schemas.ActorChange):
     if actor is None:
         return _error(404, _("Nothing has this address."))
     values = changes.model_dump(exclude_unset=True)
-    return _write(request, lambda token: writes.change_actor(token, actor, values))
+    if_match = request.headers.get("If-Match")
+    return _write(request, lambda token: writes.change_actor(token, actor, values, if_match=if_match))
 
 
 @api.post(
@@ -379,7 +398,10 @@ def post_event(request, event: schemas.NewEvent):
     auth=TokenAuth(),
     response={200: schemas.WriteResult, **WRITE_ERRORS},
     summary=N_("Change an event"),
-    description=N_("Change the fields given (the others stay). Only events of the entries your token's user edits."),
+    description=N_(
+        "Change the fields given (the others stay). Only events of the entries your token's user edits. With "
+        "If-Match (the ETag of GET /api/events/{slug}), a change to an event changed since is refused (412)."
+    ),
     tags=["write"],
 )
 def patch_event(request, slug: str, changes: schemas.EventChange):
@@ -387,4 +409,5 @@ def patch_event(request, slug: str, changes: schemas.EventChange):
     if event is None:
         return _error(404, _("Nothing has this address."))
     values = changes.model_dump(exclude_unset=True)
-    return _write(request, lambda token: writes.change_event(token, event, values))
+    if_match = request.headers.get("If-Match")
+    return _write(request, lambda token: writes.change_event(token, event, values, if_match=if_match))

@@ -30,6 +30,7 @@ from directory import services as directory_services
 from directory.models import Actor, Place
 from maillage.models import DataVersion
 from projects import services as project_services
+from proposals import entries
 from search import index as search_index
 from search.models import Document
 
@@ -67,6 +68,39 @@ def etag(version_values, origin, path, query_string, lang):
         [*(str(v) for v in version_values), origin, path, query_string, lang, timezone.localdate().isoformat()]
     )
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def entry_version(model, slug, version_values):
+    """The version of one entry (``proposals.entries.version_of``: its editable values), None if it
+    does not exist. Kept in the cache while the data versions hold, like the answers."""
+    raw = "|".join([model.__name__, slug, *(str(v) for v in version_values)])
+    key = "api:version:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    version = cache.get(key)
+    if version is None:
+        obj = model.objects.filter(slug=slug).first()
+        if obj is None:
+            return None
+        version = entries.version_of(obj)
+        cache.set(key, version, getattr(settings, "API_CACHE_SECONDS", 300))
+    return version
+
+
+def entry_etag(version, tag):
+    """The ETag of one entry's answer: its version, then the answer's own tag. ``If-Match`` on a
+    write compares the version only, so a tag read in any language or format holds."""
+    return f'"{version}.{tag.strip(chr(34))}"'
+
+
+def if_match_holds(header, version):
+    """``If-Match`` names this version of the entry (or ``*``). Weak tags count too: a proxy that
+    compresses answers weakens their tags, and the version inside is exact either way."""
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return True
+        if tag.removeprefix("W/").strip('"').split(".", 1)[0] == version:
+            return True
+    return False
 
 
 VERSIONS_OF = {

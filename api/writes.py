@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -24,11 +25,17 @@ from proposals import entries, services
 from proposals.forms import ActorForm, EventForm
 from proposals.models import Proposal
 
+from . import services as api_services
+
 Kind = Proposal.Kind
 
 
 class Refused(Exception):
     """403: the token's user may not do this; the message is translated."""
+
+
+class Stale(Exception):
+    """412: the entry changed since the version named in ``If-Match``; the message is translated."""
 
 
 class Invalid(Exception):
@@ -94,10 +101,24 @@ def _submit(kind, data, token, *, target=None, base=None):
         raise Invalid({"__all__": [str(error)]}) from error
 
 
+def _check_version(obj, if_match):
+    """With ``If-Match``, the entry must still be the version the client read (its ETag)."""
+    if if_match is not None and not api_services.if_match_holds(if_match, entries.version_of(obj)):
+        raise Stale(_("This entry changed since you read it: read it again, then send your change."))
+
+
+def _submit_change(kind, obj, data, token, *, base, if_match):
+    """Check the version and write as one step: the entry's row stays locked in between."""
+    with transaction.atomic():
+        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        _check_version(locked, if_match)
+        return _submit(kind, data, token, target=locked, base=base)
+
+
 # --- actors -----------------------------------------------------------------------------------
 
 
-def change_actor(token, actor, changes):
+def change_actor(token, actor, changes, *, if_match=None):
     user = token.user
     if not services.may_publish(user, Kind.CHANGE_ACTOR, actor, {}):
         raise Refused(_("Your token may only change the entries you edit."))
@@ -111,7 +132,7 @@ def change_actor(token, actor, changes):
     )
     if not form.is_valid():
         raise Invalid(_errors(form))
-    return _submit(Kind.CHANGE_ACTOR, form.to_data(), token, target=actor, base=current)
+    return _submit_change(Kind.CHANGE_ACTOR, actor, form.to_data(), token, base=current, if_match=if_match)
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -201,7 +222,7 @@ def new_event(token, values):
     return _submit(Kind.NEW_EVENT, data, token)
 
 
-def change_event(token, event, changes):
+def change_event(token, event, changes, *, if_match=None):
     user = token.user
     if not services.may_publish(user, Kind.CHANGE_EVENT, event, {}):
         raise Refused(_("Your token may only change the events of the entries you edit."))
@@ -213,4 +234,4 @@ def change_event(token, event, changes):
         organisers = Actor.objects.filter(slug__in=data["organisers"])
         if not permissions.can_publish_event_for(user, organisers):
             raise Refused(_("An event you change must stay organised by an entry you edit."))
-    return _submit(Kind.CHANGE_EVENT, data, token, target=event, base=current)
+    return _submit_change(Kind.CHANGE_EVENT, event, data, token, base=current, if_match=if_match)

@@ -6,11 +6,13 @@ A proposal stores plain values: texts, ISO dates, booleans, and slugs (or langua
 related objects, so it survives changes of ids and reads well in the database and exports.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from icalendar.prop import vRecur
 
@@ -63,6 +65,10 @@ ACTOR_FIELDS = [
     Field("status", _("Status"), "choice", choices=Actor.Status),
     Field("logo", _("Logo")),
 ]
+
+# A contact person's details: personal data, shown only to the entry's editors and the moderators,
+# unless the person agreed to be shown publicly (``contact_consent``).
+CONTACT_PERSON = ("contact_name", "contact_email", "contact_phone")
 
 EVENT_FIELDS = [
     *translated("title", _("Title")),
@@ -179,9 +185,29 @@ def snapshot(obj):
     return values
 
 
+def version_of(obj):
+    """A version of ``obj``'s proposable values: it changes exactly when one of them does (an
+    HMAC, so it tells nothing of values withheld from the reader)."""
+    values = json.dumps(snapshot(obj), sort_keys=True, default=str)
+    return salted_hmac("proposals.version", values).hexdigest()[:24]
+
+
+def same_value(a, b):
+    """Two proposable values are the same (empty texts and lists are all "nothing")."""
+    return _norm(a) == _norm(b)
+
+
 def changed_fields(data, base):
-    """The fields a proposer changed, compared to what they saw."""
-    return {name: value for name, value in data.items() if base.get(name) != value}
+    """The fields a proposer changed, compared to what they saw (``base``).
+
+    A field they were not shown (absent from ``base``: a contact person withheld from them)
+    changes only when filled in: left empty, it means "unchanged", never "erase".
+    """
+    return {
+        name: value
+        for name, value in data.items()
+        if (not same_value(base[name], value) if name in base else _norm(value) != "")
+    }
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -403,12 +429,13 @@ def diff(kind, data, base, current):
     show = display_values(fields, data, base, current)
     rows = []
     is_change = kind.startswith("change_")
+    changes = changed_fields(data, base) if is_change else data
     for field in fields:
         if field.name not in data and not current.get(field.name):
             continue
         proposed = data.get(field.name, current.get(field.name))
         now = current.get(field.name, "" if field.type != "slugs" else [])
-        if is_change and base.get(field.name) == proposed:
+        if is_change and field.name not in changes:
             # Not touched by the proposer: shown as it is now.
             proposed = now
         changed = _norm(proposed) != _norm(now)

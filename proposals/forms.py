@@ -656,6 +656,39 @@ class ProblemForm(ContributorForm):
         return values
 
 
+class ConflictForm(forms.Form):
+    """The fields someone else changed while the person was changing them too: which value to keep,
+    theirs or the current one. Nothing is written before they choose.
+
+    ``seen`` carries (signed) the current values they were shown here: a choice holds only while
+    those values do.
+    """
+
+    MINE, CURRENT = "mine", "current"
+
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, **kwargs):
+        """``rows``: (field name, label, their value, the current value), values as text."""
+        kwargs.setdefault("prefix", "conflict")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        empty = _("(empty)")
+        for name, label, mine, current in rows:
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                widget=forms.RadioSelect,
+                choices=[
+                    (self.MINE, _("Keep mine: %(value)s") % {"value": mine or empty}),
+                    (self.CURRENT, _("Take the current one: %(value)s") % {"value": current or empty}),
+                ],
+            )
+
+    def kept_current(self):
+        """The fields for which the person chose the current value."""
+        return [name for name, choice in self.cleaned_data.items() if name != "seen" and choice == self.CURRENT]
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the person who proposed)"), widget=forms.Textarea(attrs={"rows": 3})

@@ -77,6 +77,87 @@ def may_publish(user, kind, target, data):
     return False
 
 
+# --- what a change starts from -----------------------------------------------------------------
+
+FORM_VALUES_SALT = "proposals.form-values"
+SHOWN_SALT = "proposals.shown"
+
+
+def withheld_fields(user, target):
+    """The fields of ``target`` that ``user`` may not see: a contact person who did not agree to be
+    shown publicly, for anyone but the entry's editors and the moderators."""
+    private = isinstance(target, entries.Actor) and not target.contact_consent
+    if private and not permissions.can_edit_actor(user, target):
+        return entries.CONTACT_PERSON
+    return ()
+
+
+def starting_point(target, user):
+    """The values a change of ``target`` starts from for ``user``: the entry as it is now, without
+    what they may not see (so it is neither shown to them nor stored with their proposal)."""
+    values = entries.snapshot(target)
+    for name in withheld_fields(user, target):
+        values.pop(name, None)
+    return values
+
+
+def _signed_for(target, user, purpose):
+    return f"{purpose}:{type(target).__name__}:{target.pk}:{user.pk if user.is_authenticated else ''}"
+
+
+def sign_values(values, target, user, *, purpose):
+    """``values`` signed for this entry, this person and this purpose, to carry in a form."""
+    signed = {"for": _signed_for(target, user, purpose), "values": values}
+    return signing.dumps(signed, salt=FORM_VALUES_SALT, compress=True)
+
+
+def read_values(token, target, user, *, purpose):
+    """The values of ``sign_values`` for this entry, person and purpose; None if altered or not theirs."""
+    try:
+        signed = signing.loads(token or "", salt=FORM_VALUES_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(signed, dict) or signed.get("for") != _signed_for(target, user, purpose):
+        return None
+    return dict(signed.get("values") or {})
+
+
+def sign_starting_point(values, target, user):
+    """The starting values, signed, to carry in the change form: on submit, only what the person
+    changed from them is applied (a form shown long ago reverts nothing)."""
+    return sign_values(values, target, user, purpose="start")
+
+
+def read_starting_point(token, target, user):
+    """The values of ``sign_starting_point``, else None. Fields the person may not see now are
+    dropped, whatever the form says."""
+    values = read_values(token, target, user, purpose="start")
+    if values is not None:
+        for name in withheld_fields(user, target):
+            values.pop(name, None)
+    return values
+
+
+def conflicts(data, start, current):
+    """Fields the person changed (from ``start``, what they were shown) that someone else changed
+    meanwhile to another value: {name: the value now}. Fields they were not shown are not compared
+    (their proposal only fills them in, and goes to review)."""
+    found = {}
+    for name, value in entries.changed_fields(data, start).items():
+        if name not in start:
+            continue
+        now = current.get(name, "")
+        if not entries.same_value(now, start[name]) and not entries.same_value(now, value):
+            found[name] = now
+    return found
+
+
+def keep_current(data, start, names):
+    """``data`` where the person chose the current value for ``names``: those fields are left as
+    they are (their value is the starting one, so they are not a change)."""
+    return {**data, **{name: start.get(name, "") for name in names}}
+
+
 def _duplicates_of(kind, data, target):
     if kind not in (Kind.NEW_ACTOR, Kind.CHANGE_ACTOR):
         return []
@@ -118,7 +199,7 @@ def submit(
         submission=submission,
         kind=kind,
         data=data,
-        base=base if base is not None else entries.snapshot(target) if kind.startswith("change_") else {},
+        base=base if base is not None else starting_point(target, user) if kind.startswith("change_") else {},
         message=message,
         proposer=user if authenticated else None,
         proposer_name=proposer_name or (user.get_full_name() if authenticated else ""),
@@ -195,8 +276,9 @@ def current_values(proposal):
     return entries.snapshot(target)
 
 
-def diff(proposal):
-    return entries.diff(proposal.kind, proposal.data, proposal.base, current_values(proposal))
+def diff(proposal, current=None):
+    current = current_values(proposal) if current is None else current
+    return entries.diff(proposal.kind, proposal.data, proposal.base, current)
 
 
 def _reason_text(proposal):
@@ -254,9 +336,38 @@ def _target_link(proposal):
         return entries.site_url(target)
 
 
-def approve(proposal, moderator, *, data=None):
+def sign_shown(values, proposal):
+    """The entry's values as the review page shows them, signed for this proposal: the approve
+    forms carry them, so approving applies what the moderator saw (see ``approve``)."""
+    return signing.dumps({"proposal": proposal.pk, "values": values}, salt=SHOWN_SALT, compress=True)
+
+
+def read_shown(token, proposal):
+    try:
+        signed = signing.loads(token or "", salt=SHOWN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(signed, dict) or signed.get("proposal") != proposal.pk:
+        return None
+    return signed.get("values") or {}
+
+
+def _check_unchanged_since(proposal, shown):
+    """Refuse when a field this approval writes changed after the moderator saw it: approving
+    would undo that change unseen."""
+    current = current_values(proposal)
+    changes = entries.changed_fields(proposal.data, proposal.base)
+    if any(not entries.same_value(current.get(name, ""), shown.get(name, "")) for name in changes):
+        raise ProposalError(
+            _("The page changed since you opened this proposal: look at the changes again, then decide.")
+        )
+
+
+def approve(proposal, moderator, *, data=None, shown=None):
     """Apply and close a proposal; ``data`` replaces the proposed values (edit then approve).
 
+    ``shown``: the entry's values the moderator decided on (the review page's, or for a bulk
+    approval those the proposer saw); a field to write that changed since is refused, not reverted.
     Raises ProposalError (translated) when it cannot be applied; nothing is changed then.
     """
     if not permissions.can_moderate(moderator):
@@ -275,6 +386,8 @@ def approve(proposal, moderator, *, data=None):
                 text=_("Edited before approval: %(fields)s") % {"fields": ", ".join(edited)},
             )
             proposal.data = data
+        if shown is not None and proposal.kind.startswith("change_"):
+            _check_unchanged_since(proposal, shown)
         _apply(proposal, moderator)
         proposal.status = Status.APPROVED
         proposal.decided_by, proposal.decided_at = moderator, timezone.now()
@@ -318,7 +431,8 @@ def bulk(action, proposal_ids, moderator, *, reason=""):
     for proposal in Proposal.objects.filter(pk__in=proposal_ids).order_by("created"):
         try:
             if action == "approve":
-                approve(proposal, moderator)
+                # Nobody saw the entry: it must be as the proposer saw it.
+                approve(proposal, moderator, shown=proposal.base)
             else:
                 reject(proposal, moderator, reason)
             done += 1

@@ -15,6 +15,7 @@ from accounts import permissions
 from charter import services as charter_services
 from directory.duplicates import REASON_LABELS
 from directory.models import Actor
+from maillage import richtext
 from maillage.filters import page_number
 
 from . import entries, forms, services
@@ -36,8 +37,9 @@ def _target(kind, slug):
     return get_object_or_404(model, slug=slug)
 
 
-def _submit(request, form, kind, *, charter, target=None, base=None):
-    """Shared end of every proposal form: spam trap, rate limit, charter, files, then the service."""
+def _submit(request, form, kind, *, charter, target=None, base=None, data=None):
+    """Shared end of every proposal form: spam trap, rate limit, charter, files, then the service.
+    ``data``: the values to send when they are not the form's own (conflicts settled)."""
     if form.is_spam():
         # Robots get the same answer as people, and nothing is stored.
         return redirect("proposals:sent", submission=form.cleaned_data["submission"])
@@ -47,7 +49,7 @@ def _submit(request, form, kind, *, charter, target=None, base=None):
     if form.needs_charter and request.user.is_authenticated:
         charter_services.record_acceptance(request.user, charter)
     contributor = form.contributor()
-    data = form.store_files(form.to_data())
+    data = form.store_files(form.to_data() if data is None else data)
     try:
         proposal = services.submit(
             kind,
@@ -70,12 +72,14 @@ def _submit(request, form, kind, *, charter, target=None, base=None):
     return redirect("proposals:sent", submission=proposal.submission)
 
 
-def _form_page(request, template, form, *, proposal_kind, current=None, **context):
-    """The form, and above it a preview of what would be published when "Preview" was pressed."""
+def _form_page(request, template, form, *, proposal_kind, current=None, base=None, data=None, **context):
+    """The form, and above it a preview of what would be published when "Preview" was pressed
+    (``data`` changing ``base``, what the form started from, shown over ``current``)."""
     preview = None
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
         current = current or {}
-        rows = entries.diff(proposal_kind, form.to_data(), current, current)
+        data = form.to_data() if data is None else data
+        rows = entries.diff(proposal_kind, data, current if base is None else base, current)
         preview = [row for row in rows if row.proposed not in ("", None)]
     return render(request, template, {"form": form, "preview": preview, **context})
 
@@ -114,33 +118,99 @@ def new(request, kind):
     return _form_page(request, "proposals/new.html", form, proposal_kind=f"new_{kind}", kind=kind, can_edit=can_edit)
 
 
+def _initial(kind, values):
+    return forms.EventForm.initial_from(values) if kind == "event" else dict(values)
+
+
+def _conflict_rows(kind, found, data):
+    """(name, label, their value, the current value) of each field in conflict, as text."""
+    fields = {field.name: field for field in entries.FIELDS[f"change_{kind}"]}
+    show = entries.display_values(list(fields.values()), data, found)
+
+    def text(field, value):
+        value = show(field, value)
+        return richtext.plain(value) if field.type == "rich" else str(value)
+
+    return [
+        (name, str(fields[name].label), text(fields[name], data.get(name)), text(fields[name], now))
+        for name, now in found.items()
+    ]
+
+
+def _settle_conflicts(request, kind, target, data, start, current):
+    """(values to send, conflict form to show or None, whether they may be sent).
+
+    A field the person changed that someone else changed meanwhile to another value is a conflict:
+    the form shows both values and nothing is sent until the person chooses. A choice holds while
+    the current values are those they chose against (signed in the form).
+    """
+    found = services.conflicts(data, start, current)
+    if not found:
+        return data, None, True
+    rows = _conflict_rows(kind, found, data)
+    user = request.user
+    seen = services.read_values(request.POST.get("conflict-seen"), target, user, purpose="conflicts") or {}
+    if all(name in seen and entries.same_value(seen[name], now) for name, now in found.items()):
+        form = forms.ConflictForm(request.POST, rows=rows)
+        if form.is_valid():
+            return services.keep_current(data, start, form.kept_current()), form, True
+        return data, form, False
+    seen = services.sign_values(found, target, user, purpose="conflicts")
+    return data, forms.ConflictForm(rows=rows, initial={"seen": seen}), False
+
+
 def change(request, kind, slug):
+    """Suggest a change (or publish it, for the entry's editors), from the values shown in the form:
+    they are carried in it, signed, so only what the person changed is applied."""
     target = _target(kind, slug)
     form_class = forms.FORMS[kind]
-    current = entries.snapshot(target)
-    initial = forms.EventForm.initial_from(current) if kind == "event" else dict(current)
-    can_edit = services.may_publish(request.user, f"change_{kind}", target, {})
-    charter, needs_charter = _charter_for(request.user)
-    options = {"user": request.user, "needs_charter": needs_charter, "initial": initial}
+    user = request.user
+    current = services.starting_point(target, user)
+    start, starting_point = current, services.sign_starting_point(current, target, user)
+    can_edit = services.may_publish(user, f"change_{kind}", target, {})
+    charter, needs_charter = _charter_for(user)
+    options = {"user": user, "needs_charter": needs_charter}
     if kind == "actor":
         options["change"] = True
+    data, conflict_form = None, None
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **options)
-        if form.is_valid() and "preview" not in request.POST:
-            response = _submit(request, form, f"change_{kind}", charter=charter, target=target, base=current)
-            if response is not None:
-                return response
+        posted = request.POST.get("starting_point")
+        # Absent from a form shown before starting points were carried: it starts from now.
+        signed = services.read_starting_point(posted, target, user) if posted else None
+        if signed is not None:
+            start, starting_point = signed, posted
+        form = form_class(request.POST, request.FILES, initial=_initial(kind, start), **options)
+        if posted and signed is None:
+            form.add_error(
+                None,
+                _(
+                    "This form could not be read as it was sent. Here is what you typed: compare it "
+                    "with the page as it is now, then send it again."
+                ),
+            )
+        if form.is_valid():
+            data, conflict_form, settled = _settle_conflicts(request, kind, target, form.to_data(), start, current)
+            if settled and "preview" not in request.POST:
+                response = _submit(
+                    request, form, f"change_{kind}", charter=charter, target=target, base=start, data=data
+                )
+                if response is not None:
+                    return response
     else:
-        form = form_class(**options)
+        form = form_class(initial=_initial(kind, start), **options)
     return _form_page(
         request,
         "proposals/change.html",
         form,
         proposal_kind=f"change_{kind}",
         current=current,
+        base=start,
+        data=data,
         kind=kind,
         target=target,
         can_edit=can_edit,
+        starting_point=starting_point,
+        conflict_form=conflict_form,
     )
 
 
@@ -275,8 +345,10 @@ def review(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action in ("approve", "edit_approve"):
+                shown = _shown(request, proposal)
             if action == "approve":
-                services.approve(proposal, moderator)
+                services.approve(proposal, moderator, shown=shown)
                 messages.success(request, _("Approved and published."))
                 return redirect("proposals:queue")
             if action == "edit_approve":
@@ -284,7 +356,7 @@ def review(request, pk):
                 if edit_form.is_valid():
                     data = edit_form.store_files(edit_form.to_data())
                     try:
-                        services.approve(proposal, moderator, data=data)
+                        services.approve(proposal, moderator, data=data, shown=shown)
                     except services.ProposalError:
                         edit_form.discard_files()
                         raise
@@ -313,12 +385,15 @@ def review(request, pk):
             messages.error(request, str(error))
     if edit_form is None and proposal.is_open and proposal.kind in EDITABLE:
         edit_form = _edit_form(proposal, moderator)
+    current = services.current_values(proposal)
     return render(
         request,
         "proposals/review.html",
         {
             "proposal": proposal,
-            "rows": services.diff(proposal),
+            "rows": services.diff(proposal, current),
+            # Approving applies what is shown here: a change made after is refused, not reverted.
+            "shown": services.sign_shown(current, proposal),
             "edit_form": edit_form,
             "reject_form": reject_form,
             "comment_form": comment_form,
@@ -326,6 +401,18 @@ def review(request, pk):
             "duplicates": _duplicates(proposal),
         },
     )
+
+
+def _shown(request, proposal):
+    """The entry's values the moderator saw (signed in the approve forms); None from a form
+    without them (the approval then applies to the entry as it is)."""
+    token = request.POST.get("shown")
+    if not token:
+        return None
+    shown = services.read_shown(token, proposal)
+    if shown is None:
+        raise services.ProposalError(_("This form could not be read as it was sent: look at the changes again."))
+    return shown
 
 
 EDITABLE = {
