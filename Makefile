@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast bench lint format install migrate demo messages clean print-samples
 
+# Production is the settings' default; these targets are development (a development key, plain
+# HTTP, debug pages) unless DEBUG is set. A deployment sets its own variables (README).
+run demo migrate print-samples messages test test-fast: export DEBUG ?= on
+
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

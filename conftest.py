@@ -12,8 +12,14 @@ def pytest_configure(config):
     # Passwords are hashed for real in production; in tests a fast hash keeps sign-ins cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # Progress of long work stays in the process during tests (no files under var/).
-    settings.CACHES = {**settings.CACHES, "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Caches stay in the process during tests: no files under var/ (progress), and the shared cache
+    # (the database's in production) is emptied before every test, database or not.
+    memory = "django.core.cache.backends.locmem.LocMemCache"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": memory, "LOCATION": "default"},
+        "progress": {"BACKEND": memory, "LOCATION": "progress"},
+    }
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     # Printed documents go to a temporary folder, never to var/.
     import tempfile

@@ -10,7 +10,7 @@ import json
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -90,6 +90,7 @@ def _cached_json(tag, build):
     misses it. Nothing else goes into an answer: reads never look at who asks (no session)."""
     seconds = getattr(settings, "API_CACHE_SECONDS", 300)
     key = f"api:answer:{tag}"
+    cache = caches["local"]  # the process's own: the tag holds the versions, no process serves stale data
     body = cache.get(key) if seconds else None
     if body is None:
         body = json.dumps(build(), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)

@@ -15,7 +15,7 @@ from array import array
 from itertools import compress, islice
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -651,13 +651,13 @@ def _build_public_place_ids():
 
 
 def public_place_ids(actors_version, events_version):
-    """The public places' ids, kept in the cache per data version of actors (places change with
-    them) and events: counting them in SQL costs a check of every place (about 90 ms at 20,000)."""
+    """The public places' ids, kept in the process's cache per data version of actors (places change
+    with them) and events: counting them in SQL costs a check of every place (about 90 ms at 20,000)."""
     key = f"api:places:{actors_version}:{events_version}"
-    packed = cache.get(key)
+    packed = caches["local"].get(key)
     if packed is None:
         packed = array("q", _build_public_place_ids()).tobytes()
-        cache.set(key, packed, PLACES_CACHE_SECONDS)
+        caches["local"].set(key, packed, PLACES_CACHE_SECONDS)
     ids = array("q")
     ids.frombytes(packed)
     return ids

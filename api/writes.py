@@ -10,7 +10,6 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from accounts import permissions
 from agenda.validators import validate_rrule
 from charter import services as charter_services
 from directory.models import Actor
+from maillage import ratelimit
 from proposals import entries, services
 from proposals.forms import ActorForm, EventForm
 from proposals.models import Proposal
@@ -53,14 +53,7 @@ def rate_limited(token):
     """Count one write for this token's user; True when over ``API_WRITE_RATE_LIMIT`` per minute.
     Counted per user, not per token: making more tokens gives no more writes."""
     limit = getattr(settings, "API_WRITE_RATE_LIMIT", 60)
-    name = f"api:writes:{token.user_id}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(name, 0, 120)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # evicted between add and incr
-        cache.set(name, 1, 120)
-        count = 1
-    return count > limit
+    return ratelimit.hit("api-write", f"user:{token.user_id}", limit=limit, period=60)
 
 
 def check_charter(user):

@@ -79,6 +79,8 @@ def environment(database_url, static_root, port):
         SITE_URL=f"http://127.0.0.1:{port}",
         # The concurrent proposals all come from 127.0.0.1; people would come from many addresses.
         PROPOSAL_RATE_LIMIT="100000",
+        # Measured over plain HTTP on the loopback: a deployment's TLS ends before the app.
+        SECURE_SSL_REDIRECT="off",
     )
     env.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
     return env

@@ -15,6 +15,21 @@ class DataVersion(models.Model):
         return f"{self.name}@{self.counter}"
 
 
+class RateCounter(models.Model):
+    """How many times one client did one thing in one window of a rate limit (``maillage.ratelimit``).
+
+    The key holds the action, the hashed client and the window; a row outlives its window only
+    until the hourly purge.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
 class PublicManager(models.Manager):
     """The default manager of public objects: archived (deleted) ones are left out.
 

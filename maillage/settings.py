@@ -1,7 +1,9 @@
 """Maillage settings: one module, driven by environment variables.
 
-Development needs no configuration. Production sets at least SECRET_KEY, DEBUG=off,
-ALLOWED_HOSTS and DATABASE_URL. Secrets may also come from files (``SECRET_KEY_FILE``).
+Production is the default: it needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL, and serves over
+HTTPS only (``manage.py check --deploy`` is clean). Development says so with DEBUG=on (``make run``
+and the tests do), which needs no other configuration. Secrets may also come from files
+(``SECRET_KEY_FILE``).
 """
 
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import environ
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,10 +30,15 @@ def _secret(name, default):
     return env.str(name, default=default)
 
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+# A known key would let anyone sign links (claims, confirmations): only development has a default.
 SECRET_KEY = _secret("SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, "
+        "e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+        "For development set DEBUG=on (make run does)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -125,7 +133,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Stateless app servers: sessions and cache live in the database unless configured.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Shared by every process and server (its table is made by a migration of maillage): what all of
+    # them must see alike, such as allauth's sign-in throttling. Rate limits have their own table
+    # (maillage.ratelimit: an atomic count, which a cache's get-then-set is not).
+    "default": env.cache("CACHE_URL", default="dbcache://maillage_cache"),
+    # Each process's own memory, for answers rebuilt from data versions (their keys hold the
+    # versions, so no process serves stale data): the API's answers, the public places.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     # Progress of long work (imports) written by the worker and read by the web pages: shared
     # between processes and outside the database (an import's transaction would hide it).
     "progress": env.cache("PROGRESS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'progress'}"),
@@ -202,7 +216,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# HTTPS only in production: plain HTTP is redirected (except the load balancer's health check) and
+# browsers are told to keep to HTTPS for a year (HSTS), subdomains included unless turned off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Reverse proxies of our own in front of the site: each appends the address it was reached from to
+# X-Forwarded-For, so the client's address is the Nth from the right (maillage.ratelimit, allauth).
+# 0: the header is never read (anyone can write it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Behind a proxy that ends TLS, the request is HTTPS when the proxy says so.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=TRUSTED_PROXY_COUNT > 0) else None
+)
 
 # Accounts (django-allauth): sign-in by email, verified addresses, throttled logins.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -252,6 +281,10 @@ LINK_CHECK_BATCH = env.int("LINK_CHECK_BATCH", default=200)
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
 # Anonymous proposals per client address and hour.
 PROPOSAL_RATE_LIMIT = env.int("PROPOSAL_RATE_LIMIT", default=20)
+# Claims a person may make per day, and confirmation links sent to one entry's public address per
+# day (more claims wait for a moderator, without a link).
+CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)
+CLAIM_EMAIL_RATE_LIMIT = env.int("CLAIM_EMAIL_RATE_LIMIT", default=3)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
 
 LOGGING = {
@@ -280,6 +313,8 @@ API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
 # changes, and above how many entries a directory is typeset by the worker instead of the request.
 PRINT_DIR = Path(env.str("PRINT_DIR", default=str(Path(str(MEDIA_ROOT)) / "printouts")))
 PRINT_BACKGROUND_ABOVE = env.int("PRINT_BACKGROUND_ABOVE", default=300)
-# Finished documents kept at most this many days; new documents an anonymous client may ask per hour.
+# Finished documents kept at most this many days; new documents a visitor's address, and a
+# signed-in person, may ask per hour.
 PRINT_KEEP_DAYS = env.int("PRINT_KEEP_DAYS", default=7)
 PRINT_RATE_LIMIT = env.int("PRINT_RATE_LIMIT", default=30)
+PRINT_RATE_LIMIT_USER = env.int("PRINT_RATE_LIMIT_USER", default=120)

@@ -31,8 +31,7 @@ from django.utils.text import slugify
 from pypdf import PdfReader
 
 from api.signals import EVENTS
-from maillage import data_version
-from proposals.services import client_key, rate_limited
+from maillage import data_version, ratelimit
 
 from . import directory, handout, poster
 from .models import Printout
@@ -54,6 +53,7 @@ KEEP_DAYS = 7  # PRINT_KEEP_DAYS: how long any document is kept
 OUTDATED_KEEP = dt.timedelta(days=1)  # how long a document made from old data is still kept
 STALE = dt.timedelta(hours=1)  # a queued/running printout not finished after this is started again
 RATE_LIMIT = 30  # PRINT_RATE_LIMIT: new documents per anonymous client and hour
+RATE_LIMIT_USER = 120  # PRINT_RATE_LIMIT_USER: new documents per signed-in person and hour
 PROGRESS_SECONDS = 3600
 ROW_EVERY = 2.0  # seconds between two writes of the progress to the printout's row
 
@@ -150,11 +150,16 @@ def is_small(kind, params, entries=None):
 
 
 def over_rate_limit(request):
-    """Count one new document for an anonymous client; True when over PRINT_RATE_LIMIT an hour."""
-    if request is None or request.user.is_authenticated:
+    """Count one new document for this client; True when over its hourly limit: PRINT_RATE_LIMIT
+    for an address, the higher PRINT_RATE_LIMIT_USER for a signed-in person (counted per account,
+    wherever they sign in from). Commands (no request) are not limited."""
+    if request is None:
         return False
-    limit = getattr(settings, "PRINT_RATE_LIMIT", RATE_LIMIT)
-    return rate_limited(f"print:{client_key(request)}", limit=limit)
+    if request.user.is_authenticated:
+        limit = getattr(settings, "PRINT_RATE_LIMIT_USER", RATE_LIMIT_USER)
+    else:
+        limit = getattr(settings, "PRINT_RATE_LIMIT", RATE_LIMIT)
+    return ratelimit.hit("print", ratelimit.client_of(request), limit=limit, period=3600)
 
 
 def printout_for(kind, params, user=None, *, request=None, background=None):
@@ -162,8 +167,8 @@ def printout_for(kind, params, user=None, *, request=None, background=None):
 
     A finished one whose file is there is returned as it is, so is one queued or running. Otherwise
     (none yet, a failed one, a file gone, a stale job) the document is (re)started: typeset now when
-    small, else enqueued to the worker. ``request`` (anonymous visitors) counts new documents
-    against the rate limit (RateLimited); ``background`` forces the choice (the command passes False).
+    small, else enqueued to the worker. ``request`` counts new documents against its client's rate
+    limit (RateLimited); ``background`` forces the choice (the command passes False).
     """
     kind = Kind(kind)
     versions = versions_for(kind)

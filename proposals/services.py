@@ -2,13 +2,11 @@
 account), reviewed by the watch group (approved, edited then approved, or rejected with a reason),
 or published at once when its author edits the entry."""
 
-import hashlib
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -19,7 +17,7 @@ from accounts import permissions
 from accounts.models import Editorship
 from accounts.services import add_editor
 from directory.duplicates import find_duplicates
-from maillage import mail
+from maillage import mail, ratelimit
 
 from . import entries
 from .models import Proposal, ProposalComment
@@ -37,23 +35,10 @@ class ProposalError(Exception):
 # --- anonymous visitors: rate limit -------------------------------------------------------------
 
 
-def client_key(request):
-    """A hashed client address: rate limits never store an IP address itself."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-
-
-def rate_limited(key, *, limit=None):
-    """Count one anonymous proposal for this client; True when over the hourly limit."""
-    limit = settings.PROPOSAL_RATE_LIMIT if limit is None else limit
-    name = f"proposals:rate:{key}:{timezone.now():%Y%m%d%H}"
-    cache.add(name, 0, 3600)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # evicted between add and incr
-        cache.set(name, 1, 3600)
-        count = 1
-    return count > limit
+def rate_limited(request):
+    """Count one anonymous proposal from this client; True when over PROPOSAL_RATE_LIMIT an hour."""
+    client = ratelimit.client_of(request)
+    return ratelimit.hit("proposal", client, limit=settings.PROPOSAL_RATE_LIMIT, period=3600)
 
 
 # --- submitting --------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def _submit(request, form, kind, *, charter, target=None, base=None, data=None):
     if form.is_spam():
         # Robots get the same answer as people, and nothing is stored.
         return redirect("proposals:sent", submission=form.cleaned_data["submission"])
-    if not request.user.is_authenticated and services.rate_limited(services.client_key(request)):
+    if not request.user.is_authenticated and services.rate_limited(request):
         messages.error(request, _("Too many proposals from your connection: please try again in an hour."))
         return None
     if form.needs_charter and request.user.is_authenticated:
