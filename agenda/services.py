@@ -137,6 +137,58 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
     return event
 
 
+@dataclass(frozen=True)
+class OrganiserChange:
+    """How a change of an event's organisers made by an editor is applied.
+
+    ``now``: the organisers to set at once. ``wanted``: the organisers asked for, which a
+    moderator (or later an editor of the actors concerned) approves; equal to ``now`` when nothing
+    waits. ``added`` and ``removed``: the actors whose naming or removal waits.
+    """
+
+    now: tuple
+    wanted: tuple
+    added: tuple = ()
+    removed: tuple = ()
+
+    @property
+    def waits(self):
+        return bool(self.added or self.removed)
+
+
+def organiser_change(current, seen, wanted, *, edited_ids):
+    """Split an editor's organiser change into what is published at once and what waits.
+
+    ``current``: the event's organisers now; ``seen``: those the person's form started from (the
+    same for a new event: none); ``wanted``: those they sent; ``edited_ids``: ids of the actors the
+    person edits, None for a moderator (who changes everything at once).
+
+    An editor names and removes the actors they edit at once. Naming another actor as organiser,
+    or removing one, waits for approval: an actor is not put on (or taken off) an event by people
+    who do not speak for it. An event keeps at least one organiser the editor edits: when the
+    change would leave none (handing the event over), the whole change waits.
+    """
+    current, seen, wanted = list(current), list(seen), list(wanted)
+    if edited_ids is None:
+        return OrganiserChange(now=tuple(wanted), wanted=tuple(wanted))
+    seen_ids, wanted_ids = {a.pk for a in seen}, {a.pk for a in wanted}
+    added = [a for a in wanted if a.pk not in seen_ids]
+    removed = [a for a in seen if a.pk not in wanted_ids]
+    own_added = {a.pk for a in added if a.pk in edited_ids}
+    own_removed = {a.pk for a in removed if a.pk in edited_ids}
+    now = [a for a in current if a.pk not in own_removed] + [a for a in added if a.pk in own_added and a not in current]
+    waiting_added = [a for a in added if a.pk not in own_added and a not in current]
+    waiting_removed = [a for a in removed if a.pk not in own_removed and a in current]
+    if not any(a.pk in edited_ids for a in now):  # a hand-over: nothing changes before approval
+        now = current
+        waiting_added = [a for a in added if a not in current]
+        waiting_removed = [a for a in removed if a in current]
+    wanted_after = [a for a in now if a not in waiting_removed] + waiting_added
+    return OrganiserChange(
+        now=tuple(now), wanted=tuple(wanted_after), added=tuple(waiting_added), removed=tuple(waiting_removed)
+    )
+
+
 def refresh_from_place(event):
     """What an event takes from its place: its commune and the location in its iCal texts, in one
     UPDATE (its dates and search document do not depend on the place). Load the event with

@@ -346,12 +346,14 @@ def _write(request, action, status=200):
         return _error(412, str(error))
     target = proposal.target
     kind = "actors" if isinstance(target, Actor) else "events"
+    waiting = getattr(proposal, "organisers_waiting", None)  # other actors named or removed as organisers
     return _json(
         {
             "slug": target.slug,
             "proposal": proposal.pk,
             "status": proposal.status,
             "api_url": services.api_url(request, kind, target.slug),
+            "waiting": {"proposal": waiting.pk, "detail": waiting.message} if waiting else None,
         },
         status,
     )
@@ -386,7 +388,10 @@ def patch_actor(request, slug: str, changes: schemas.ActorChange):
     auth=TokenAuth(),
     response={201: schemas.WriteResult, **WRITE_ERRORS},
     summary=N_("Add an event"),
-    description=N_("A new event organised by (at least) one entry your token's user edits; published at once."),
+    description=N_(
+        "A new event organised by (at least) one entry your token's user edits; published at once. Other "
+        "organisers named wait for a moderator's approval (see waiting in the answer)."
+    ),
     tags=["write"],
 )
 def post_event(request, event: schemas.NewEvent):

@@ -262,7 +262,9 @@ class EventChange(Schema):
     street: str | None = None
     postcode: str | None = None
     online_url: str | None = None
-    organisers: list[str] | None = Field(None, description="Actor slugs; at least one you edit.")
+    organisers: list[str] | None = Field(
+        None, description="Actor slugs; at least one you edit. Naming or removing others waits for approval."
+    )
     themes: list[str] | None = None
     audiences: list[str] | None = None
     languages: list[str] | None = None
@@ -273,7 +275,12 @@ class EventChange(Schema):
 
 class NewEvent(EventChange):
     start: dt.datetime
-    organisers: list[str] = Field(description="Actor slugs; at least one you edit.")
+    organisers: list[str] = Field(description="Actor slugs; at least one you edit. Others named wait for approval.")
+
+
+class Waiting(Schema):
+    proposal: int = Field(description="The proposal a moderator reviews.")
+    detail: str
 
 
 class WriteResult(Schema):
@@ -281,3 +288,6 @@ class WriteResult(Schema):
     proposal: int = Field(description="The proposal recording the change (published at once).")
     status: str
     api_url: str
+    waiting: Waiting | None = Field(
+        None, description="Organisers named or removed who are not your entries: that part waits for approval."
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Editorship
 from accounts.services import add_editor
+from agenda import services as agenda_services
 from directory.duplicates import find_duplicates
 from maillage import mail, ratelimit
 
@@ -202,6 +203,7 @@ def submit(
         proposal.target_label = (data.get("name_fr") or data.get("title_fr") or data.get("name_nl") or "")[:300]
     proposal.duplicates = _duplicates_of(kind, data, target)
     publish = kind != Kind.PROBLEM and may_publish(user, kind, target, data)
+    waiting = _organisers_that_wait(proposal, user, target) if publish else None
     try:
         with transaction.atomic():
             proposal.save()
@@ -210,12 +212,72 @@ def submit(
                 proposal.status = Status.PUBLISHED
                 proposal.decided_by, proposal.decided_at = user, timezone.now()
                 proposal.save()
+                if waiting is not None:
+                    proposal.organisers_waiting = _queue_organisers(proposal, waiting)
     except IntegrityError:
         # The same form submitted twice at the same moment: the other request won.
         return Proposal.objects.get(submission=submission)
     if proposal.status == Status.UNCONFIRMED:
         send_confirmation(proposal)
     return proposal
+
+
+# --- organisers: an editor speaks for the actors they edit --------------------------------------
+
+
+def _organisers_that_wait(proposal, user, target):
+    """An editor's event is published with the organisers they may set; naming or removing other
+    actors waits (``agenda.services.organiser_change``). Narrows ``proposal.data`` to what is
+    published and returns the change, or None when nothing waits."""
+    if proposal.kind not in (Kind.NEW_EVENT, Kind.CHANGE_EVENT) or "organisers" not in proposal.data:
+        return None
+    if permissions.is_moderator(user):
+        return None
+    current = list(target.organisers.all()) if target is not None else []
+    seen = current
+    if target is None or "organisers" in proposal.base:
+        seen = entries._vocabulary(entries.Actor, proposal.base.get("organisers"))
+    wanted = entries._vocabulary(entries.Actor, proposal.data["organisers"])
+    change = agenda_services.organiser_change(current, seen, wanted, edited_ids=permissions.edited_actor_ids(user))
+    if not change.waits:
+        return None
+    proposal.data = {**proposal.data, "organisers": sorted(a.slug for a in change.now)}
+    return change
+
+
+def _queue_organisers(published, change):
+    """The organisers that wait, as a change of the published event for the moderators to review."""
+    event = published.target
+    base = entries.snapshot(event)
+    waiting = Proposal(
+        submission=uuid.uuid4(),
+        kind=Kind.CHANGE_EVENT,
+        data={**base, "organisers": sorted(a.slug for a in change.wanted)},
+        base=base,
+        message="\n".join(organisers_notice(change)),
+        proposer=published.proposer,
+        proposer_name=published.proposer_name,
+        charter_version=published.charter_version,
+        language=published.language,
+        status=Status.PENDING,
+        target_type=ContentType.objects.get_for_model(type(event)),
+        target_id=event.pk,
+        target_label=str(event)[:300],
+    )
+    waiting.save()
+    return waiting
+
+
+def organisers_notice(change):
+    """What the editor is told (and the moderators read) about the organisers that wait."""
+    lines = []
+    if change.added:
+        names = ", ".join(a.name for a in change.added)
+        lines.append(_("Naming %(names)s as organiser waits for a moderator's approval.") % {"names": names})
+    if change.removed:
+        names = ", ".join(a.name for a in change.removed)
+        lines.append(_("Removing %(names)s from the organisers waits for a moderator's approval.") % {"names": names})
+    return lines
 
 
 def confirmation_token(proposal):

@@ -68,6 +68,9 @@ def _submit(request, form, kind, *, charter, target=None, base=None, data=None):
         return None
     if proposal.status == Proposal.Status.PUBLISHED and proposal.target_id:
         messages.success(request, _("Published. Thank you!"))
+        waiting = getattr(proposal, "organisers_waiting", None)
+        if waiting is not None:  # other actors named or removed as organisers: their part waits
+            messages.info(request, waiting.message)
         return redirect(proposal.target.get_absolute_url())
     return redirect("proposals:sent", submission=proposal.submission)
 
