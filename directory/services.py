@@ -9,6 +9,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
+from modeltranslation.translator import translator
 
 from maillage import data_version, richtext
 from maillage.filters import ParsedFilters, pick
@@ -112,6 +113,30 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
             saved.append(place)
         actor.places.set(saved)
     return refresh_actor(actor)
+
+
+# --- the fields a person chooses ---------------------------------------------------------------
+
+# An actor's fields nobody chooses on a screen: its address (slug), the test-data flag, and what
+# ``refresh_actor`` derives from its places.
+SYSTEM_ACTOR_FIELDS = frozenset({"slug", "is_synthetic", "commune", "has_venue"})
+
+
+def actor_fields():
+    """The names of an actor's fields a person chooses, in the model's order, a translated field as
+    one field per language (``name_fr``, ``name_nl``, ``name_en``), many-to-many links included.
+    Screens that offer every field (the merge screen) are built from it: a new field of the model
+    is offered without being listed again."""
+    translated = translator.get_options_for_model(Actor).fields  # base name -> its languages
+    return [
+        field.name
+        for field in Actor._meta.get_fields()
+        if field.concrete
+        and field.editable
+        and not field.auto_created
+        and field.name not in SYSTEM_ACTOR_FIELDS
+        and field.name not in translated  # its languages follow it
+    ]
 
 
 # --- vocabularies -----------------------------------------------------------------------------

@@ -26,11 +26,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.fields import TranslationField
 
 from accounts.models import Claim, Editorship, Invitation
 from agenda.models import Event, ProgrammeItem
 from directory import duplicates
 from directory.models import Actor, ActorRelation
+from directory.services import actor_fields
 from history import services as history_services
 from imports.models import SourceRecord
 from maillage import data_version, richtext
@@ -39,7 +41,6 @@ from projects.models import Participation
 from .models import Merge
 
 KEPT, OTHER = "kept", "other"
-LANGS = ("fr", "nl", "en")
 
 
 @dataclass(frozen=True)
@@ -51,39 +52,39 @@ class Choice:
     label: object
 
 
-def _label(name, lang=None):
-    label = Actor._meta.get_field(name).verbose_name
-    return f"{str(label).capitalize()} ({lang.upper()})" if lang else str(label).capitalize()
+# Fields chosen together, on one radio: a contact person's details go with their consent.
+GROUPS = (
+    (("contact_name", "contact_email", "contact_phone", "contact_consent"), "contact", gettext_lazy("Contact person")),
+)
+
+
+def _label(name):
+    """'Opening hours (NL)' for ``opening_hours_nl``, 'Website' for ``website``."""
+    field = Actor._meta.get_field(name)
+    if isinstance(field, TranslationField):
+        return f"{str(field.translated_field.verbose_name).capitalize()} ({field.language.upper()})"
+    return str(field.verbose_name).capitalize()
 
 
 def choices_spec():
-    """The radios of the merge screen, in order."""
-    spec = [Choice(f"name_{lang}", (f"name_{lang}",), _label("name", lang)) for lang in LANGS]
-    spec += [
-        Choice("acronym", ("acronym",), _label("acronym")),
-        Choice("kind", ("kind",), _label("kind")),
-    ]
-    spec += [Choice(f"description_{lang}", (f"description_{lang}",), _label("description", lang)) for lang in LANGS]
-    spec += [
-        Choice(name, (name,), _label(name))
-        for name in ("email", "phone", "website", "social_links", "company_number", "status")
-    ]
-    spec.append(
-        Choice(
-            "contact",
-            ("contact_name", "contact_email", "contact_phone", "contact_consent"),
-            gettext_lazy("Contact person"),
-        )
-    )
-    spec += [
-        Choice("logo", ("logo",), _label("logo")),
-        Choice("last_verified", ("last_verified",), _label("last_verified")),
-    ]
+    """The radios of the merge screen, in the model's order: one per field a person chooses
+    (``directory.services.actor_fields``, each language apart), a group of fields on one radio;
+    many-to-many links are united, not chosen."""
+    grouped = {name: group for group in GROUPS for name in group[0]}
+    spec = []
+    for name in actor_fields():
+        if Actor._meta.get_field(name).many_to_many:
+            continue
+        if name not in grouped:
+            spec.append(Choice(name, (name,), _label(name)))
+        elif grouped[name][0][0] == name:  # at the place of the group's first field
+            fields, key, label = grouped[name]
+            spec.append(Choice(key, fields, label))
     return spec
 
 
 SCALAR_FIELDS = tuple(f for choice in choices_spec() for f in choice.fields)
-M2M_FIELDS = ("themes", "audiences", "languages", "places")
+M2M_FIELDS = tuple(name for name in actor_fields() if Actor._meta.get_field(name).many_to_many)
 RELATED = {"places": ("commune",)}  # what their names read
 
 
