@@ -14,7 +14,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_moderator
-from directory.services import FILTER_GROUPS, vocabularies
+from directory.services import FILTER_GROUPS, pick_communes, pick_themes, vocabularies
 
 from . import forms, services
 from .directory import directory_params
@@ -71,20 +71,25 @@ def _file_response(printout):
     return response
 
 
-def _first(params, name):
-    values = [v for v in params.getlist(name) if v.strip()]
+def _first(params, name, vocab=None):
+    """The first commune or theme of the filters, as a slug (one typed by its name too)."""
+    values = _chosen(params, vocab or vocabularies())[name]
     return values[0] if values else ""
+
+
+def _chosen(params, vocab):
+    """The communes and themes of the directory's or the agenda's filters, as slugs: the address
+    may hold them typed by name or postcode ("?commune=Schaerbeek")."""
+    return {"commune": pick_communes(params, vocab, []), "theme": pick_themes(params, vocab, [])}
 
 
 @require_GET
 def index(request):
     """Three forms, prefilled from the directory's (or the agenda's) filters when linked from there."""
     params = request.GET
-    directory_initial = {
-        "commune": params.getlist("commune"),
-        "theme": params.getlist("theme"),
-        "kind": params.getlist("kind"),
-    }
+    vocab = vocabularies()
+    chosen = _chosen(params, vocab)
+    directory_initial = {"commune": chosen["commune"], "theme": chosen["theme"], "kind": params.getlist("kind")}
     if params.get("group") in forms.GROUPS:
         directory_initial["group"] = params["group"]
     if params.get("lang") in forms.LANGS:
@@ -92,13 +97,12 @@ def index(request):
     if params.get("large", "").lower() in forms.TRUE:
         directory_initial["large"] = True
     hidden = [(name, value) for name in HIDDEN_FILTERS for value in params.getlist(name) if value.strip()]
-    vocab = vocabularies()
     context = {
         "directory_form": forms.DirectoryForm(initial=directory_initial, vocab=vocab),
         "hidden_filters": hidden,
-        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune")}, vocab=vocab),
+        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune", vocab)}, vocab=vocab),
         "poster_form": forms.PosterForm(
-            initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")}, vocab=vocab
+            initial={"commune": _first(params, "commune", vocab), "theme": _first(params, "theme", vocab)}, vocab=vocab
         ),
     }
     context["need_options"] = context["handout_form"].need_options()

@@ -1,6 +1,7 @@
 """The print command and the print forms take a commune by its name or postcode and a theme by its
 name, in any case, with or without accents; an ambiguous one is refused with its candidates."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -88,3 +89,11 @@ def test_the_poster_form_takes_a_commune_postcode_and_a_theme_name(actors):
 def test_an_unknown_commune_in_a_form_is_the_usual_error(actors):
     form = forms.PosterForm(QueryDict("month=2026-11&commune=Atlantis&paper=a4&lang=fr"))
     assert not form.is_valid() and "commune" in form.errors
+
+
+def test_the_print_page_ticks_the_communes_and_themes_typed_in_its_address(client, actors):
+    page = client.get("/fr/print/", {"commune": ["Schaarbeek", "1050"], "theme": "Armoedebestrijding"}).content.decode()
+    assert re.search(r'<input type="checkbox" name="commune" value="schaerbeek"[^>]* checked', page)
+    assert re.search(r'<input type="checkbox" name="commune" value="ixelles"[^>]* checked', page)
+    assert re.search(r'<input type="checkbox" name="theme" value="poverty"[^>]* checked', page)
+    assert re.search(r'<option value="schaerbeek" selected>', page)  # the handout's and the poster's commune
