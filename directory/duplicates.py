@@ -135,7 +135,9 @@ ACRONYMS = (
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){1,}[a-z])\.?(?![a-z0-9])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPLIT = re.compile(r"\s*/\s*")
+# Separators only, the sides are folded after the split: a leading "\s*" would be retried from
+# every position of a long run of spaces (quadratic on imported text).
+_SPLIT = re.compile(r"/")
 # "X en abrégé Y", "X afgekort Y" (after folding): Y is a short name, an alias.
 _ALIAS = re.compile(r"(?:^|\s)(?:en abrege|afgekort|in het kort|verkort)(?:\s|$)")
 
@@ -384,7 +386,8 @@ def normalise_phone(phone):
     return "+" + number if 8 <= len(number) <= 15 else ""
 
 
-_PHONE_SEPARATORS = re.compile(r"\s*(?:[;,|]|\s/\s|\bou\b|\bof\b|\bor\b|\n)\s*", re.IGNORECASE)
+# Without spaces around (each part is normalised after): "\s*...\s*" is quadratic on long runs.
+_PHONE_SEPARATORS = re.compile(r"[;,|\n]|\s/\s|\bou\b|\bof\b|\bor\b", re.IGNORECASE)
 
 
 def phone_keys(text):

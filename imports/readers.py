@@ -22,11 +22,19 @@ from zoneinfo import ZoneInfo
 
 from charset_normalizer import from_bytes
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# A table is refused beyond these (20,000 rows of 50 columns fit): a spreadsheet's XML may declare
+# or hold a million rows of 16,384 columns in a few kilobytes, and each cell costs memory once read.
+MAX_CELLS = 1_000_000
+MAX_COLUMNS = 1000
+MAX_ROWS = 200_000  # empty ones included: openpyxl fills in the rows a file skips
+# Uncompressed size of an XLSX's parts: openpyxl reads the shared strings whole (a zip bomb).
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 DELIMITERS = ";,\t|"
 # Tried first when a file is not UTF-8: Belgian spreadsheets are saved in Windows-1252.
 WESTERN_ENCODINGS = ["cp1252", "iso8859_15", "mac_roman", "cp850"]
@@ -314,6 +322,8 @@ def _read_csv(data):
         records = []
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, cells in enumerate(reader, start=1):
+            if _too_many(number, len(cells), 0):
+                raise ReadError(too_many_cells(number, len(cells)))
             records.append((number, cells))
     except csv.Error as exc:
         raise ReadError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
@@ -330,11 +340,64 @@ def _read_csv(data):
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
+def too_many_cells(rows, columns=None):
+    """The message refusing a table of ``rows`` (x ``columns``), as declared or as read so far."""
+    numbers = {"rows": rows, "columns": columns or 0, "max_rows": MAX_ROWS}
+    numbers.update(max_columns=MAX_COLUMNS, max_cells=MAX_CELLS)
+    limits = {name: number_format(value, force_grouping=True) for name, value in numbers.items()}
+    if columns is None:
+        message = _("The file is too large (%(rows)s records): at most %(max_rows)s can be imported; split the file.")
+        return message % limits
+    return (
+        _(
+            "The table is too large (%(rows)s rows × %(columns)s columns): at most %(max_rows)s rows, "
+            "%(max_columns)s columns and %(max_cells)s cells can be imported. Remove the empty rows and "
+            "columns, or split the file."
+        )
+        % limits
+    )
+
+
+def _check_unpacked_size(data):
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError(_("This is not an XLSX file.")) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ReadError(too_large(MAX_XLSX_UNPACKED, unpacked))
+
+
+def _sheet_records(sheet):
+    """(row number, cell texts) of the rows of a read-only sheet that hold something, refusing a
+    sheet that declares or holds more than MAX_ROWS rows, MAX_COLUMNS columns or MAX_CELLS cells.
+    The declared dimension is then forgotten (openpyxl would pad every row to its width): rows
+    are counted as they come."""
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    if _too_many(declared_rows, declared_columns, declared_rows * declared_columns):
+        raise ReadError(too_many_cells(declared_rows, declared_columns))
+    sheet.reset_dimensions()
+    records, cells_read, widest = [], 0, 0
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        widest = max(widest, len(cells))
+        cells_read += len(cells)
+        if _too_many(number, widest, cells_read):
+            raise ReadError(too_many_cells(number, widest))
+        texts = [_text(cell) for cell in cells]
+        if any(text.strip() for text in texts):
+            records.append((number, texts))
+    return records
+
+
+def _too_many(rows, columns, cells):
+    return rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS
+
+
 def _read_xlsx(data):
     from openpyxl import load_workbook
 
     if not data.startswith(b"PK"):
         raise ReadError(_("This is not an XLSX file."))
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
@@ -342,10 +405,7 @@ def _read_xlsx(data):
     try:
         if not workbook.worksheets:
             raise ReadError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        records = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            records.append((number, [_text(cell) for cell in cells]))
+        records = _sheet_records(workbook.worksheets[0])
     except ReadError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
@@ -401,6 +461,8 @@ def _json_items(parsed):
 
 def _objects_table(items, extract):
     """Rows from a list of objects; ``extract(item) -> (values, errors)``; columns in first-seen order."""
+    if len(items) > MAX_ROWS:
+        raise ReadError(too_many_cells(len(items)))
     columns, seen, rows = [], set(), []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -659,6 +721,8 @@ def _read_ics(data):
         events = [component for calendar in calendars for component in calendar.walk("VEVENT")]
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError... on broken files
         raise ReadError(_("This is not a valid iCalendar file.")) from exc
+    if len(events) > MAX_ROWS:
+        raise ReadError(too_many_cells(len(events)))
     rows, skipped = [], 0
     for number, event in enumerate(events, start=1):
         if event.get("RECURRENCE-ID") is not None:
