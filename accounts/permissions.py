@@ -4,6 +4,8 @@ Views, the API and commands ask here; they never test roles themselves. Each fun
 user (possibly anonymous) and the object, and returns a boolean.
 """
 
+from projects.models import Participation
+
 from .models import MODERATORS_GROUP, Editorship
 
 
@@ -60,10 +62,13 @@ def can_edit_event(user, event):
 
 
 def can_edit_project(user, project):
+    """Change a project and publish its news: the editors of its lead or partners. A funder's
+    editors propose like anyone (funding a project does not make it theirs to speak for)."""
     if is_moderator(user):
         return True
     mine = edited_actor_ids(user)
-    return bool(mine) and project.participations.filter(actor_id__in=mine).exists()
+    running = project.participations.exclude(role=Participation.Role.FUNDER)
+    return bool(mine) and running.filter(actor_id__in=mine).exists()
 
 
 def can_publish_event_for(user, organisers):
