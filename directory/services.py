@@ -1,6 +1,5 @@
 """Directory services: keeping actors' derived fields, filtering, facets and exports."""
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
+from maillage import csv as safe_csv
 from maillage import data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
@@ -410,7 +410,7 @@ def export_rows(qs, site_url):
 
 def actors_csv(qs, site_url):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*EXPORT_FIELDS, "synthetic"], extrasaction="ignore")
+    writer = safe_csv.DictWriter(buffer, fieldnames=[*EXPORT_FIELDS, "synthetic"], extrasaction="ignore")
     writer.writeheader()
     for row in export_rows(qs, site_url):
         row["themes"] = "|".join(row["themes"])
