@@ -86,8 +86,9 @@ def world(taxonomy):
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Import files go to a temporary folder."""
+    """Uploaded and import files go to temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def _change_form(kind, obj, **values):
