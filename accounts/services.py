@@ -9,6 +9,7 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers, signing
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from charter.models import CharterAcceptance
+from directory.models import Actor
 from maillage.mail import send
+from proposals.entries import CONTACT_PERSON
 from proposals.models import Proposal, ProposalComment
 
 from . import permissions
@@ -383,11 +386,34 @@ def export_data(user):
         ],
         "changes": _changes_by(user),
         # Internal notes of the watch group (assignment, who decided, possible duplicates) stay out.
-        "proposals": _serialize(
-            _proposals_of(user).order_by("pk"), exclude={"assigned_to", "decided_by", "duplicates"}
-        ),
+        "proposals": _proposals_export(user),
         "proposal_comments": _serialize(ProposalComment.objects.filter(author=user).order_by("pk")),
     }
+
+
+def _proposals_export(user):
+    """The user's proposals. A contact person who did not agree to be shown is not their data: it
+    was only the starting point of their form (proposals made before it was withheld kept it)."""
+    proposals = list(_proposals_of(user).order_by("pk"))
+    rows = _serialize(proposals, exclude={"assigned_to", "decided_by", "duplicates"})
+    actor_type = ContentType.objects.get_for_model(Actor)
+    actor_ids = {p.target_id for p in proposals if p.target_type_id == actor_type.pk}
+    # Consent now says nothing of the values then: only editors and moderators keep them.
+    shown = {
+        actor.pk for actor in Actor.all_objects.filter(pk__in=actor_ids) if permissions.can_edit_actor(user, actor)
+    }
+    for proposal, row in zip(proposals, rows, strict=True):
+        if proposal.target_type_id == actor_type.pk and proposal.target_id in shown:
+            continue
+        base, data = dict(row["base"] or {}), dict(row["data"] or {})
+        for name in CONTACT_PERSON:
+            if name in base:
+                # What they typed is theirs; what the form was prefilled with is not.
+                if name in data and data[name] == base[name]:
+                    data[name] = ""
+                del base[name]
+        row["base"], row["data"] = base, data
+    return rows
 
 
 def _changes_by(user):
