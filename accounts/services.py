@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from charter.models import CharterAcceptance
 from directory.models import Actor
+from maillage import ratelimit
 from maillage.mail import send
 from proposals.entries import CONTACT_PERSON
 from proposals.models import Proposal, ProposalComment
@@ -27,6 +28,7 @@ from . import permissions
 from .models import Claim, Editorship, Invitation, Profile
 
 LINK_MAX_AGE = datetime.timedelta(days=7)
+CLAIM_PERIOD = 24 * 3600  # the claims' rate limits count per day
 CLAIM_SALT = "accounts.claim"
 INVITATION_SALT = "accounts.invitation"
 
@@ -37,6 +39,10 @@ class LinkError(Exception):
 
 class ClaimError(Exception):
     pass
+
+
+class TooManyClaims(ClaimError):
+    """The person made ``CLAIM_RATE_LIMIT`` claims today: nothing is recorded or sent."""
 
 
 class InvitationError(Exception):
@@ -117,14 +123,25 @@ def pending_claim(user, actor):
 
 def create_claim(user, actor, message=""):
     """``user`` says ``actor`` is their organisation. If the actor has a public email, a signed
-    link goes there; whoever reads that mailbox confirms. Moderators see every pending claim."""
+    link goes there; whoever reads that mailbox confirms. Moderators see every pending claim.
+
+    Neither a person nor a mailbox is flooded: a person makes at most ``CLAIM_RATE_LIMIT`` claims a
+    day (``TooManyClaims``), and an entry's address gets at most ``CLAIM_EMAIL_RATE_LIMIT`` links a
+    day; later claims wait for a moderator (``claim.link_sent`` says whether a link went out).
+    """
     if actor.pk in permissions.edited_actor_ids(user):
         raise ClaimError("already an editor")
     existing = pending_claim(user, actor)
     if existing:
+        existing.link_sent = False
         return existing
+    if ratelimit.hit("claim", f"user:{user.pk}", limit=settings.CLAIM_RATE_LIMIT, period=CLAIM_PERIOD):
+        raise TooManyClaims
     claim = Claim.objects.create(user=user, actor=actor, message=message.strip())
-    if actor.email:
+    claim.link_sent = bool(actor.email) and not ratelimit.hit(
+        "claim-email", f"actor:{actor.pk}", limit=settings.CLAIM_EMAIL_RATE_LIMIT, period=CLAIM_PERIOD
+    )
+    if claim.link_sent:
         send_claim_link(claim)
     return claim
 

@@ -113,8 +113,12 @@ def claim(request, slug):
     if request.method == "POST" and not pending:
         form = ClaimForm(request.POST)
         if form.is_valid():
-            services.create_claim(request.user, actor, form.cleaned_data["message"])
-            if actor.email:
+            try:
+                claim = services.create_claim(request.user, actor, form.cleaned_data["message"])
+            except services.TooManyClaims:
+                messages.error(request, _("You made many claims today: please try again tomorrow."))
+                return render(request, "accounts/claim.html", {"actor": actor, "form": form}, status=429)
+            if claim.link_sent:
                 messages.success(
                     request,
                     _(
@@ -122,6 +126,14 @@ def claim(request, slug):
                         "follows it, you can edit the entry. A moderator may also confirm your claim."
                     )
                     % {"email": actor.email},
+                )
+            elif actor.email:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Many claims were made for this entry today, so no link was sent to its "
+                        "address this time: a moderator will check your claim and let you know by email."
+                    ),
                 )
             else:
                 messages.success(request, _("Thank you. A moderator will check your claim and let you know by email."))
