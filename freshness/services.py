@@ -163,27 +163,46 @@ def mark_verified(actor, *, now=None):
 
 
 class InvalidToken(Exception):
-    def __init__(self, expired=False):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
+    """A "still correct" link that is forged or gone ("invalid"), too old ("expired") or already
+    answered ("used")."""
+
+    def __init__(self, reason="invalid"):
+        super().__init__(reason)
+        self.expired = reason == "expired"
+        self.used = reason == "used"
 
 
-def still_correct_token(actor_pk):
-    return signing.TimestampSigner(salt=TOKEN_SALT).sign(str(actor_pk))
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def actor_for_token(token):
-    """The actor a "still correct" link was made for; InvalidToken when forged, expired or gone."""
+def still_correct_token(actor_pk, sent_at):
+    """The link of one reminder, named by its actor and the instant it was sent (to the
+    microsecond): it works until that reminder is answered, then never again."""
+    sent = (sent_at - _EPOCH) // dt.timedelta(microseconds=1)
+    return signing.TimestampSigner(salt=TOKEN_SALT).sign(f"{actor_pk}.{sent}")
+
+
+def reminder_for_token(token):
+    """The open reminder a "still correct" link was sent with (its actor public);
+    ``InvalidToken`` when forged, expired, already answered or gone."""
     try:
-        pk = int(signing.TimestampSigner(salt=TOKEN_SALT).unsign(token, max_age=TOKEN_MAX_AGE))
+        value = signing.TimestampSigner(salt=TOKEN_SALT).unsign(token, max_age=TOKEN_MAX_AGE)
+        actor_pk, sent = (int(part) for part in value.split("."))
     except signing.SignatureExpired:
-        raise InvalidToken(expired=True) from None
+        raise InvalidToken("expired") from None
     except (signing.BadSignature, ValueError):
         raise InvalidToken() from None
-    actor = Actor.objects.filter(pk=pk).first()
-    if actor is None:
+    sent_at = _EPOCH + dt.timedelta(microseconds=sent)
+    reminder = (
+        Reminder.objects.filter(actor_id=actor_pk, sent_at=sent_at, actor__archived_at__isnull=True)
+        .select_related("actor")
+        .first()
+    )
+    if reminder is None:
         raise InvalidToken()
-    return actor
+    if reminder.answered_at is not None:
+        raise InvalidToken("used")
+    return reminder
 
 
 # --- reminder run -----------------------------------------------------------------------------
@@ -251,14 +270,14 @@ class _Emails:
                 )
         return self._paths[lang]
 
-    def render(self, actor, lang, address, connection):
+    def render(self, actor, lang, address, connection, sent_at):
         with translation.override(lang):
             name, page = actor.name, actor.get_absolute_url()
         yes, edit = self._patterns(lang)
         values = {
             "\0name\0": name,
             "\0page\0": self.site_url + page,
-            "\0yes\0": self.site_url + yes.replace(self.PLACEHOLDER, still_correct_token(actor.pk)),
+            "\0yes\0": self.site_url + yes.replace(self.PLACEHOLDER, still_correct_token(actor.pk, sent_at)),
             "\0edit\0": self.site_url + edit.replace(self.PLACEHOLDER, actor.slug),
         }
         subject, body = self._text(lang, actor.last_verified)
@@ -322,7 +341,7 @@ def _remind_batch(ids, now, run, emails, connection):
             delivered = 0
             try:
                 for address, lang in recipients(actor, editors.get(actor.pk), spoken.get(actor.pk, ())):
-                    message = emails.render(actor, lang, address, connection)
+                    message = emails.render(actor, lang, address, connection, now)
                     try:
                         delivered += connection.send_messages([message]) or 0
                     except smtplib.SMTPRecipientsRefused:

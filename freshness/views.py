@@ -29,11 +29,11 @@ def _moderators_only(request):
 @require_http_methods(["GET", "POST"])
 def still_correct(request, token):
     """The link of a reminder: GET asks for confirmation (mail scanners follow links), POST marks
-    the actor verified today. Answering twice changes nothing."""
+    the actor verified today. The link answers its reminder once; then it only says so."""
     try:
-        actor = services.actor_for_token(token)
+        actor = services.reminder_for_token(token).actor
     except services.InvalidToken as exc:
-        return render(request, "freshness/invalid_link.html", {"expired": exc.expired}, status=400)
+        return render(request, "freshness/invalid_link.html", {"expired": exc.expired, "used": exc.used}, status=400)
     if request.method == "POST":
         services.mark_verified(actor)
         messages.success(request, _("Thank you! This entry is marked as verified today."))
