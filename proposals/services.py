@@ -295,18 +295,24 @@ def send_confirmation(proposal):
     )
 
 
-def confirm(token):
-    """Follow the link of the confirmation email: the proposal joins the moderation queue.
-
-    Returns the proposal, or None when the link is invalid or expired.
-    """
+def proposal_for_token(token):
+    """The proposal a confirmation link stands for, or None when the link is invalid or expired."""
     try:
         pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         return None
-    proposal = Proposal.objects.filter(pk=pk).first()
+    return Proposal.objects.filter(pk=pk).first()
+
+
+def confirm(token):
+    """Confirm by the link of the confirmation email (its page's button: mail scanners open links):
+    the proposal joins the moderation queue.
+
+    Returns the proposal, or None when the link is invalid or expired.
+    """
+    proposal = proposal_for_token(token)
     if proposal is not None and proposal.status == Status.UNCONFIRMED:
-        Proposal.objects.filter(pk=pk, status=Status.UNCONFIRMED).update(
+        Proposal.objects.filter(pk=proposal.pk, status=Status.UNCONFIRMED).update(
             status=Status.PENDING, confirmed_at=timezone.now()
         )
         proposal.refresh_from_db()

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from charter import services as charter_services
@@ -259,8 +260,15 @@ def sent(request, submission):
     return render(request, "proposals/sent.html", {"proposal": proposal})
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    proposal = services.confirm(token)
+    """The link of the confirmation email: GET shows a button (mail scanners open links), POST confirms."""
+    if request.method == "GET":
+        proposal = services.proposal_for_token(token)
+        if proposal is not None and proposal.status == Proposal.Status.UNCONFIRMED:
+            return render(request, "proposals/confirm.html", {"proposal": proposal})
+    else:
+        proposal = services.confirm(token)
     return render(request, "proposals/confirmed.html", {"proposal": proposal}, status=200 if proposal else 400)
 
 

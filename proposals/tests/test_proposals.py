@@ -90,8 +90,12 @@ def test_visitor_proposes_event_confirms_and_moderator_approves(client, territor
 
     (message,) = mailoutbox
     assert message.to == ["visitor@example.org"]
-    page = client.get(_path(_link(message)))
-    assert page.status_code == 200
+    path = _path(_link(message))
+    page = client.get(path)  # what a mail scanner does: nothing changes
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.UNCONFIRMED
+    assert client.post(path).status_code == 200
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
 

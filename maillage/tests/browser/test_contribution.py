@@ -55,10 +55,11 @@ def test_visitor_proposes_an_event_confirms_it_and_a_moderator_publishes_it(cont
     visitor.get_by_role("button", name=tr("fr", "Send")).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(tr("fr", "Thank you!"))
 
-    # The confirmation arrives by email; its link puts the proposal in the queue.
+    # The confirmation arrives by email; its link's button puts the proposal in the queue.
     subject, body = mailbox.wait_for("neighbour@example.org")
     assert subject == tr("fr", "Please confirm your proposal")
     visitor.goto(mailbox.link(body, "/confirm/"))
+    visitor.get_by_role("button", name=tr("fr", "Confirm my proposal")).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(tr("fr", "Your email is confirmed"))
 
     # Not published yet.
