@@ -202,6 +202,11 @@ def change(request, kind, slug):
                     return response
     else:
         form = form_class(initial=_initial(kind, start), **options)
+    if services.withheld_fields(user, target) and "contact_name" in form.fields:
+        form.fields["contact_name"].help_text = _(
+            "Not shown to you: this person did not agree to be shown publicly. Leave these fields "
+            "empty to keep them as they are; fill them in to propose another contact person."
+        )
     return _form_page(
         request,
         "proposals/change.html",

@@ -208,6 +208,7 @@ def test_the_change_form_and_its_preview_are_empty_of_the_contact(viewer, actor)
     assert_private(_text(shown), "the change form")
     form = shown.context["form"]
     assert not any(form[name].value() for name in entries.CONTACT_PERSON)
+    assert form.fields["contact_name"].help_text  # says why the fields are empty
     preview = viewer.post(
         _change_url(actor),
         _as_posted(shown, phone="02 422 22 22", preview="1", proposer_email="v@example.org", accept_charter="on"),
@@ -287,6 +288,7 @@ def test_editors_and_moderators_see_the_contact_where_they_work_on_the_entry(cli
     client.force_login(editor)
     form = client.get(_change_url(actor))
     assert form.context["form"]["contact_email"].value() == EMAIL
+    assert not form.context["form"].fields["contact_name"].help_text  # nothing withheld from them
     assert_shown(_text(form), "the editor's form")
 
     client.force_login(ModeratorFactory())
