@@ -3,6 +3,7 @@ account), reviewed by the watch group (approved, edited then approved, or reject
 or published at once when its author edits the entry."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Editorship
-from accounts.services import add_editor
+from accounts.services import add_editor, language_of
 from agenda import services as agenda_services
 from directory.duplicates import find_duplicates
 from maillage import mail, ratelimit
@@ -265,6 +266,7 @@ def _queue_organisers(published, change):
         target_label=str(event)[:300],
     )
     waiting.save()
+    transaction.on_commit(lambda: _ask_editors(waiting))
     return waiting
 
 
@@ -273,11 +275,135 @@ def organisers_notice(change):
     lines = []
     if change.added:
         names = ", ".join(a.name for a in change.added)
-        lines.append(_("Naming %(names)s as organiser waits for a moderator's approval.") % {"names": names})
+        lines.append(
+            _("Naming %(names)s as organiser waits for approval by its editors or a moderator.") % {"names": names}
+        )
     if change.removed:
         names = ", ".join(a.name for a in change.removed)
-        lines.append(_("Removing %(names)s from the organisers waits for a moderator's approval.") % {"names": names})
+        lines.append(
+            _("Removing %(names)s from the organisers waits for approval by its editors or a moderator.")
+            % {"names": names}
+        )
     return lines
+
+
+def organisers_asked(proposal):
+    """(slugs named, slugs removed) by an open change of nothing but an event's organisers, else None."""
+    if proposal.kind != Kind.CHANGE_EVENT or proposal.status != Status.PENDING:
+        return None
+    if set(entries.changed_fields(proposal.data, proposal.base)) != {"organisers"}:
+        return None
+    asked, had = set(proposal.data.get("organisers") or []), set(proposal.base.get("organisers") or [])
+    return sorted(asked - had), sorted(had - asked)
+
+
+def _others_concerned(proposal, asked):
+    """Ids of the actors named or removed that the proposer does not edit: theirs to answer."""
+    ids = set(entries.Actor.objects.filter(slug__in=[*asked[0], *asked[1]]).values_list("pk", flat=True))
+    return ids - (permissions.edited_actor_ids(proposal.proposer) if proposal.proposer_id else frozenset())
+
+
+def may_answer_organisers(user, proposal):
+    """The editors of the actors an organiser request names or removes answer it (the moderators
+    decide it in their queue): every actor concerned that the proposer does not edit is theirs."""
+    asked = organisers_asked(proposal)
+    if asked is None or not user.is_authenticated or proposal.proposer_id == user.pk:
+        return False
+    others = _others_concerned(proposal, asked)
+    return bool(others) and others <= permissions.edited_actor_ids(user)
+
+
+@dataclass(frozen=True)
+class OrganiserRequest:
+    proposal: Proposal
+    event: object
+    named: list
+    removed: list
+    asked_by: str
+
+
+def organiser_requests_for(user, limit=100):
+    """The open organiser requests ``user`` may answer, oldest first."""
+    mine = entries.Actor.objects.filter(pk__in=permissions.edited_actor_ids(user)).values_list("slug", flat=True)
+    mine = set(mine)
+    if not mine:
+        return []
+    pending = Proposal.objects.filter(kind=Kind.CHANGE_EVENT, status=Status.PENDING).exclude(proposer=user)
+    found = []
+    for proposal in pending.select_related("proposer").order_by("created")[:1000]:
+        asked = organisers_asked(proposal)
+        if asked and mine & {*asked[0], *asked[1]} and may_answer_organisers(user, proposal):
+            found.append((proposal, asked))
+        if len(found) >= limit:
+            break
+    return [
+        OrganiserRequest(
+            proposal=proposal,
+            event=proposal.target,
+            named=_names(named),
+            removed=_names(removed),
+            asked_by=_asker(proposal),
+        )
+        for proposal, (named, removed) in found
+    ]
+
+
+def _asker(proposal):
+    """Who asks, as the organisations they speak for on the event (not their personal address)."""
+    theirs = permissions.edited_actor_ids(proposal.proposer) if proposal.proposer_id else frozenset()
+    names = [a.name for a in proposal.target.organisers.all() if a.pk in theirs] if proposal.target else []
+    return _("an editor of %(names)s") % {"names": ", ".join(names)} if names else _("an editor")
+
+
+def answer_organisers(proposal, user, *, accept):
+    """An editor of the actors concerned accepts or declines an organiser request. Accepting
+    names and removes those actors on the event as it is now (what changed meanwhile stays)."""
+    if not may_answer_organisers(user, proposal):
+        raise PermissionError
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        asked = organisers_asked(locked)
+        if asked is None:
+            raise ProposalError(_("This proposal was already decided."))
+        named, removed = asked
+        if accept:
+            now = set(locked.target.organisers.values_list("slug", flat=True))
+            locked.data = {**locked.data, "organisers": sorted((now | set(named)) - set(removed))}
+            _apply(locked, user)
+            locked.status = Status.APPROVED
+        else:
+            locked.status = Status.REJECTED
+            locked.reason = _("The editors of the organisations concerned declined.")
+        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.save()
+    if accept:
+        _notify(locked, "proposals/email/approved", link=_target_link(locked))
+    else:
+        _notify(locked, "proposals/email/rejected")
+    return locked
+
+
+def _ask_editors(waiting):
+    """Email the editors who may answer an organiser request (the moderators see it in their queue)."""
+    asked = organisers_asked(waiting)
+    if asked is None:
+        return
+    others = _others_concerned(waiting, asked)
+    users = {e.user for e in Editorship.objects.filter(actor_id__in=others).select_related("user")}
+    for user in users:
+        if not (user.is_active and user.email and may_answer_organisers(user, waiting)):
+            continue
+        lang = language_of(user)
+        with translation.override(lang):
+            link = settings.SITE_URL.rstrip("/") + reverse("proposals:organiser_requests")
+            context = {"event": str(waiting.target), "asked_by": _asker(waiting), "link": link}
+            context["named"], context["removed"] = _names(asked[0]), _names(asked[1])
+        mail.send(user.email, "proposals/email/organiser_request", context, lang=lang)
+
+
+def _names(slugs):
+    """The actors' names in the current language, in the order of ``slugs``."""
+    return [actor.name for actor in entries._vocabulary(entries.Actor, slugs)]
 
 
 def confirmation_token(proposal):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contribute/news/<slug:slug>/", views.project_update, name="project_update"),
     path("contribute/sent/<uuid:submission>/", views.sent, name="sent"),
     path("contribute/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("contribute/organisers/", views.organiser_requests, name="organiser_requests"),
     path("moderation/", views.queue, name="queue"),
     path("moderation/<int:pk>/", views.review, name="review"),
 ]

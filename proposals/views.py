@@ -459,3 +459,27 @@ def _duplicates(proposal):
         {**c, "reason_labels": [str(REASON_LABELS.get(r, r)) for r in c.get("reasons", [])]}
         for c in proposal.duplicates
     ]
+
+@login_required
+def organiser_requests(request):
+    """Requests to name the organisations the user edits as organisers of an event, or to remove
+    them: their editors accept or decline (the moderators decide them in their queue)."""
+    if request.method == "POST":
+        pk = request.POST.get("proposal", "")
+        proposal = get_object_or_404(Proposal, pk=int(pk) if pk.isdigit() else 0)
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            messages.error(request, _("Please choose Accept or Decline."))
+            return redirect("proposals:organiser_requests")
+        try:
+            services.answer_organisers(proposal, request.user, accept=answer == "accept")
+        except PermissionError:
+            raise PermissionDenied from None
+        except services.ProposalError as error:
+            messages.error(request, str(error))
+        else:
+            done = _("Accepted: the event's organisers are updated.") if answer == "accept" else _("Declined.")
+            messages.success(request, done)
+        return redirect("proposals:organiser_requests")
+    requests = services.organiser_requests_for(request.user)
+    return render(request, "proposals/organiser_requests.html", {"requests": requests})

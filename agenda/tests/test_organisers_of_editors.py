@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from accounts.tests.factories import EditorshipFactory, ModeratorFactory
+from accounts.tests.factories import EditorshipFactory, ModeratorFactory, UserFactory
 from agenda.models import Event
 from agenda.services import organiser_change
 from agenda.tests.factories import EventFactory
@@ -136,7 +136,9 @@ def test_an_event_naming_another_actor_is_published_with_the_editors_own(client,
     assert published.status == Proposal.Status.PUBLISHED and published.data["organisers"] == ["actor-a"]
     # The editor is told, in their language, on the event's page.
     assert response.redirect_chain[-1][0] == event.get_absolute_url()
-    told = translation.gettext("Naming %(names)s as organiser waits for a moderator's approval.") % {"names": "Actor B"}
+    told = translation.gettext("Naming %(names)s as organiser waits for approval by its editors or a moderator.") % {
+        "names": "Actor B"
+    }
     assert escape(told) in response.content.decode()
     # Naming B waits for the moderators, who see it as a change of the event's organisers.
     waiting = waiting_for(event)
@@ -153,7 +155,9 @@ def test_replacing_the_organisers_keeps_the_editors_own_until_approved(client, e
     assert organisers_of(event) == ["Actor A"]
     waiting = waiting_for(event)
     assert waiting.data["organisers"] == ["actor-b"]
-    told = translation.gettext("Removing %(names)s from the organisers waits for a moderator's approval.")
+    told = translation.gettext(
+        "Removing %(names)s from the organisers waits for approval by its editors or a moderator."
+    )
     assert told % {"names": "Actor A"} in waiting.message
 
 
@@ -205,3 +209,86 @@ def test_the_api_follows_the_same_rule(client, editor, actors):
     # Nothing waits when the editor names only their own.
     response = send(client, "patch", f"/api/events/{event.slug}", key, {"organisers": ["actor-a", "actor-c"]})
     assert response.json()["waiting"] is None and organisers_of(event) == ["Actor A", "Actor C"]
+
+
+# --- the editors of the actor named answer -------------------------------------------------------
+
+
+@pytest.fixture
+def editor_of_b(actors):
+    return EditorshipFactory(actor=actors["B"]).user
+
+
+def ask_to_name_b(client, editor, actors, django_capture_on_commit_callbacks):
+    event = EventFactory(title_fr="Atelier", organisers=[actors["A"]])
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("proposals:change", args=["event", event.slug]), change_event_form(event, "Actor A; Actor B")
+        )
+    client.logout()
+    return event
+
+
+def test_the_editors_of_the_actor_named_are_asked_and_accept(
+    client, editor, editor_of_b, actors, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = ask_to_name_b(client, editor, actors, django_capture_on_commit_callbacks)
+    [mail] = [m for m in mailoutbox if m.to == [editor_of_b.email]]
+    page_url = reverse("proposals:organiser_requests")
+    assert page_url in mail.body and "Atelier" in mail.subject and "Actor B" in mail.body
+    assert editor.email not in mail.body  # who asks is named by the organisation they edit
+    # Someone organised with the event meanwhile: accepting keeps them.
+    event.organisers.add(actors["D"])
+    client.force_login(editor_of_b)
+    page = client.get(page_url).content.decode()
+    assert "Atelier" in page and "Actor B" in page and "Actor A" in page
+    waiting = waiting_for(event)
+    response = client.post(page_url, {"proposal": waiting.pk, "answer": "accept"})
+    assert response.status_code == 302
+    assert organisers_of(event) == ["Actor A", "Actor B", "Actor D"]
+    waiting.refresh_from_db()
+    assert waiting.status == Proposal.Status.APPROVED and waiting.decided_by == editor_of_b
+    assert "Atelier" not in client.get(page_url).content.decode()
+
+
+def test_the_editors_of_the_actor_named_may_decline(
+    client, editor, editor_of_b, actors, django_capture_on_commit_callbacks
+):
+    event = ask_to_name_b(client, editor, actors, django_capture_on_commit_callbacks)
+    client.force_login(editor_of_b)
+    waiting = waiting_for(event)
+    client.post(reverse("proposals:organiser_requests"), {"proposal": waiting.pk, "answer": "decline"})
+    waiting.refresh_from_db()
+    assert waiting.status == Proposal.Status.REJECTED and waiting.reason
+    assert organisers_of(event) == ["Actor A"]
+
+
+@pytest.mark.parametrize("who", ["asker", "other_editor", "contributor"])
+def test_nobody_else_answers_an_organiser_request(client, editor, actors, who, django_capture_on_commit_callbacks):
+    event = ask_to_name_b(client, editor, actors, django_capture_on_commit_callbacks)
+    if who == "asker":
+        user = editor
+    elif who == "other_editor":
+        user = EditorshipFactory(actor=actors["D"]).user
+    else:
+        user = UserFactory()
+    client.force_login(user)
+    waiting = waiting_for(event)
+    page = client.get(reverse("proposals:organiser_requests")).content.decode()
+    assert "Atelier" not in page
+    response = client.post(reverse("proposals:organiser_requests"), {"proposal": waiting.pk, "answer": "accept"})
+    assert response.status_code == 403
+    assert organisers_of(event) == ["Actor A"] and waiting_for(event).pk == waiting.pk
+
+
+def test_a_change_of_more_than_the_organisers_is_for_the_moderators(client, editor_of_b, actors, charter, taxonomy):
+    """A contributor's proposal that also changes the title is not an organiser request."""
+    event = EventFactory(title_fr="Atelier", organisers=[actors["A"]])
+    contributor = EditorshipFactory(actor=actors["D"]).user
+    charter_services.record_acceptance(contributor)
+    client.force_login(contributor)
+    form = change_event_form(event, "Actor A; Actor B") | {"title_fr": "Autre titre"}
+    client.post(reverse("proposals:change", args=["event", event.slug]), form)
+    waiting = waiting_for(event)
+    assert not proposal_services.may_answer_organisers(editor_of_b, waiting)
