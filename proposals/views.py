@@ -460,6 +460,7 @@ def _duplicates(proposal):
         for c in proposal.duplicates
     ]
 
+
 @login_required
 def organiser_requests(request):
     """Requests to name the organisations the user edits as organisers of an event, or to remove
