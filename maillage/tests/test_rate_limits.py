@@ -108,3 +108,10 @@ def test_a_new_window_starts_from_zero_and_the_purge_removes_windows_that_are_ov
     assert not ratelimit.hit("test", "user:1", limit=1, period=3600)
     assert ratelimit.purge() == 1  # the 10 o'clock window
     assert RateCounter.objects.get().count == 1
+
+
+def test_the_worker_purges_the_counts_every_hour():
+    from freshness import scheduler
+    from maillage import tasks
+
+    assert ("maillage.purge_rate_counts", dt.timedelta(hours=1), tasks.purge_rate_counts) in scheduler.periodic_jobs()
