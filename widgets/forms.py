@@ -6,6 +6,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
+from directory.services import resolve_theme
+from maillage.forms import NamedChoiceField
+from territory.services import resolve_commune
 
 from . import services
 
@@ -40,8 +43,8 @@ class BuilderForm(forms.Form):
         widget=forms.RadioSelect,
     )
     lang = forms.ChoiceField(label=_("Language of the widget"), choices=settings.LANGUAGES)
-    commune = forms.ChoiceField(label=_("Commune"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    commune = NamedChoiceField(label=_("Commune"), required=False)
+    theme = NamedChoiceField(label=_("Theme"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind of actor (map only)"),
         required=False,
@@ -89,6 +92,9 @@ class BuilderForm(forms.Form):
         self.fields["theme"].choices = [("", _("All themes"))] + [
             (t.slug, f"— {t.name}" if t.parent_id else t.name) for t in vocab["themes"]
         ]
+        # The page the builder is opened from may have them typed by name ("?commune=Schaerbeek").
+        self.fields["commune"].resolve = lambda text: resolve_commune(text, vocab["communes"]).slug
+        self.fields["theme"].resolve = lambda text: resolve_theme(text, vocab["themes"]).slug
         self.fields["accent"].widget.attrs.update(
             placeholder="#2a6f97", pattern="#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", size=8
         )
