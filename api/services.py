@@ -15,7 +15,7 @@ from array import array
 from itertools import compress, islice
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -72,16 +72,16 @@ def etag(version_values, origin, path, query_string, lang):
 
 def entry_version(model, slug, version_values):
     """The version of one entry (``proposals.entries.version_of``: its editable values), None if it
-    does not exist. Kept in the cache while the data versions hold, like the answers."""
+    does not exist. Kept in the process's cache while the data versions hold, like the answers."""
     raw = "|".join([model.__name__, slug, *(str(v) for v in version_values)])
     key = "api:version:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    version = cache.get(key)
+    version = caches["local"].get(key)
     if version is None:
         obj = model.objects.filter(slug=slug).first()
         if obj is None:
             return None
         version = entries.version_of(obj)
-        cache.set(key, version, getattr(settings, "API_CACHE_SECONDS", 300))
+        caches["local"].set(key, version, getattr(settings, "API_CACHE_SECONDS", 300))
     return version
 
 
