@@ -148,10 +148,11 @@ def test_patch_event(client, editor):
     assert (event.title_fr, event.rrule) == ("Après", "FREQ=WEEKLY")
     assert event.occurrences.count() > 1
     assert send(client, "patch", f"/api/events/{other.slug}", key, {"title_fr": "Volé"}).status_code == 403
-    # Handing the event over to actors the user does not edit is refused.
+    # Handing the event over to actors the user does not edit waits for approval, as on the website.
     stranger = ActorFactory()
     response = send(client, "patch", f"/api/events/{event.slug}", key, {"organisers": [stranger.slug]})
-    assert response.status_code == 403
+    assert response.status_code == 200 and response.json()["waiting"]["proposal"]
+    assert list(event.organisers.all()) == [actor]
     assert send(client, "patch", "/api/events/nothing", key, {"title_fr": "x"}).status_code == 404
 
 
