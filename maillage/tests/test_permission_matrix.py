@@ -257,6 +257,14 @@ def import_apply(client, w):
     return Actor.objects.filter(name_fr="Les Amis du Parc").exists()
 
 
+def import_source_settings(client, w):
+    """A source's address and sync interval: the worker fetches it on its own later."""
+    source = import_services.source_by_name("Matrix source")
+    fields = {"url": "https://data.example.org/list.csv", "format": "csv", "target": "actors", "sync_hours": "24"}
+    client.post(reverse("imports:source", args=[source.slug]), fields | {"licence": "CC BY 4.0"})
+    return type(source).objects.get(pk=source.pk).url == "https://data.example.org/list.csv"
+
+
 # --- merges ----------------------------------------------------------------------------------------
 
 
@@ -402,6 +410,7 @@ MATRIX = {
     import_upload: STAFF,
     import_preview_again: STAFF,
     import_apply: STAFF,
+    import_source_settings: STAFF,
     merge_compare: STAFF,
     merge_apply: STAFF,
     merge_undo: STAFF,
@@ -425,4 +434,4 @@ def test_permission_matrix(client, world, role, action):
 
 def test_matrix_size():
     """The closing note reports it: roles x write actions."""
-    assert len(ROLES) * len(MATRIX) == 198
+    assert len(ROLES) * len(MATRIX) == 204
