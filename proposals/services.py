@@ -323,36 +323,52 @@ class OrganiserRequest:
 
 
 def organiser_requests_for(user, limit=100):
-    """The open organiser requests ``user`` may answer, oldest first."""
-    mine = entries.Actor.objects.filter(pk__in=permissions.edited_actor_ids(user)).values_list("slug", flat=True)
-    mine = set(mine)
-    if not mine:
+    """The open organiser requests ``user`` may answer, oldest first (a fixed number of queries)."""
+    mine = permissions.edited_actor_ids(user)
+    actors = {a.slug: a for a in entries.Actor.objects.filter(pk__in=mine)}
+    if not actors:
         return []
     pending = Proposal.objects.filter(kind=Kind.CHANGE_EVENT, status=Status.PENDING).exclude(proposer=user)
-    found = []
-    for proposal in pending.select_related("proposer").order_by("created")[:1000]:
+    candidates = []
+    for proposal in pending.order_by("created")[:1000]:
         asked = organisers_asked(proposal)
-        if asked and mine & {*asked[0], *asked[1]} and may_answer_organisers(user, proposal):
-            found.append((proposal, asked))
-        if len(found) >= limit:
-            break
-    return [
-        OrganiserRequest(
-            proposal=proposal,
-            event=proposal.target,
-            named=_names(named),
-            removed=_names(removed),
-            asked_by=_asker(proposal),
+        if asked and set(actors) & {*asked[0], *asked[1]}:
+            candidates.append((proposal, asked))
+    concerned = {slug for _proposal, asked in candidates for slug in (*asked[0], *asked[1])}
+    actors.update({a.slug: a for a in entries.Actor.objects.filter(slug__in=concerned - set(actors))})
+    theirs = {}  # the actors each proposer edits
+    proposers = {p.proposer_id for p, _asked in candidates if p.proposer_id}
+    for user_id, actor_id in Editorship.objects.filter(user_id__in=proposers).values_list("user_id", "actor_id"):
+        theirs.setdefault(user_id, set()).add(actor_id)
+    events = entries.Event.objects.filter(pk__in={p.target_id for p, _asked in candidates})
+    events = {e.pk: e for e in events.prefetch_related("organisers")}
+    found = []
+    for proposal, (named, removed) in candidates:
+        others = {actors[s].pk for s in (*named, *removed) if s in actors} - theirs.get(proposal.proposer_id, set())
+        event = events.get(proposal.target_id)
+        if not (others and others <= mine and event):
+            continue
+        asker = [a.name for a in event.organisers.all() if a.pk in theirs.get(proposal.proposer_id, ())]
+        found.append(
+            OrganiserRequest(
+                proposal=proposal,
+                event=event,
+                named=[actors[s].name for s in named if s in actors],
+                removed=[actors[s].name for s in removed if s in actors],
+                asked_by=_asked_by(asker),
+            )
         )
-        for proposal, (named, removed) in found
-    ]
+    return found[:limit]
+
+
+def _asked_by(names):
+    return _("an editor of %(names)s") % {"names": ", ".join(names)} if names else _("an editor")
 
 
 def _asker(proposal):
     """Who asks, as the organisations they speak for on the event (not their personal address)."""
     theirs = permissions.edited_actor_ids(proposal.proposer) if proposal.proposer_id else frozenset()
-    names = [a.name for a in proposal.target.organisers.all() if a.pk in theirs] if proposal.target else []
-    return _("an editor of %(names)s") % {"names": ", ".join(names)} if names else _("an editor")
+    return _asked_by([a.name for a in proposal.target.organisers.all() if a.pk in theirs] if proposal.target else [])
 
 
 def answer_organisers(proposal, user, *, accept):

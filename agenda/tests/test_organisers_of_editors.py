@@ -17,6 +17,8 @@ from agenda.tests.factories import EventFactory
 from api.models import ApiToken
 from charter import services as charter_services
 from directory.tests.factories import ActorFactory
+from maillage.testing import assert_queries_do_not_grow
+from proposals import entries
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
@@ -292,3 +294,20 @@ def test_a_change_of_more_than_the_organisers_is_for_the_moderators(client, edit
     client.post(reverse("proposals:change", args=["event", event.slug]), form)
     waiting = waiting_for(event)
     assert not proposal_services.may_answer_organisers(editor_of_b, waiting)
+
+
+def test_the_requests_page_reads_a_fixed_number_of_queries(client, editor_of_b, actors, charter, taxonomy):
+    def add_request():
+        asker = EditorshipFactory().user
+        event = EventFactory(organisers=[asker.editorships.get().actor])
+        proposal_services.submit(
+            Proposal.Kind.CHANGE_EVENT,
+            {**entries.snapshot(event), "organisers": sorted([*entries.snapshot(event)["organisers"], "actor-b"])},
+            user=asker,
+            target=event,
+        )
+
+    client.force_login(editor_of_b)
+    url = reverse("proposals:organiser_requests")
+    assert_queries_do_not_grow(client, url, add_request)
+    assert client.get(url).content.decode().count('name="answer" value="accept"') == 3
