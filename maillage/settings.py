@@ -135,8 +135,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {
     # Shared by every process and server (its table is made by a migration of maillage): what all of
     # them must see alike, such as allauth's sign-in throttling. Rate limits have their own table
-    # (maillage.ratelimit: an atomic count, which a cache's get-then-set is not).
-    "default": env.cache("CACHE_URL", default="dbcache://maillage_cache"),
+    # (maillage.ratelimit: an atomic count, which a cache's get-then-set is not). Room for 10,000
+    # entries: a burst of new keys must not cull the sign-in throttling's counts.
+    "default": env.cache("CACHE_URL", default="dbcache://maillage_cache?max_entries=10000"),
     # Each process's own memory, for answers rebuilt from data versions (their keys hold the
     # versions, so no process serves stale data): the API's answers, the public places.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
