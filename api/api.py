@@ -48,8 +48,14 @@ D_LANG = N_("Language of the texts: fr, nl or en (default: the Accept-Language h
 D_PAGE = N_("Page number, from 1.")
 D_PER_PAGE = N_("Items per page: 50 by default, at most 200.")
 D_Q = N_("Words to search for.")
-D_THEME = N_("Theme slug (see /api/themes). Repeat the parameter for any of several.")
-D_COMMUNE = N_("Commune slug (see /api/communes). Repeat the parameter for any of several.")
+D_THEME = N_(
+    "Theme slug (see /api/themes) or name in any language, in any case, with or without accents. "
+    "Repeat the parameter for any of several."
+)
+D_COMMUNE = N_(
+    "Commune slug (see /api/communes), French or Dutch name or postcode (schaerbeek, Schaarbeek, 1030). "
+    "Repeat the parameter for any of several."
+)
 D_KIND = N_("Kind of actor. Repeat the parameter for any of several.")
 D_LANGUAGE = N_("Language spoken (code). Repeat the parameter for any of several.")
 D_AUDIENCE = N_("Audience slug. Repeat the parameter for any of several.")
