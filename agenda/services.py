@@ -448,32 +448,6 @@ def upcoming_for_actor(actor, limit=10):
     )
 
 
-def parse_month(raw, notices):
-    """'2024-10' -> (2024, 10); the current month when absent or malformed (with a notice)."""
-    today = timezone.localdate()
-    if not raw:
-        return today.year, today.month
-    try:
-        year, month = (int(part) for part in raw.split("-", 1))
-        dt.date(year, month, 1)
-        if not 1900 <= year <= 2200:
-            raise ValueError
-    except (TypeError, ValueError):
-        notices.append(_("“%(value)s” is not a month (YYYY-MM); showing this month.") % {"value": raw[:20]})
-        return today.year, today.month
-    return year, month
-
-
-def parse_day(raw, notices):
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        notices.append(_("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.") % {"value": raw[:20]})
-        return None
-
-
 def _jsonld_time(value, all_day):
     local = timezone.localtime(value, TZ)
     return (local.date() if all_day else local).isoformat()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from directory.services import vocabularies
-from maillage.filters import page_number
+from maillage.params import day_or_none, month_or_current, page_number
 
 from . import services
 from .models import Event
@@ -36,7 +36,7 @@ def _context(vocab, filters, **extra):
 def upcoming(request):
     vocab, filters = _filters(request)
     number = page_number(request.GET, filters.notices)
-    day = services.parse_day(request.GET.get("from"), filters.notices)
+    day = day_or_none(request.GET.get("from"), filters.notices)
     start = dt.datetime.combine(day, dt.time(0), tzinfo=services.TZ) if day else None
     running, later, has_next = services.upcoming(filters, start=start, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render(
@@ -76,7 +76,7 @@ def archive(request):
 @require_GET
 def month(request):
     vocab, filters = _filters(request)
-    year, month_ = services.parse_month(request.GET.get("month"), filters.notices)
+    year, month_ = month_or_current(request.GET.get("month"), filters.notices)
     first = dt.date(year, month_, 1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)

@@ -29,6 +29,7 @@ from directory import index as actor_index
 from directory import services as directory_services
 from directory.models import Actor, Place
 from maillage.models import DataVersion
+from maillage.params import MAX_PAGE, InvalidParam, read_day, read_whole_number
 from projects import services as project_services
 from proposals import entries
 from search import index as search_index
@@ -119,24 +120,15 @@ def page_params(params):
     """(page, per_page) from the query string; BadRequest with a clear message otherwise."""
     messages = []
 
-    def number(name, default, low, high):
-        raw = params.get(name, "")
-        if raw == "":
-            return default
+    def number(name, default, high):
         try:
-            value = int(raw)
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:
-            messages.append(
-                _("“%(value)s” is not a valid %(name)s: give a whole number from %(low)s to %(high)s.")
-                % {"value": raw[:20], "name": name, "low": low, "high": high}
-            )
+            return read_whole_number(params.get(name), name=name, low=1, high=high) or default
+        except InvalidParam as error:
+            messages.append(str(error))
             return default
-        return value
 
-    page = number("page", 1, 1, 10**6)
-    per_page = number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page = number("page", 1, MAX_PAGE)
+    per_page = number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if messages:
         raise BadRequest(messages)
     return page, per_page
@@ -320,13 +312,10 @@ OCCURRENCE_FIELDS = (
 
 
 def parse_day(params, name, messages):
-    raw = params.get(name, "")
-    if not raw:
-        return None
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        messages.append(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw[:20]})
+        return read_day(params.get(name), name=name)
+    except InvalidParam as error:
+        messages.append(str(error))
         return None
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from agenda.services import upcoming_for_actor
-from maillage.filters import page_number
+from maillage.params import page_number
 from projects.services import projects_of
 
 from . import index as actor_index

@@ -57,15 +57,3 @@ def pick(params, name, allowed, label, notices, resolve=None):
                 % {"label": label, "value": value[:60]}
             )
     return chosen
-
-
-def page_number(params, notices):
-    raw = params.get("page", "1")
-    try:
-        number = int(raw)
-        if number < 1:
-            raise ValueError
-    except (TypeError, ValueError):
-        notices.append(_("“%(page)s” is not a page number; showing the first page.") % {"page": raw[:20]})
-        return 1
-    return number

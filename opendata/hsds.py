@@ -13,7 +13,6 @@ Nested objects read their places, themes and languages from ``Context.related`` 
 any number of actors), so a list, a detail or the whole dump cost a fixed number of queries.
 """
 
-import datetime as dt
 import functools
 import hashlib
 import math
@@ -24,12 +23,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from directory.models import Actor, Language, Place, Theme
 from directory.validators import format_company_number
 from maillage import richtext
+from maillage.params import MAX_PAGE, InvalidParam, read_moment, read_whole_number
 from search import index as search_index
 from search.models import Document
 from territory.models import Commune
@@ -143,25 +142,16 @@ class Paging:
         return (self.page - 1) * self.per_page
 
 
-def _int(params, name, default, low, high):
-    raw = params.get(name, "")
-    if raw == "":
-        return default
+def _int(params, name, default, high):
     try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(_("“%(name)s” must be a whole number.") % {"name": name}) from None
-    if not low <= value <= high:
-        raise BadRequest(
-            _("“%(name)s” must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
-        )
-    return value
+        return read_whole_number(params.get(name), name=name, low=1, high=high) or default
+    except InvalidParam as error:
+        raise BadRequest(str(error)) from None
 
 
 def parse_paging(params):
     return Paging(
-        page=_int(params, "page", 1, 1, 10**6),
-        per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        page=_int(params, "page", 1, MAX_PAGE), per_page=_int(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     )
 
 
@@ -170,17 +160,11 @@ def flag(params, name):
 
 
 def parse_modified_after(raw):
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise BadRequest(_("“modified_after” must be a date or a date and time (ISO 8601)."))
-        value = dt.datetime.combine(day, dt.time.min)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
+    """An instant (UTC unless it names its offset), or None."""
+    try:
+        return read_moment(raw, name="modified_after")
+    except InvalidParam as error:
+        raise BadRequest(str(error)) from None
 
 
 def envelope(total, paging, contents):

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agenda.models import BRUSSELS, Event, Occurrence
-from agenda.services import filter_events, parse_month
+from agenda.services import filter_events
 from directory.models import Theme
 from directory.services import resolve_theme
 from maillage.filters import ParsedFilters
 from maillage.lookup import Ambiguous, Unknown
+from maillage.params import InvalidParam, read_month
 from territory.models import Commune
 from territory.services import resolve_commune
 
@@ -40,13 +41,16 @@ class PosterError(ValueError):
 
 
 def month_of(raw):
-    """'2026-11' -> (2026, 11), by the agenda's own reading of a month (the current month when
-    empty); ``PosterError`` (translated) when malformed."""
-    notices = []
-    year, month = parse_month(str(raw) if raw else "", notices)
-    if notices:
-        raise PosterError(_("“%(value)s” is not a month (YYYY-MM).") % {"value": str(raw)[:20]})
-    return year, month
+    """'2026-11' -> (2026, 11), read as the agenda reads a month (the current month when empty);
+    ``PosterError`` (translated) when malformed or out of bounds."""
+    try:
+        chosen = read_month(raw)
+    except InvalidParam as error:
+        raise PosterError(str(error)) from error
+    if chosen is None:
+        today = timezone.localdate()
+        return today.year, today.month
+    return chosen
 
 
 def _slug(typed, resolve, unknown):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from directory.services import vocabularies
-from maillage.filters import page_number
+from maillage.params import page_number
 
 from . import services
 from .models import Project

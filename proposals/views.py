@@ -17,7 +17,7 @@ from charter import services as charter_services
 from directory.duplicates import REASON_LABELS
 from directory.models import Actor
 from maillage import richtext
-from maillage.filters import page_number
+from maillage.params import page_number
 
 from . import entries, forms, services
 from .models import Proposal

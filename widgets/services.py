@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agenda import services as agenda_services
 from directory import services as directory_services
+from maillage.params import InvalidParam, read_whole_number
 
 LANGS = ("fr", "nl", "en")
 SCHEMES = ("light", "dark")
@@ -83,11 +84,12 @@ def accent_css(accent):
 
 
 def parse_limit(raw, default=AGENDA_DEFAULT, maximum=AGENDA_MAX):
+    """How many dates an embedded agenda lists: a number is brought within 1..``maximum``, anything
+    else gives ``default`` (the embed has nowhere to show a notice)."""
     try:
-        value = int(raw)
-    except (TypeError, ValueError):
+        return read_whole_number(raw, name="limit", low=1, high=maximum, clamp=True) or default
+    except InvalidParam:
         return default
-    return min(max(value, 1), maximum)
 
 
 # --- what the embed pages show ------------------------------------------------------------------
