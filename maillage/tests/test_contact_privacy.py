@@ -26,6 +26,7 @@ import uuid
 import zipfile
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,6 +210,9 @@ def test_the_change_form_and_its_preview_are_empty_of_the_contact(viewer, actor)
     form = shown.context["form"]
     assert not any(form[name].value() for name in entries.CONTACT_PERSON)
     assert form.fields["contact_name"].help_text  # says why the fields are empty
+    # The starting values carried in the form are signed, not encrypted: readable by anyone.
+    token = re.search(r'name="starting_point" value="([^"]+)"', _text(shown)).group(1)
+    assert_private(json.dumps(signing.loads(token, salt=proposal_services.FORM_VALUES_SALT)), "the form's values")
     preview = viewer.post(
         _change_url(actor),
         _as_posted(shown, phone="02 422 22 22", preview="1", proposer_email="v@example.org", accept_charter="on"),
