@@ -2,6 +2,9 @@
 or without accents and hyphens; when several match, the error lists them."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from unidecode import unidecode
 
 from maillage.lookup import Ambiguous, Unknown
 from territory.models import Commune
@@ -66,3 +69,23 @@ def test_the_callers_list_of_communes_is_used_without_reading_them_again(territo
     with django_assert_num_queries(0):
         assert resolve_commune("Elsene", communes).slug == "ixelles"
         assert resolve_commune("1030", communes).slug == "schaerbeek"
+
+
+def test_every_name_slug_and_postcode_of_every_commune_finds_it(territory):
+    for commune in Commune.objects.prefetch_related("postcodes"):
+        typed = [commune.slug, commune.name_fr, commune.name_nl, commune.name_fr.upper(), commune.name_nl.lower()]
+        typed += [unidecode(commune.name_nl).replace("-", " "), *(p.code for p in commune.postcodes.all())]
+        for text in typed:
+            assert resolve_commune(text) == commune, text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_anything_typed_finds_one_commune_or_says_why(territory, text):
+    communes = list(Commune.objects.all())
+    try:
+        assert resolve_commune(text, communes) in communes
+    except Ambiguous as error:
+        assert len(error.candidates) > 1 and str(error)
+    except Unknown as error:
+        assert str(error)
