@@ -66,14 +66,8 @@ D_FROM = N_("First day (YYYY-MM-DD); default today.")
 D_TO = N_("Last day (YYYY-MM-DD), included.")
 
 READ_ERRORS = {304: None, 400: schemas.Error}
-WRITE_ERRORS = {
-    401: schemas.Error,
-    403: schemas.Error,
-    404: schemas.Error,
-    412: schemas.Error,
-    422: schemas.Error,
-    429: schemas.Error,
-}
+WRITE_ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
+CHANGE_ERRORS = {**WRITE_ERRORS, 412: schemas.Error}  # If-Match names a version that is gone
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -372,7 +366,7 @@ def _get(model, slug):
 @api.patch(
     "/actors/{slug}",
     auth=TokenAuth(),
-    response={200: schemas.WriteResult, **WRITE_ERRORS},
+    response={200: schemas.WriteResult, **CHANGE_ERRORS},
     summary=N_("Change an actor"),
     description=N_(
         "Change the fields given (the others stay). Only the entries your token's user edits. With "
@@ -408,7 +402,7 @@ def post_event(request, event: schemas.NewEvent):
 @api.patch(
     "/events/{slug}",
     auth=TokenAuth(),
-    response={200: schemas.WriteResult, **WRITE_ERRORS},
+    response={200: schemas.WriteResult, **CHANGE_ERRORS},
     summary=N_("Change an event"),
     description=N_(
         "Change the fields given (the others stay). Only events of the entries your token's user edits. With "

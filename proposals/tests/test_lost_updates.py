@@ -284,3 +284,10 @@ def test_bulk_approval_refuses_a_proposal_whose_fields_changed_since_it_was_made
     done, failed = services.bulk("approve", [proposal.pk], moderator)
     assert (done, len(failed)) == (0, 1)
     assert Actor.objects.get(pk=actor.pk).phone == "02 555 55 55"
+
+
+def test_the_api_documents_the_412_of_changes(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "412" in paths["/api/actors/{slug}"]["patch"]["responses"]
+    assert "412" in paths["/api/events/{slug}"]["patch"]["responses"]
+    assert "412" not in paths["/api/events"]["post"]["responses"]
