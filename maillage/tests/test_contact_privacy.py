@@ -249,6 +249,30 @@ def test_a_proposal_stores_no_contact_and_cannot_wipe_it(client, actor, mailoutb
         assert_private(message.subject + message.body, "the approval email")
 
 
+def test_editing_then_approving_a_proposal_keeps_the_withheld_contact(client, actor):
+    """The moderator's edit form starts from the proposal, which has no contact person: left
+    empty there, the contact stays as it is."""
+    proposer = UserFactory()
+    client.force_login(proposer)
+    shown = client.get(_change_url(actor))
+    client.post(_change_url(actor), _as_posted(shown, phone="02 422 22 22", accept_charter="on"))
+    proposal = Proposal.objects.get(proposer=proposer)
+    client.force_login(ModeratorFactory())
+    review = client.get(reverse("proposals:review", args=[proposal.pk]))
+    edit_form = review.context["edit_form"]
+    assert not any(edit_form[name].value() for name in entries.CONTACT_PERSON)
+    posted = {"action": "edit_approve", "shown": review.context["shown"]}
+    for field in edit_form:
+        value = field.value()
+        if value not in (None, "", False, []) and field.name != "logo":
+            posted[field.html_name] = "on" if value is True else value
+    posted["edit-opening_hours_fr"] = "Mardi 10:00–12:00"
+    assert client.post(reverse("proposals:review", args=[proposal.pk]), posted).status_code == 302
+    actor = Actor.objects.get(pk=actor.pk)
+    assert (actor.opening_hours_fr, actor.phone) == ("Mardi 10:00–12:00", "02 422 22 22")
+    assert (actor.contact_name, actor.contact_email, actor.contact_phone) == (NAME, EMAIL, PHONE)
+
+
 def test_a_visitor_may_propose_a_new_contact_person(client, actor):
     """What a visitor types is a proposal (reviewed); what they leave empty stays as it is."""
     shown = client.get(_change_url(actor))
