@@ -51,14 +51,6 @@ class Ambiguous(LookupFailed):
     pass
 
 
-def _unique(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
-
-
 def resolve(text, entries, *, what, describe=str):
     """The item of ``entries`` that ``text`` names. Raises ``Unknown`` when none does and
     ``Ambiguous`` (its message lists the candidates, each by ``describe``) when several do.
@@ -68,9 +60,9 @@ def resolve(text, entries, *, what, describe=str):
     key = compact(typed) if not typed.isdigit() else typed
     entries = list(entries)
     if key:
-        found = _unique(e.item for e in entries if key in e.keys)
+        found = list(dict.fromkeys(e.item for e in entries if key in e.keys))
         if not found and not typed.isdigit():
-            found = _unique(e.item for e in entries if any(p.startswith(key) for p in e.prefixes))
+            found = list(dict.fromkeys(e.item for e in entries if any(p.startswith(key) for p in e.prefixes)))
         if len(found) == 1:
             return found[0]
         if found:
