@@ -20,6 +20,7 @@ from agenda.validators import validate_rrule
 from charter import services as charter_services
 from directory.models import Actor
 from maillage import ratelimit
+from maillage.params import FIRST_YEAR, LAST_YEAR
 from proposals import entries, services
 from proposals.forms import ActorForm, EventForm
 from proposals.models import Proposal
@@ -144,12 +145,15 @@ EVENT_TEXT_FIELDS = (
 )
 
 
-def _local(value):
-    """A datetime (aware or naive local) or ISO text -> naive local datetime, to the minute."""
+def _local(value, name="start"):
+    """A datetime (aware or naive local) or ISO text -> naive local datetime, to the minute.
+    ``Invalid`` outside the years the site shows (year 1 at +14:00 is no local time at all)."""
     if value in (None, ""):
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise Invalid({name: [_("Give a date from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}]})
     if timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)
     return value.replace(second=0, microsecond=0)
@@ -158,7 +162,7 @@ def _local(value):
 def _event_values(values):
     """Check what the event form does not see (dates, rule, organisers); the values to store."""
     errors = {}
-    start, end = _local(values.get("start")), _local(values.get("end"))
+    start, end = _local(values.get("start")), _local(values.get("end"), "end")
     all_day = bool(values.get("all_day"))
     if start is None:
         errors["start"] = [_("This field is required.")]
