@@ -45,7 +45,7 @@ Lang = Literal["fr", "nl", "en"]
 
 # Parameter descriptions (translated on the documentation page).
 D_LANG = N_("Language of the texts: fr, nl or en (default: the Accept-Language header).")
-D_PAGE = N_("Page number, from 1.")
+D_PAGE = N_("Page number, from 1 to 1000000.")
 D_PER_PAGE = N_("Items per page: 50 by default, at most 200.")
 D_Q = N_("Words to search for.")
 D_THEME = N_(
@@ -62,8 +62,8 @@ D_AUDIENCE = N_("Audience slug. Repeat the parameter for any of several.")
 D_VENUE = N_("yes: has a venue open to the public; no: has none.")
 D_STATUS = N_("Status. Repeat the parameter for any of several.")
 D_ORGANISER = N_("Slug of an organising actor.")
-D_FROM = N_("First day (YYYY-MM-DD); default today.")
-D_TO = N_("Last day (YYYY-MM-DD), included.")
+D_FROM = N_("First day (YYYY-MM-DD, from 1900 to 2200); default today.")
+D_TO = N_("Last day (YYYY-MM-DD, from 1900 to 2200), included.")
 
 READ_ERRORS = {304: None, 400: schemas.Error}
 WRITE_ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
