@@ -107,3 +107,16 @@ def _clean_spaces(spaces):
 def test_long_runs_of_spaces_are_cleaned_in_linear_time(territory):
     seconds = run_bounded(_clean_spaces, " " * 40_000, memory_mb=200, seconds=20)
     assert seconds < 1, f"40,000 spaces took {seconds:.1f} s"
+
+
+def _read_seconds(data, format):
+    started = time.process_time()
+    _read(data, format)
+    return time.process_time() - started
+
+
+def test_a_csv_full_of_quotes_is_sniffed_quickly():
+    # csv.Sniffer's quote regexes backtrack on long samples (found by test_fuzz_bounded.py).
+    data = ("Nom;Ville\n" + "'a " * 20_000 + "\n").encode()
+    seconds = run_bounded(_read_seconds, data, "csv", memory_mb=100, seconds=20)
+    assert seconds < 1, f"{seconds:.1f} s"
