@@ -27,6 +27,8 @@ from shapely.geometry import Point, shape
 
 from maillage.text import fold
 
+from .names import parse_name, unshout
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Without boundaries (tests, a fresh install), a point belongs to the territory when it lies this
 # close (degrees: about 3.5 km east-west, 5.5 km north-south) to the box around the communes'
@@ -389,26 +391,20 @@ def _contact(values, result):
     return {}
 
 
-def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleaned:
-    """The actor fields of one mapped row, checked; see the module docstring (uses the database)."""
+def clean_actor(values: dict[str, str], *, default_kind="association", strict=False) -> Cleaned:
+    """The actor fields of one mapped row, checked; see the module docstring (uses the database).
+
+    ``strict``: a company number failing its check is an error (the row is refused), not a
+    warning (the row is imported without it)."""
     values = {key: ("" if value is None else str(value)) for key, value in (values or {}).items()}
     result = Cleaned(fields={})
     fields = result.fields
     name = _clean_text(values.get("name"))
-    if not name:
-        result.errors.append(_("The name is empty."))
-    elif len(name) > 250:
-        result.warnings.append(_("The name is longer than 250 characters: shortened."))
-        name = _shorten(name, 250)
-    fields["name"] = name
-    for key in ("name_nl", "name_en"):
-        text = _clean_text(values.get(key))
-        fields[key] = text[:250]
-    acronym = _clean_text(values.get("acronym"))
+    _names(values, name, result)
+    acronym = fields["acronym"]
     if len(acronym) > 40:
         result.warnings.append(_("The acronym is longer than 40 characters: ignored."))
-        acronym = ""
-    fields["acronym"] = acronym
+        fields["acronym"] = ""
     fields["kind"] = _kind(values.get("kind"), name, default_kind)
     fields["description"] = _long_text(values.get("description"))
 
@@ -431,9 +427,17 @@ def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleane
         from directory.validators import normalise_company_number
 
         digits = normalise_company_number(company)
-        if digits is None:
+        if digits is None and strict:
             result.errors.append(
                 _("“%(value)s” is not a valid Belgian company number (10 digits with a mod-97 check).")
+                % {"value": company}
+            )
+        elif digits is None:
+            result.warnings.append(
+                _(
+                    "“%(value)s” is not a valid Belgian company number (10 digits with a mod-97 check): "
+                    "imported without it."
+                )
                 % {"value": company}
             )
         else:
@@ -455,6 +459,27 @@ def clean_actor(values: dict[str, str], *, default_kind="association") -> Cleane
         fields["company_number"], name, fields["postcode"]
     )
     return result
+
+
+def _names(values, name, result):
+    """The French, Dutch and English names and the acronym, from a source's legal string: a
+    single name column's "FR / NL" is split, "en abrégé X" gives the acronym, SHOUTING names are
+    written in ordinary case (imports.names). The source's string, when it was changed, is kept
+    as ``source_name``: it stays in the record of the source (its provenance), never shown."""
+    fields = result.fields
+    dutch_given = _clean_text(values.get("name_nl"))
+    parsed = parse_name(name, split_languages=not dutch_given)
+    if not parsed.french:
+        result.errors.append(_("The name is empty."))
+    elif len(parsed.french) > 250:
+        result.warnings.append(_("The name is longer than 250 characters: shortened."))
+        parsed.french = _shorten(parsed.french, 250)
+    fields["name"] = parsed.french
+    fields["name_nl"] = unshout(dutch_given or parsed.dutch)[:250]
+    fields["name_en"] = unshout(_clean_text(values.get("name_en")))[:250]
+    fields["acronym"] = _clean_text(values.get("acronym")) or parsed.acronym
+    if name and name != parsed.french:
+        fields["source_name"] = name
 
 
 def _fallback_id(company_number, name, postcode):

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import urllib.parse
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
@@ -375,7 +376,7 @@ def plan_run(run, progress=None):
     records = {}
     if run.source_id:
         records = {r.external_id: r for r in SourceRecord.objects.filter(source_id=run.source_id)}
-    clean = clean_actor if target == ACTORS else clean_event
+    clean = partial(clean_actor, strict=run.strict) if target == ACTORS else clean_event
     first_row = {}  # external id or company number -> first row number
     seen = set()  # external ids met in the file, rejected rows included (they are not missing)
     pending = []  # items to compare with the database once the rows are read

@@ -53,8 +53,17 @@ def test_company_numbers_in_any_written_form(territory, written):
 
 
 @pytest.mark.django_db
-def test_an_invalid_company_number_rejects_the_row_and_names_it(territory):
+def test_an_invalid_company_number_is_left_out_with_a_warning(territory):
     result = actor(company_number="0203.071.974")
+    assert result.errors == [] and result.fields["company_number"] == ""
+    assert result.warnings == [
+        "“0203.071.974” is not a valid Belgian company number (10 digits with a mod-97 check): imported without it."
+    ]
+
+
+@pytest.mark.django_db
+def test_an_invalid_company_number_rejects_the_row_in_strict_mode(territory):
+    result = clean_actor({"name": "Les Amis du Parc asbl", "company_number": "0203.071.974"}, strict=True)
     assert result.errors == ["“0203.071.974” is not a valid Belgian company number (10 digits with a mod-97 check)."]
 
 
@@ -282,8 +291,9 @@ def test_a_belgian_csv_from_file_to_cleaned_rows(territory):
     assert results[4].warnings == ["The email address “pas un email” is not valid: ignored."]
     assert results[5].errors == ["The postcode 5000 is outside the territory (Brussels-Capital Region)."]
     assert results[6].errors == ["The name is empty."]
-    assert results[7].errors == [
-        "“0203.071.974” is not a valid Belgian company number (10 digits with a mod-97 check)."
+    assert results[7].errors == [] and results[7].fields["company_number"] == ""
+    assert results[7].warnings == [
+        "“0203.071.974” is not a valid Belgian company number (10 digits with a mod-97 check): imported without it."
     ]
 
 
