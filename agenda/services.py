@@ -26,6 +26,7 @@ from search import index as search_index
 from search.models import Document
 
 from .models import Event, Occurrence
+from .validators import gives_dates
 
 TZ = ZoneInfo("Europe/Brussels")
 LANGS = ("fr", "nl", "en")
@@ -76,6 +77,8 @@ def occurrence_times(event, until=None):
     if not event.rrule:
         end = _all_day_end(event.start, event.end) if event.all_day else event.end
         return [(event.start, end)]
+    if not gives_dates(event.rrule, timezone.localtime(event.start, TZ).replace(tzinfo=None)):
+        return []  # expanding would search for a date up to year 9999 (seconds of CPU)
     now = timezone.now()
     until = until or max(now, event.start) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
     since = max(event.start, now - dt.timedelta(days=ARCHIVE_DAYS))
