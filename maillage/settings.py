@@ -183,6 +183,8 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Files never served (import files and previews may hold personal data): outside MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 
 # Territory: commune boundaries place points in communes and draw them on the map.
 _default_boundaries = SHARED_DIR / "data" / "brussels-communes.geojson"
