@@ -236,6 +236,7 @@ def test_prune_deletes_outdated_and_old_documents(fake, settings):
     young.write_bytes(b"x")
     old_time = (now - dt.timedelta(days=2)).timestamp()
     os.utime(stray, (old_time, old_time))
+    os.utime(young, (now.timestamp(), now.timestamp()))  # the test's clock, which may not be the disk's
     # current_recent is outdated since the second bump but younger than a day: kept.
     assert tasks.prune_printouts.call() == {"deleted": 2}
     left = set(Printout.objects.values_list("pk", flat=True))
