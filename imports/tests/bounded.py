@@ -2,7 +2,8 @@
 
 The child inherits the loaded code (no start-up cost) and gets RLIMIT_AS set to what it already
 uses plus ``memory_mb``, and RLIMIT_CPU to ``seconds``: a reader that explodes fails its test with
-MemoryError or is killed, instead of taking the machine down.
+MemoryError or is killed, instead of taking the machine down. The child shares the parent's
+database connection: what it runs must not query (warm caches in the parent first).
 """
 
 import contextlib
