@@ -26,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="the source's name (created if new); records are tracked per source")
         parser.add_argument("--mapping", help='a JSON file {"field": "column", ...}; default: the source\'s or a guess')
         parser.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
-        parser.add_argument("--strict", action="store_true", help="import nothing if any row has an error (a company number failing its check is one)")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="import nothing if any row has an error (a company number failing its check is one)",
+        )
         parser.add_argument("--target", choices=Source.Target.values, help="actors (default) or events")
 
     def handle(self, *args, path, format, source, mapping, dry_run, strict, target, **options):
