@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 
+from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -159,3 +160,22 @@ def month_or_current(raw, notices):
         today = timezone.localdate()
         return today.year, today.month
     return chosen
+
+
+# --- every query string ---------------------------------------------------------------------------
+
+
+def refuse_null_characters(get_response):
+    """Middleware: a query string holding a null character is refused before any view reads it.
+    PostgreSQL can neither store nor compare one (every filter compared with it was a server
+    error), and no person types one."""
+
+    def middleware(request):
+        if any("\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()):
+            return HttpResponseBadRequest(
+                _("This address holds a null character, which no page can read."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return get_response(request)
+
+    return middleware
