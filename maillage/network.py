@@ -127,7 +127,7 @@ def opener(*, allow_private=False):
     return built
 
 
-def check_url(url):
+def _check_scheme(url):
     """Refuse what is not an http(s) address with a host."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -137,7 +137,7 @@ def check_url(url):
 def urlopen(url, *, method="GET", headers=None, timeout=10, allow_private=False):
     """Open ``url`` through the guard; raises Refused, urllib's HTTPError and URLError, OSError.
     ``timeout`` bounds each connection and each read."""
-    check_url(url)
+    _check_scheme(url)
     request = urllib.request.Request(url, method=method, headers=headers or {})
     try:
         return opener(allow_private=allow_private).open(request, timeout=timeout)

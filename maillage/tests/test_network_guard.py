@@ -175,3 +175,52 @@ def test_a_download_is_bounded_in_size(rebinding_dns, public, internal):
     public.body = b"x" * 100_000
     with pytest.raises(network.TooLarge):
         network.fetch(f"http://rebind.test:{internal.port}/", max_bytes=1000, timeout=2)
+
+
+@pytest.fixture
+def tls_public(tmp_path, public, monkeypatch):
+    """The public server behind TLS with a certificate for ``rebind.test`` only, trusted by the
+    client: the name must be what TLS checks, though the connection goes to an address."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=rebind.test"]
+        + ["-addext", "subjectAltName=DNS:rebind.test", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    server_names = []
+    server_context.sni_callback = lambda sock, name, context: server_names.append(name)
+    public.httpd.socket = server_context.wrap_socket(public.httpd.socket, server_side=True)
+    client_context = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(ssl, "_create_default_https_context", lambda *args, **kwargs: client_context)
+    return server_names
+
+
+def test_https_checks_the_certificate_of_the_name_not_of_the_address(rebinding_dns, tls_public, public, internal):
+    body = network.fetch(f"https://rebind.test:{internal.port}/secure", timeout=2)
+    assert body == b"public page"
+    assert tls_public == ["rebind.test"], "SNI carries the name"
+    assert rebinding_dns == [PUBLIC] and internal.hits == []
+    assert public.hits == [("GET", "/secure", f"rebind.test:{internal.port}")]
+
+
+def test_https_refuses_a_certificate_for_another_name(rebinding_dns, tls_public, monkeypatch):
+    import ssl
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def other_name(host, port, *args, **kwargs):
+        return real_getaddrinfo("rebind.test" if host == "other.test" else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", other_name)
+    with pytest.raises(network.urllib.error.URLError) as refused:
+        network.fetch("https://other.test:443/", timeout=2)
+    assert isinstance(refused.value.reason, ssl.SSLCertVerificationError)
