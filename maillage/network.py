@@ -27,11 +27,19 @@ class TooLarge(OSError):
     pass
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address):
-    """Whether an IP address (text) is on the public internet (IPv4-mapped IPv6 read as IPv4)."""
+    """Whether an IP address (text) is on the public internet. An IPv6 address carrying an IPv4
+    one (mapped, NAT64, 6to4, Teredo) is judged by the IPv4 address it leads to."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
 
 

@@ -166,9 +166,18 @@ def test_a_host_with_one_private_address_among_public_ones_is_refused(monkeypatc
         network.resolve("mixed.test", 80)
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:127.0.0.1", "fc00::1"])
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fc00::1"]
+    + ["::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:a00:1::1", "fe80::1%eth0"],
+)
 def test_private_addresses_are_not_public(address):
     assert not network.is_public(address)
+
+
+@pytest.mark.parametrize("address", [PUBLIC, "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822"])
+def test_public_addresses_are_public(address):
+    assert network.is_public(address)
 
 
 def test_a_download_is_bounded_in_size(rebinding_dns, public, internal):
