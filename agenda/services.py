@@ -80,13 +80,22 @@ def occurrence_times(event, until=None):
     if not gives_dates(event.rrule, timezone.localtime(event.start, TZ).replace(tzinfo=None)):
         return []  # expanding would search for a date up to year 9999 (seconds of CPU)
     now = timezone.now()
-    until = until or max(now, event.start) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
-    since = max(event.start, now - dt.timedelta(days=ARCHIVE_DAYS))
+    first = event.start.replace(microsecond=0)  # as _ical_event writes it
+    until = until or max(now, first) + dt.timedelta(days=settings.AGENDA_HORIZON_DAYS)
+    since = max(first, now - dt.timedelta(days=ARCHIVE_DAYS))
     calendar_ = Calendar()
     calendar_.add_component(_ical_event(event))
     times = []
+    # A series' first date is the event itself, as stored. Its local time in iCalendar cannot say
+    # which 02:30 of the night the clocks go back it is: read back, the first date moved by an
+    # hour or, lasting "no time", fell out of the window.
+    keep_first = not event.all_day and since == first < until
+    if keep_first:
+        times.append((first, event.end))
     for component in recurring_ical_events.of(calendar_).between(since, until):
         start = _as_datetime(component["DTSTART"].dt)
+        if keep_first and _wall_clock(start) == _wall_clock(first):
+            continue
         end = _as_datetime(component["DTEND"].dt) if "DTEND" in component else None
         if event.all_day:
             end = _all_day_end(start, end - dt.timedelta(minutes=1) if end else None)
@@ -94,6 +103,10 @@ def occurrence_times(event, until=None):
         if len(times) >= MAX_OCCURRENCES:
             break
     return times
+
+
+def _wall_clock(moment):
+    return timezone.localtime(moment, TZ).replace(tzinfo=None, fold=0)
 
 
 @transaction.atomic
