@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_moderator
 from directory.services import FILTER_GROUPS, pick_communes, pick_themes, vocabularies
+from maillage.params import InvalidParam, read_real_number
 
 from . import forms, services
 from .directory import directory_params
@@ -69,6 +70,15 @@ def _file_response(printout):
     # The key names one document for good: browsers may keep it.
     response["Cache-Control"] = "max-age=3600"
     return response
+
+
+def _degrees(params, name, limit):
+    """A latitude or longitude from the map's link, or None: the form keeps it in a hidden field,
+    where an error could not be put right."""
+    try:
+        return read_real_number(params.get(name), name=name, low=-limit, high=limit)
+    except InvalidParam:
+        return None
 
 
 def _first(params, name, vocab=None):
@@ -143,7 +153,11 @@ def handout(request):
             return _deliver(request, Printout.Kind.HANDOUT, form.params)
     else:  # from the map: its commune (and centre) chosen, the needs still to tick
         form = forms.HandoutForm(
-            initial={"commune": _first(params, "commune"), "lat": params.get("lat"), "lon": params.get("lon")}
+            initial={
+                "commune": _first(params, "commune"),
+                "lat": _degrees(params, "lat", 90),
+                "lon": _degrees(params, "lon", 180),
+            }
         )
     status = 400 if form.is_bound else 200
     return render(request, "printing/handout.html", {"form": form, "need_options": form.need_options()}, status=status)

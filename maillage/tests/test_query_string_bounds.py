@@ -142,3 +142,13 @@ def test_a_null_character_in_a_query_string_is_refused_before_any_view(client, u
     response = client.get(url)
     assert response.status_code == 400
     assert response.content.decode() == _("This address holds a null character, which no page can read.")
+
+
+@pytest.mark.django_db
+def test_the_handout_form_keeps_the_maps_centre_only_when_it_is_a_place_on_earth(client, territory, taxonomy):
+    """The centre travels in hidden fields, where an error could not be put right."""
+    kept = client.get("/fr/print/handout/?lat=50.85&lon=4.35").content.decode()
+    assert 'name="lat" value="50.85"' in kept and 'name="lon" value="4.35"' in kept
+    for query in ("lat=NaN&lon=inf", "lat=91&lon=-181", "lat=1e3&lon=abc"):
+        page = client.get("/fr/print/handout/?" + query).content.decode()
+        assert 'name="lat" value=' not in page and 'name="lon" value=' not in page, query
