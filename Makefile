@@ -59,8 +59,7 @@ format: install
 
 ## Refresh the translation catalogues (needs GNU gettext); compiled .mo files are committed
 messages: install
-# makemessages has no --keyword option: N_ (gettext_noop in api/api.py) is passed to xgettext through xgettext_options.
-	$(BIN)/python -c 'import runpy, sys; from django.core.management.commands import makemessages as m; m.Command.xgettext_options = [*m.Command.xgettext_options, "--keyword=N_"]; sys.argv = ["manage.py", *sys.argv[1:]]; runpy.run_path("manage.py", run_name="__main__")' makemessages -l fr -l nl -l en --ignore=.venv --ignore=bench --ignore=staticfiles --ignore="*/tests/*"
+	$(BIN)/python manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=bench --ignore=staticfiles --ignore="*/tests/*"
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
