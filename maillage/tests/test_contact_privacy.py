@@ -35,6 +35,7 @@ from accounts.tests.factories import ModeratorFactory, UserFactory
 from agenda.tests.factories import EventFactory
 from directory.models import Actor, Theme
 from directory.tests.factories import ActorFactory, PlaceFactory
+from maillage.testing import change_form_as_posted
 from opendata import services as opendata_services
 from printing.tests import pdfcheck
 from proposals import entries
@@ -191,18 +192,6 @@ def _change_url(actor):
     return reverse("proposals:change", args=["actor", actor.slug])
 
 
-def _as_posted(response, **changes):
-    data = {"starting_point": response.context.get("starting_point", "")}
-    for field in response.context["form"]:
-        value = field.value()
-        if value in (None, "", False, []) or field.name == "logo":
-            continue
-        if value is True:
-            value = "on"
-        data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    return {**data, **changes}
-
-
 def test_the_change_form_and_its_preview_are_empty_of_the_contact(viewer, actor):
     shown = viewer.get(_change_url(actor))
     assert shown.status_code == 200
@@ -215,7 +204,9 @@ def test_the_change_form_and_its_preview_are_empty_of_the_contact(viewer, actor)
     assert_private(json.dumps(signing.loads(token, salt=proposal_services.FORM_VALUES_SALT)), "the form's values")
     preview = viewer.post(
         _change_url(actor),
-        _as_posted(shown, phone="02 422 22 22", preview="1", proposer_email="v@example.org", accept_charter="on"),
+        change_form_as_posted(
+            shown, phone="02 422 22 22", preview="1", proposer_email="v@example.org", accept_charter="on"
+        ),
     )
     assert preview.status_code == 200 and preview.context["preview"], preview.context["form"].errors
     assert_private(_text(preview), "the preview")
@@ -225,7 +216,7 @@ def test_a_proposal_stores_no_contact_and_cannot_wipe_it(client, actor, mailoutb
     proposer = UserFactory()
     client.force_login(proposer)
     shown = client.get(_change_url(actor))
-    sent = client.post(_change_url(actor), _as_posted(shown, phone="02 422 22 22", accept_charter="on"))
+    sent = client.post(_change_url(actor), change_form_as_posted(shown, phone="02 422 22 22", accept_charter="on"))
     assert sent.status_code == 302
     proposal = Proposal.objects.get(proposer=proposer)
     assert_private(json.dumps(proposal.data) + json.dumps(proposal.base), "the stored proposal")
@@ -255,7 +246,7 @@ def test_editing_then_approving_a_proposal_keeps_the_withheld_contact(client, ac
     proposer = UserFactory()
     client.force_login(proposer)
     shown = client.get(_change_url(actor))
-    client.post(_change_url(actor), _as_posted(shown, phone="02 422 22 22", accept_charter="on"))
+    client.post(_change_url(actor), change_form_as_posted(shown, phone="02 422 22 22", accept_charter="on"))
     proposal = Proposal.objects.get(proposer=proposer)
     client.force_login(ModeratorFactory())
     review = client.get(reverse("proposals:review", args=[proposal.pk]))
@@ -278,7 +269,9 @@ def test_a_visitor_may_propose_a_new_contact_person(client, actor):
     shown = client.get(_change_url(actor))
     client.post(
         _change_url(actor),
-        _as_posted(shown, contact_name="Nouvelle Personne", proposer_email="v@example.org", accept_charter="on"),
+        change_form_as_posted(
+            shown, contact_name="Nouvelle Personne", proposer_email="v@example.org", accept_charter="on"
+        ),
     )
     proposal = Proposal.objects.get()
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.PENDING)
@@ -291,7 +284,7 @@ def test_the_proposers_data_export_holds_no_withheld_contact(client, actor):
     proposer = UserFactory()
     client.force_login(proposer)
     shown = client.get(_change_url(actor))
-    client.post(_change_url(actor), _as_posted(shown, phone="02 422 22 22", accept_charter="on"))
+    client.post(_change_url(actor), change_form_as_posted(shown, phone="02 422 22 22", accept_charter="on"))
     # A proposal stored before contact persons were withheld: its starting point copied them.
     old = entries.snapshot(actor)
     Proposal.objects.create(
@@ -344,7 +337,8 @@ def test_no_email_carries_the_contact(client, actor, mailoutbox, settings):
     # A visitor's proposal: confirmation, then rejection.
     shown = client.get(_change_url(actor))
     client.post(
-        _change_url(actor), _as_posted(shown, phone="02 422 22 22", proposer_email="v@example.org", accept_charter="on")
+        _change_url(actor),
+        change_form_as_posted(shown, phone="02 422 22 22", proposer_email="v@example.org", accept_charter="on"),
     )
     proposal = Proposal.objects.get()
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.PENDING)

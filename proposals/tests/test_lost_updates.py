@@ -13,6 +13,7 @@ from api.models import ApiToken
 from charter import services as charter_services
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
+from maillage.testing import change_form_as_posted
 from proposals import services
 from proposals.models import Proposal
 
@@ -44,19 +45,6 @@ def _patch(client, url, key, body, **headers):
     )
 
 
-def _as_posted(response, **changes):
-    """What a browser sends back for the change form of ``response`` as it was shown, with ``changes``."""
-    data = {"starting_point": response.context["starting_point"]}
-    for field in response.context["form"]:
-        value = field.value()
-        if value in (None, "", False, []) or field.name == "logo":
-            continue
-        if value is True:
-            value = "on"
-        data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    return {**data, **changes}
-
-
 def _change_url(actor):
     return reverse("proposals:change", args=["actor", actor.slug])
 
@@ -68,7 +56,7 @@ def test_a_stale_editor_form_does_not_undo_a_concurrent_api_edit_of_the_opening_
     # ... a moderator's script changes the opening hours meanwhile ...
     assert _patch(client, f"/api/actors/{actor.slug}", moderator_key, {"opening_hours_fr": TUESDAYS}).status_code == 200
     # ... and the editor sends the form as they saw it, with a new phone.
-    response = client.post(_change_url(actor), _as_posted(shown, phone="02 222 22 22"))
+    response = client.post(_change_url(actor), change_form_as_posted(shown, phone="02 222 22 22"))
     assert response.status_code == 302
     actor = Actor.objects.get(pk=actor.pk)
     assert (actor.opening_hours_fr, actor.phone) == (TUESDAYS, "02 222 22 22")
@@ -83,7 +71,7 @@ def test_the_same_field_changed_meanwhile_shows_both_values_and_writes_nothing_u
     client.force_login(user)
     shown = client.get(_change_url(actor))
     _patch(client, f"/api/actors/{actor.slug}", moderator_key, {"opening_hours_fr": TUESDAYS})
-    sent = _as_posted(shown, opening_hours_fr=WEDNESDAYS, phone="02 222 22 22")
+    sent = change_form_as_posted(shown, opening_hours_fr=WEDNESDAYS, phone="02 222 22 22")
 
     conflict = client.post(_change_url(actor), sent)
     assert conflict.status_code == 200
@@ -112,7 +100,7 @@ def test_keeping_ones_own_value_in_a_conflict_publishes_it(client, editor, moder
     client.force_login(user)
     shown = client.get(_change_url(actor))
     _patch(client, f"/api/actors/{actor.slug}", moderator_key, {"opening_hours_fr": TUESDAYS})
-    sent = _as_posted(shown, opening_hours_fr=WEDNESDAYS)
+    sent = change_form_as_posted(shown, opening_hours_fr=WEDNESDAYS)
     seen = client.post(_change_url(actor), sent).context["conflict_form"]["seen"].value()
     chosen = client.post(_change_url(actor), {**sent, "conflict-seen": seen, "conflict-opening_hours_fr": "mine"})
     assert chosen.status_code == 302
@@ -124,7 +112,7 @@ def test_a_choice_made_against_values_that_changed_again_is_asked_again(client, 
     client.force_login(user)
     shown = client.get(_change_url(actor))
     _patch(client, f"/api/actors/{actor.slug}", moderator_key, {"opening_hours_fr": TUESDAYS})
-    sent = _as_posted(shown, opening_hours_fr=WEDNESDAYS)
+    sent = change_form_as_posted(shown, opening_hours_fr=WEDNESDAYS)
     seen = client.post(_change_url(actor), sent).context["conflict_form"]["seen"].value()
     _patch(client, f"/api/actors/{actor.slug}", moderator_key, {"opening_hours_fr": "Jeudi"})
     again = client.post(_change_url(actor), {**sent, "conflict-seen": seen, "conflict-opening_hours_fr": "mine"})
@@ -136,7 +124,9 @@ def test_an_altered_starting_point_is_refused_and_changes_nothing(client, editor
     user, actor = editor
     client.force_login(user)
     shown = client.get(_change_url(actor))
-    response = client.post(_change_url(actor), _as_posted(shown, starting_point="forged", phone="02 222 22 22"))
+    response = client.post(
+        _change_url(actor), change_form_as_posted(shown, starting_point="forged", phone="02 222 22 22")
+    )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert Actor.objects.get(pk=actor.pk).phone == "02 111 11 11"
 

@@ -24,7 +24,7 @@ from agenda.tests.factories import EventFactory
 from charter import services as charter_services
 from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory
-from maillage.testing import assert_queries_do_not_grow
+from maillage.testing import assert_queries_do_not_grow, form_as_posted
 from projects.models import Update
 from projects.tests.factories import ParticipationFactory, ProjectFactory
 from proposals import entries, forms, services
@@ -270,19 +270,6 @@ def test_editor_change_refused_by_the_entry_shows_the_form_again(client, taxonom
     assert actor.name_fr == "Repair Café" and actor.website == "https://repair.be"
 
 
-def _as_posted(form, **changes):
-    """What a browser sends back for ``form`` as it was shown, with ``changes``."""
-    data = {}
-    for field in form:
-        value = field.value()
-        if value in (None, "", False, []) or field.name == "logo":
-            continue
-        if value is True:
-            value = "on"
-        data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    return {**data, **changes}
-
-
 def _local(day, hour):
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -301,7 +288,7 @@ def edited_event(contributor):
 def _edit_event(client, event, **changes):
     url = reverse("proposals:change", args=["event", event.slug])
     form = client.get(url).context["form"]
-    return client.post(url, _as_posted(form, accept_charter="on", **changes))
+    return client.post(url, form_as_posted(form, accept_charter="on", **changes))
 
 
 def test_unchanged_recurrence_is_kept_when_an_editor_changes_an_event(client, taxonomy, contributor, edited_event):
