@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from agenda.models import BRUSSELS, Event, Occurrence
 from agenda.services import filter_events
 from directory.models import Theme
-from directory.services import resolve_theme
+from directory.services import resolve_theme, vocabularies
 from maillage.filters import ParsedFilters
 from maillage.lookup import Ambiguous, Unknown
 from maillage.params import InvalidParam, read_month
@@ -70,8 +70,11 @@ def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
     """The poster's choices as plain JSON (the printout's cache key), checked: ``PosterError``
     (translated) for a malformed month or an unknown commune or theme."""
     year, number = month_of(month)
-    commune = _slug(commune, resolve_commune, _("“%(value)s” is not a known commune."))
-    theme = _slug(theme, resolve_theme, _("“%(value)s” is not a known theme."))
+    vocab = vocabularies() if commune or theme else None  # cached: no query for the lists
+    commune = _slug(
+        commune, lambda text: resolve_commune(text, vocab["communes"]), _("“%(value)s” is not a known commune.")
+    )
+    theme = _slug(theme, lambda text: resolve_theme(text, vocab["themes"]), _("“%(value)s” is not a known theme."))
     return {
         "month": f"{year:04d}-{number:02d}",
         "commune": commune,

@@ -81,10 +81,9 @@ def _degrees(params, name, limit):
         return None
 
 
-def _first(params, name, vocab=None):
-    """The first commune or theme of the filters, as a slug (one typed by its name too)."""
-    values = _chosen(params, vocab or vocabularies())[name]
-    return values[0] if values else ""
+def _first(chosen, name):
+    """The first commune or theme of the filters (``_chosen``), as a slug."""
+    return (chosen[name] or [""])[0]
 
 
 def _chosen(params, vocab):
@@ -110,9 +109,9 @@ def index(request):
     context = {
         "directory_form": forms.DirectoryForm(initial=directory_initial, vocab=vocab),
         "hidden_filters": hidden,
-        "handout_form": forms.HandoutForm(initial={"commune": _first(params, "commune", vocab)}, vocab=vocab),
+        "handout_form": forms.HandoutForm(initial={"commune": _first(chosen, "commune")}, vocab=vocab),
         "poster_form": forms.PosterForm(
-            initial={"commune": _first(params, "commune", vocab), "theme": _first(params, "theme", vocab)}, vocab=vocab
+            initial={"commune": _first(chosen, "commune"), "theme": _first(chosen, "theme")}, vocab=vocab
         ),
     }
     context["need_options"] = context["handout_form"].need_options()
@@ -152,12 +151,14 @@ def handout(request):
         if form.is_valid():
             return _deliver(request, Printout.Kind.HANDOUT, form.params)
     else:  # from the map: its commune (and centre) chosen, the needs still to tick
+        vocab = vocabularies()
         form = forms.HandoutForm(
+            vocab=vocab,
             initial={
-                "commune": _first(params, "commune"),
+                "commune": _first(_chosen(params, vocab), "commune"),
                 "lat": _degrees(params, "lat", 90),
                 "lon": _degrees(params, "lon", 180),
-            }
+            },
         )
     status = 400 if form.is_bound else 200
     return render(request, "printing/handout.html", {"form": form, "need_options": form.need_options()}, status=status)
@@ -173,7 +174,11 @@ def poster(request):
         if form.is_valid():
             return _deliver(request, Printout.Kind.POSTER, form.params)
     else:
-        form = forms.PosterForm(initial={"commune": _first(params, "commune"), "theme": _first(params, "theme")})
+        vocab = vocabularies()
+        chosen = _chosen(params, vocab)
+        form = forms.PosterForm(
+            initial={"commune": _first(chosen, "commune"), "theme": _first(chosen, "theme")}, vocab=vocab
+        )
     return render(request, "printing/poster.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
