@@ -67,7 +67,6 @@ def may_publish(user, kind, target, data):
 # --- what a change starts from -----------------------------------------------------------------
 
 FORM_VALUES_SALT = "proposals.form-values"
-SHOWN_SALT = "proposals.shown"
 
 
 def withheld_fields(user, target):
@@ -529,22 +528,6 @@ def _target_link(proposal):
         return ""
     with translation.override(proposal.language):
         return entries.site_url(target)
-
-
-def sign_shown(values, proposal):
-    """The entry's values as the review page shows them, signed for this proposal: the approve
-    forms carry them, so approving applies what the moderator saw (see ``approve``)."""
-    return signing.dumps({"proposal": proposal.pk, "values": values}, salt=SHOWN_SALT, compress=True)
-
-
-def read_shown(token, proposal):
-    try:
-        signed = signing.loads(token or "", salt=SHOWN_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(signed, dict) or signed.get("proposal") != proposal.pk:
-        return None
-    return signed.get("values") or {}
 
 
 def _check_unchanged_since(proposal, shown):

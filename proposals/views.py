@@ -409,7 +409,7 @@ def review(request, pk):
             "proposal": proposal,
             "rows": services.diff(proposal, current),
             # Approving applies what is shown here: a change made after is refused, not reverted.
-            "shown": services.sign_shown(current, proposal),
+            "shown": services.sign_values(current, proposal, request.user, purpose="shown"),
             "edit_form": edit_form,
             "reject_form": reject_form,
             "comment_form": comment_form,
@@ -425,7 +425,7 @@ def _shown(request, proposal):
     token = request.POST.get("shown")
     if not token:
         return None
-    shown = services.read_shown(token, proposal)
+    shown = services.read_values(token, proposal, request.user, purpose="shown")
     if shown is None:
         raise services.ProposalError(_("This form could not be read as it was sent: look at the changes again."))
     return shown
