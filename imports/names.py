@@ -38,10 +38,6 @@ class ParsedName:
     dutch: str = ""
     acronym: str = ""
 
-    @property
-    def changed(self):
-        return bool(self.dutch or self.acronym)
-
 
 def parse_name(name, *, split_languages=True):
     """The French name, Dutch name and acronym held by one source string.

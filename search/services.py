@@ -10,6 +10,7 @@ from django.utils import translation
 from agenda.models import Event
 from directory.models import Actor
 from maillage import richtext
+from maillage.lookup import compact
 from maillage.text import fold
 from projects.models import Project
 
@@ -61,9 +62,7 @@ def _count(text, words):
 def _spans(text, words):
     """The (start, end) of each word of ``text`` beginning with a word searched."""
     return [
-        match.span()
-        for match in _WORD.finditer(text)
-        if any(fold(match.group()).replace(" ", "").startswith(word) for word in words)
+        match.span() for match in _WORD.finditer(text) if any(compact(match.group()).startswith(word) for word in words)
     ]
 
 
