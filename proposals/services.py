@@ -405,15 +405,20 @@ def _ask_editors(waiting):
         return
     others = _others_concerned(waiting, asked)
     users = {e.user for e in Editorship.objects.filter(actor_id__in=others).select_related("user")}
+    contexts = {}  # the same email for every editor of one language
     for user in users:
-        if not (user.is_active and user.email and may_answer_organisers(user, waiting)):
+        # What may_answer_organisers checks, with the request's actors read once for all of them.
+        if not (user.is_active and user.email and user.pk != waiting.proposer_id):
+            continue
+        if not (others and others <= permissions.edited_actor_ids(user)):
             continue
         lang = language_of(user)
-        with translation.override(lang):
-            link = settings.SITE_URL.rstrip("/") + reverse("proposals:organiser_requests")
-            context = {"event": str(waiting.target), "asked_by": _asker(waiting), "link": link}
-            context["named"], context["removed"] = _names(asked[0]), _names(asked[1])
-        mail.send(user.email, "proposals/email/organiser_request", context, lang=lang)
+        if lang not in contexts:
+            with translation.override(lang):
+                link = settings.SITE_URL.rstrip("/") + reverse("proposals:organiser_requests")
+                contexts[lang] = {"event": str(waiting.target), "asked_by": _asker(waiting), "link": link}
+                contexts[lang]["named"], contexts[lang]["removed"] = _names(asked[0]), _names(asked[1])
+        mail.send(user.email, "proposals/email/organiser_request", contexts[lang], lang=lang)
 
 
 def _names(slugs):
