@@ -329,7 +329,9 @@ def organiser_requests_for(user, limit=100):
         return []
     pending = Proposal.objects.filter(kind=Kind.CHANGE_EVENT, status=Status.PENDING).exclude(proposer=user)
     candidates = []
-    for proposal in pending.order_by("created")[:1000]:
+    # Every pending change of an event is looked at (no cut-off that would hide newer requests);
+    # a moderation queue holds few of them.
+    for proposal in pending.order_by("created").iterator(chunk_size=500):
         asked = organisers_asked(proposal)
         if asked and set(actors) & {*asked[0], *asked[1]}:
             candidates.append((proposal, asked))
