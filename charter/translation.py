@@ -1,6 +1,8 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
+from maillage.models import ChangeSetRecord
+
 from .models import CharterVersion
 
 
@@ -10,4 +12,4 @@ class CharterVersionTranslation(TranslationOptions):
 
 
 # History is registered after the translated fields exist, so every version keeps all languages.
-track_history(CharterVersion)
+track_history(CharterVersion, bases=[ChangeSetRecord])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.links import slug_url
-from maillage.models import PublicManager
+from maillage.models import ChangeSetRecord, PublicManager
 from territory.models import Commune
 
 from .validators import format_company_number, validate_company_number
@@ -195,7 +195,7 @@ class ActorRelation(models.Model):
     source = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="relations_out")
     target = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         verbose_name = _("relation between actors")

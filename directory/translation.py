@@ -1,6 +1,8 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
+from maillage.models import ChangeSetRecord
+
 from .models import Actor, Audience, Language, Place, Theme
 
 
@@ -31,5 +33,10 @@ class ActorTranslation(TranslationOptions):
 
 # History is registered after the translated fields exist, so every version keeps all languages.
 # Many-to-many fields are versioned too (one row per link and version), so a revert restores them.
-track_history(Place)
-track_history(Actor, excluded_fields=["updated"], m2m_fields=["themes", "audiences", "languages", "places"])
+track_history(Place, bases=[ChangeSetRecord])
+track_history(
+    Actor,
+    excluded_fields=["updated"],
+    m2m_fields=["themes", "audiences", "languages", "places"],
+    bases=[ChangeSetRecord],
+)

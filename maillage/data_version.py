@@ -1,14 +1,30 @@
-"""Versions of the data that in-process indexes and caches are built from."""
+"""Versions of the data that in-process indexes and caches are built from: the registry of their
+names, reading them, bumping them.
+
+The owners' write functions bump through ``maillage.changes.bump`` (once per change set); this
+module's ``bump`` writes at once.
+"""
 
 import secrets
 
 from .models import DataVersion
 
+# What changed, by owner: the directory (actors, places, vocabularies, communes), the agenda
+# (events, occurrences, programme), the projects (projects, phases, news, participations).
 ACTORS = "actors"
+EVENTS = "events"
+PROJECTS = "projects"
+NAMES = (ACTORS, EVENTS, PROJECTS)
 
 
 def current(name):
     return DataVersion.objects.filter(name=name).values_list("counter", flat=True).first() or 0
+
+
+def current_many(*names):
+    """Several data versions in one query, in the order asked."""
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "counter"))
+    return [found.get(name, 0) for name in names]
 
 
 def bump(*names):

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DataVersion(models.Model):
@@ -39,3 +42,49 @@ class PublicManager(models.Manager):
 
     def get_queryset(self):
         return super().get_queryset().filter(archived_at__isnull=True)
+
+
+class ChangeSet(models.Model):
+    """One change made at once: a form sent, a proposal approved, an import run, a merge, a revert.
+
+    Every history record written meanwhile points to it (``ChangeSetRecord``), so a version of an
+    object is one change set, and the history shows who, why and from where (``maillage.changes``).
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("form")
+        ADMIN = "admin", _("administration")
+        PROPOSAL = "proposal", _("proposal")
+        IMPORT = "import", _("import")
+        MERGE = "merge", _("merge")
+        REVERT = "revert", _("revert")
+        ARCHIVE = "archive", _("archive")
+        API = "api", _("API")
+        DEMO = "demo", _("demo data")
+        SYSTEM = "system", _("automatic")
+
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.FORM)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)  # the proposal's, import run's, merge's...
+
+    class Meta:
+        verbose_name = _("change set")
+        verbose_name_plural = _("change sets")
+
+    def __str__(self):
+        return f"{self.source} #{self.pk}"
+
+
+class ChangeSetRecord(models.Model):
+    """The base of every history record (simple-history's ``bases``): the change set it belongs to."""
+
+    change_set = models.ForeignKey(
+        ChangeSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=True
+    )
+
+    class Meta:
+        abstract = True

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from directory.models import Actor, Theme
 from maillage.links import slug_url
-from maillage.models import PublicManager
+from maillage.models import ChangeSetRecord, PublicManager
 
 
 class Project(models.Model):
@@ -54,7 +54,7 @@ class Participation(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="participations")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         verbose_name = _("participation")

@@ -1,6 +1,8 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
+from maillage.models import ChangeSetRecord
+
 from .models import Phase, Project, Update
 
 
@@ -21,6 +23,6 @@ class UpdateTranslation(TranslationOptions):
 
 # History is registered after the translated fields exist, so every version keeps all languages.
 # Themes are versioned too (participations keep their own history: Participation.history).
-track_history(Project, excluded_fields=["updated"], m2m_fields=["themes"])
-track_history(Phase)
-track_history(Update)
+track_history(Project, excluded_fields=["updated"], m2m_fields=["themes"], bases=[ChangeSetRecord])
+track_history(Phase, bases=[ChangeSetRecord])
+track_history(Update, bases=[ChangeSetRecord])

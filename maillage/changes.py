@@ -1,0 +1,202 @@
+"""Change sets: everything one action writes (a form, a proposal approved, an import run, a merge,
+a revert) is one change set, with one history record per object that changed.
+
+The owners' write functions (``directory.services.save_actor``, ``agenda.services.save_event``,
+``projects.services.save_project`` and their bulk forms) open a change set, or join the one their
+caller opened, and note each object they wrote with ``record``. When the outermost change set ends
+(inside its transaction), each noted object gets exactly one history record, in its final state,
+many-to-many links included, and each data version touched is bumped once. A rollback undoes all
+of it.
+
+A caller that knows why names it once::
+
+    with changes.recording(user=request.user, reason=_("Proposal approved"), source="proposal", source_id=proposal.pk):
+        directory_services.save_actor(actor, themes=themes)
+        agenda_services.save_event(event)
+
+Records that simple-history still writes by itself meanwhile (a plain ``save()``) join the open
+change set too, so the history pages can group every record by change set rather than by time.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from . import data_version
+from .models import ChangeSet
+
+Source = ChangeSet.Source
+
+_open = contextvars.ContextVar("maillage_change_set", default=None)
+
+
+@dataclass(eq=False)
+class OpenChangeSet:
+    user: object = None
+    reason: str = ""
+    source: str = Source.FORM
+    source_id: int | None = None
+    row: ChangeSet | None = None  # written on first need
+    pending: dict = field(default_factory=dict)  # (model, pk) -> (obj, history type, {m2m field: ids})
+    bumps: set = field(default_factory=set)
+
+    def change_set(self):
+        """The change set's row, written the first time a record needs it."""
+        if self.row is None:
+            self.row = ChangeSet.objects.create(
+                user=_user(self.user), reason=str(self.reason)[:200], source=self.source, source_id=self.source_id
+            )
+        return self.row
+
+
+def _user(user):
+    if user is not None:
+        return user if getattr(user, "is_authenticated", False) else None
+    request = getattr(HistoricalRecords.context, "request", None)  # simple-history's middleware
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def current():
+    """The open change set of this thread (or task), or None."""
+    return _open.get()
+
+
+@contextmanager
+def recording(*, user=None, reason="", source=Source.FORM, source_id=None):
+    """Open a change set, or join the one already open (the outer caller's who and why win)."""
+    outer = _open.get()
+    if outer is not None:
+        if not outer.reason and reason:
+            outer.reason = reason
+        if outer.user is None and user is not None:
+            outer.user = user
+        yield outer
+        return
+    state = OpenChangeSet(user=user, reason=reason, source=source, source_id=source_id)
+    with transaction.atomic():
+        token = _open.set(state)
+        try:
+            yield state
+            _flush(state)
+        finally:
+            _open.reset(token)
+
+
+def record(obj, history_type="~", m2m=None):
+    """Note that ``obj`` changed: it gets one history record when the change set ends, in the state
+    it has then. ``m2m``: {field name: ids} for links the caller just set (saves reading them back);
+    the other versioned links are read from the database.
+
+    Saves that the caller makes meanwhile should not write records of their own: set
+    ``obj.skip_history_when_saving = True`` around them (``quietly``)."""
+    state = _open.get()
+    if state is None:
+        with recording():
+            record(obj, history_type, m2m)
+        return
+    key = (type(obj), obj.pk)
+    previous = state.pending.get(key)
+    if previous is not None:
+        # Created then changed in one change set: still a creation; links known so far are kept.
+        history_type = "+" if previous[1] == "+" else history_type
+        m2m = {**previous[2], **(m2m or {})}
+    state.pending[key] = (obj, history_type, dict(m2m or {}))
+
+
+def bump(*names):
+    """Bump data versions once, when the change set ends (now when none is open)."""
+    state = _open.get()
+    if state is None:
+        data_version.bump(*names)
+    else:
+        state.bumps.update(names)
+
+
+@contextmanager
+def quietly(*objs):
+    """Saves of ``objs`` meanwhile write no history record by themselves (``record`` writes one)."""
+    for obj in objs:
+        obj.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        for obj in objs:
+            if hasattr(obj, "skip_history_when_saving"):
+                del obj.skip_history_when_saving
+
+
+def _flush(state):
+    if state.pending:
+        _write_records(state)
+    if state.bumps:
+        data_version.bump(*sorted(state.bumps))
+        state.bumps.clear()
+
+
+def _write_records(state):
+    change_set = state.change_set()
+    now = timezone.now()
+    by_model = {}
+    for (model, _pk), entry in state.pending.items():
+        by_model.setdefault(model, []).append(entry)
+    state.pending.clear()
+    for model, entries in by_model.items():
+        history_model = model.history.model
+        records = []
+        for obj, history_type, _links in entries:
+            attrs = {f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields}
+            records.append(
+                history_model(
+                    history_date=now,
+                    history_type=history_type,
+                    history_user=change_set.user,
+                    history_change_reason=change_set.reason[:100] or None,
+                    change_set=change_set,
+                    **attrs,
+                )
+            )
+        history_model.objects.bulk_create(records)
+        for m2m_field in history_model._history_m2m_fields:
+            _write_links(history_model, m2m_field, entries, records)
+
+
+def _write_links(history_model, m2m_field, entries, records):
+    link_model = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}")
+    through = m2m_field.remote_field.through
+    own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
+    known = {obj.pk: links[m2m_field.name] for obj, _type, links in entries if m2m_field.name in links}
+    unknown = [obj.pk for obj, _type, links in entries if m2m_field.name not in links]
+    if unknown:
+        for obj_id, other_id in through.objects.filter(**{f"{own}_id__in": unknown}).values_list(
+            f"{own}_id", f"{other}_id"
+        ):
+            known.setdefault(obj_id, []).append(other_id)
+        for pk in unknown:
+            known.setdefault(pk, [])
+    rows = [
+        link_model(history=record, **{f"{own}_id": obj.pk, f"{other}_id": other_id})
+        for (obj, _type, _links), record in zip(entries, records, strict=True)
+        for other_id in sorted(set(known[obj.pk]))
+    ]
+    if rows:
+        link_model.objects.bulk_create(rows)
+
+
+@receiver(pre_create_historical_record)
+def _join_open_change_set(sender, history_instance, **kwargs):
+    """A record simple-history writes by itself joins the open change set (admin saves, inlines)."""
+    state = _open.get()
+    if state is not None and hasattr(history_instance, "change_set_id"):
+        history_instance.change_set = state.change_set()
+        if history_instance.history_user_id is None and state.user is not None:
+            history_instance.history_user = _user(state.user)
+        if not history_instance.history_change_reason and state.reason:
+            history_instance.history_change_reason = str(state.reason)[:100]
