@@ -53,18 +53,60 @@ def search_fields(actor):
     return fold_all(*names), fold_all(*texts)
 
 
-def refresh_actor(actor):
-    """Recompute what an actor derives from its places and texts; call after any change."""
-    places = list(actor.places.all())  # oldest first (Place.Meta.ordering): the first is the main one
-    real = [p for p in places if not p.approximate and p.lat is not None]
-    main = real[0] if real else next((p for p in places if p.lat is not None), None)
-    actor.has_venue = bool(real)
-    if main is not None:
+def is_venue(place):
+    """A place people can come to: its position is known, not only its commune."""
+    return not place.approximate and place.lat is not None
+
+
+def main_place(places):
+    """THE rule for an actor's main place (its pin on the map and in the lists, its address in the
+    exports, printouts and forms): among its places oldest first (``Place.Meta.ordering``), the first
+    venue (a precise position), else the first place with a position (a commune's centre), else the
+    first place; None without places. It is the rule the pages have always used (the actor's
+    position and commune are derived from this place)."""
+    places = list(places)
+    return (
+        next((p for p in places if is_venue(p)), None)
+        or next((p for p in places if p.lat is not None), None)
+        or (places[0] if places else None)
+    )
+
+
+def derive(actor, places):
+    """Set what an actor derives from its places, in memory (no query): ``has_venue``, its position
+    and, from its main place, its commune (kept when the place has none: its area of activity)."""
+    places = list(places)
+    main = main_place(places)
+    actor.has_venue = any(is_venue(p) for p in places)
+    if main is not None and main.lat is not None:
         actor.lat, actor.lon, actor.location_approximate = main.lat, main.lon, main.approximate
         actor.commune_id = main.commune_id or actor.commune_id
     else:
         actor.lat = actor.lon = None
         actor.location_approximate = False
+    return actor
+
+
+def theme_tree(themes):
+    """The themes as [(top theme, [its sub-themes])], in the themes' order: the one rule for every
+    list that shows sub-themes under their top theme (the directory's filters, the proposal forms)."""
+    children = {}
+    for theme in themes:
+        if theme.parent_id:
+            children.setdefault(theme.parent_id, []).append(theme)
+    return [(top, children.get(top.pk, [])) for top in themes if top.parent_id is None]
+
+
+def save_actors(items, *, user=None, reason="", source=None, source_id=None, **options):
+    """The bulk write path (imports, synthetic data): ``directory.bulk.save_actors``."""
+    from . import bulk  # written by the imports' owner; imported here so this module loads without it
+
+    return bulk.save_actors(items, user=user, reason=reason, source=source, source_id=source_id, **options)
+
+
+def refresh_actor(actor):
+    """Recompute what an actor derives from its places and texts; call after any change."""
+    derive(actor, actor.places.all())
     Actor.objects.filter(pk=actor.pk).update(
         has_venue=actor.has_venue,
         lat=actor.lat,
