@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import IntegerField, Value
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -92,8 +93,8 @@ def recording(*, user=None, reason="", source=Source.FORM, source_id=None):
 
 def record(obj, history_type="~", m2m=None):
     """Note that ``obj`` changed: it gets one history record when the change set ends, in the state
-    it has then. ``m2m``: {field name: ids} for links the caller just set (saves reading them back);
-    the other versioned links are read from the database.
+    it has then, with its versioned links as they are then (read back in one query per model).
+    ``m2m``: accepted for callers that pass the links they set; not needed, the links are read.
 
     Saves that the caller makes meanwhile should not write records of their own: set
     ``obj.skip_history_when_saving = True`` around them (``quietly``)."""
@@ -164,30 +165,42 @@ def _write_records(state):
                 )
             )
         history_model.objects.bulk_create(records)
-        for m2m_field in history_model._history_m2m_fields:
-            _write_links(history_model, m2m_field, entries, records)
+        _write_links(history_model, entries, records)
 
 
-def _write_links(history_model, m2m_field, entries, records):
-    link_model = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}")
-    through = m2m_field.remote_field.through
-    own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
-    known = {obj.pk: links[m2m_field.name] for obj, _type, links in entries if m2m_field.name in links}
-    unknown = [obj.pk for obj, _type, links in entries if m2m_field.name not in links]
-    if unknown:
-        for obj_id, other_id in through.objects.filter(**{f"{own}_id__in": unknown}).values_list(
-            f"{own}_id", f"{other}_id"
-        ):
-            known.setdefault(obj_id, []).append(other_id)
-        for pk in unknown:
-            known.setdefault(pk, [])
-    rows = [
-        link_model(history=record, **{f"{own}_id": obj.pk, f"{other}_id": other_id})
-        for (obj, _type, _links), record in zip(entries, records, strict=True)
-        for other_id in sorted(set(known[obj.pk]))
-    ]
-    if rows:
-        link_model.objects.bulk_create(rows)
+def _write_links(history_model, entries, records):
+    """The versioned links of every noted object, read back in one query for all their fields (a
+    link's history row keeps the link row's id, which only the database knows), written in one
+    insert per field."""
+    fields = history_model._history_m2m_fields
+    pks = [obj.pk for obj, _type, _links in entries]
+    if not fields or not pks:
+        return
+    reads = []
+    for position, m2m_field in enumerate(fields):
+        own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
+        reads.append(
+            m2m_field.remote_field.through.objects.filter(**{f"{own}_id__in": pks})
+            .annotate(field_position=Value(position, output_field=IntegerField()))
+            .values_list("field_position", f"{own}_id", "pk", f"{other}_id")
+            .order_by()
+        )
+    rows = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+    links = {}  # (field position, object pk) -> [(link id, other id)]
+    for position, obj_id, link_id, other_id in rows:
+        links.setdefault((position, obj_id), []).append((link_id, other_id))
+    record_of = {obj.pk: record for (obj, _type, _links), record in zip(entries, records, strict=True)}
+    for position, m2m_field in enumerate(fields):
+        link_model = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}")
+        own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
+        new_rows = [
+            link_model(history=record_of[obj_id], id=link_id, **{f"{own}_id": obj_id, f"{other}_id": other_id})
+            for (field_position, obj_id), found in links.items()
+            if field_position == position
+            for link_id, other_id in sorted(found)
+        ]
+        if new_rows:
+            link_model.objects.bulk_create(new_rows)
 
 
 @receiver(pre_create_historical_record)
