@@ -1,10 +1,17 @@
 """Every "may this user do that" of the site, in one module.
 
-Views, the API and commands ask here; they never test roles themselves. Each function takes the
-user (possibly anonymous) and the object, and returns a boolean.
+Views, the API and commands ask here; they never test roles themselves. Each ``can_*`` function
+takes the user (possibly anonymous) and the object, and returns a boolean; ``moderator_required``
+guards a view.
+
+This module sits low (just above the kernel and ``territory``; ``directory``'s views ask it): it
+imports no model of the apps above it and reads their objects through the objects given.
 """
 
-from projects.models import Participation
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from .models import MODERATORS_GROUP, Editorship
 
@@ -13,8 +20,8 @@ def is_administrator(user):
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def is_moderator(user):
-    """The watch group (and administrators)."""
+def _in_watch_team(user):
+    """The role: a member of the watch group, or an administrator. Permissions ask ``can_*``."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
@@ -51,11 +58,11 @@ def can_contribute(user):
 
 def can_edit_actor(user, actor):
     """Change an actor directly (without review)."""
-    return is_moderator(user) or actor.pk in edited_actor_ids(user)
+    return _in_watch_team(user) or actor.pk in edited_actor_ids(user)
 
 
 def can_edit_event(user, event):
-    if is_moderator(user):
+    if _in_watch_team(user):
         return True
     mine = edited_actor_ids(user)
     return bool(mine) and any(pk in mine for pk in event.organisers.values_list("pk", flat=True))
@@ -64,16 +71,17 @@ def can_edit_event(user, event):
 def can_edit_project(user, project):
     """Change a project and publish its news: the editors of its lead or partners. A funder's
     editors propose like anyone (funding a project does not make it theirs to speak for)."""
-    if is_moderator(user):
+    if _in_watch_team(user):
         return True
     mine = edited_actor_ids(user)
-    running = project.participations.exclude(role=Participation.Role.FUNDER)
+    participations = project.participations
+    running = participations.exclude(role=participations.model.Role.FUNDER)
     return bool(mine) and running.filter(actor_id__in=mine).exists()
 
 
 def can_publish_event_for(user, organisers):
     """Publish a new event directly: the user edits at least one of its organisers."""
-    if is_moderator(user):
+    if _in_watch_team(user):
         return True
     mine = edited_actor_ids(user)
     return any(actor.pk in mine for actor in organisers)
@@ -83,7 +91,32 @@ def can_invite(user, actor):
     return can_edit_actor(user, actor)
 
 
+def can_add_actor(user):
+    """Publish a new actor directly (without review): the watch team."""
+    return _in_watch_team(user)
+
+
 def can_moderate(user):
     """See and decide proposals and claims; see the history of entries (versions may hold personal
-    data, such as contact persons without consent), revert versions, archive and restore."""
-    return is_moderator(user)
+    data, such as contact persons without consent), revert versions, archive and restore; import,
+    merge; see archived entries and what went wrong behind the scenes (a failed printout)."""
+    return _in_watch_team(user)
+
+
+# The role's old name, for the modules not yet moved to ``can_moderate`` (printing/views.py,
+# api/views.py, proposals/services.py): remove once they ask the permission.
+is_moderator = can_moderate
+
+
+def moderator_required(view):
+    """A view for those who ``can_moderate``: anonymous visitors go to the sign-in page, signed-in
+    others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,5 +1,4 @@
 import json
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from agenda.services import upcoming_for_actor
+from maillage import pagination
 from maillage.params import page_number
 from projects.services import projects_of
 
@@ -17,34 +17,6 @@ from . import services
 from .models import Actor
 
 PAGE_SIZE = 24
-
-
-@dataclass
-class Page:
-    """What the pagination template needs, for lists paged by the index rather than a Paginator."""
-
-    number: int
-    num_pages: int
-    count: int
-
-    @property
-    def paginator(self):
-        return self
-
-    def has_other_pages(self):
-        return self.num_pages > 1
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_next(self):
-        return self.number < self.num_pages
-
-    def previous_page_number(self):
-        return self.number - 1
-
-    def next_page_number(self):
-        return self.number + 1
 
 
 def _filters(request, index=None):
@@ -120,16 +92,14 @@ def actor_list(request):
     vocab, filters = _filters(request, index)
     number = page_number(request.GET, filters.notices)
     selection = services.select(filters, vocab, index)
-    actors, shown_number, pages = services.actor_page(selection, vocab, number, PAGE_SIZE)
-    if shown_number != number:
-        filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
+    page = pagination.frame(selection.total, PAGE_SIZE, number, notices=filters.notices)
+    actors, _number, _pages = services.actor_page(selection, vocab, page.number, PAGE_SIZE)
     groups = facet_groups(vocab, filters, services.facet_counts(selection))
-    total = selection.total
     return render(
         request,
         "directory/actor_list.html",
         {
-            "page": Page(shown_number, pages, total),
+            "page": page,
             "actors": actors,
             "filters": filters,
             "groups": groups,

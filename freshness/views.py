@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_moderate
 from directory.models import Actor
+from maillage.pagination import page_of_request
 
 from . import services
 
@@ -45,7 +45,7 @@ def to_verify(request):
     denied = _moderators_only(request)
     if denied:
         return denied
-    page = Paginator(services.to_verify(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of_request(request.GET, services.to_verify(), PAGE_SIZE)
     return render(
         request,
         "freshness/to_verify.html",

@@ -283,6 +283,8 @@ FRESHNESS_MONTHS = env.int("FRESHNESS_MONTHS", default=12)
 FRESHNESS_GRACE_DAYS = env.int("FRESHNESS_GRACE_DAYS", default=30)
 LINK_CHECK_BATCH = env.int("LINK_CHECK_BATCH", default=200)
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=5.0)
+# Only for tests and closed networks: let link checks reach private or loopback addresses.
+LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 # Anonymous proposals per client address and hour.
 PROPOSAL_RATE_LIMIT = env.int("PROPOSAL_RATE_LIMIT", default=20)
 # Claims a person may make per day, and confirmation links sent to one entry's public address per
@@ -299,12 +301,19 @@ LOGGING = {
 }
 
 SITE_NAME = "Maillage"
+# The address the privacy page gives for questions about personal data ("": none shown).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+# Pages crawlers keep out of (URL names, in every language): /robots.txt. The print pages: each GET
+# there may typeset a document.
+ROBOTS_DISALLOW = ["printing:index"]
 SITE_TAGLINE = _("The associative network of Brussels")
 
 # Imports (issue 4): largest file accepted by the importer, from the web screen, a URL or the command.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Import files and previews are kept this many days (the imports' reports stay).
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
+# Seconds an import waits for a URL's answer.
+IMPORT_TIMEOUT = env.int("IMPORT_TIMEOUT", default=30)
 # Only for tests and closed networks: let imports fetch from private or loopback addresses.
 IMPORT_ALLOW_PRIVATE_URLS = env.bool("IMPORT_ALLOW_PRIVATE_URLS", default=False)
 # Open data: where the nightly dump is written, and the licence it is published under.
@@ -312,6 +321,13 @@ OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(Path(str(MEDIA_ROOT)) 
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
 # Write API: requests per minute and per token.
 API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
+# Seconds each process keeps an API answer under its ETag (0: never).
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300)
+
+# Merges: probable duplicates are looked for among the entries created or imported in the last
+# this-many days, at most this many of them.
+MERGES_RECENT_DAYS = env.int("MERGES_RECENT_DAYS", default=30)
+MERGES_MAX_SCANNED = env.int("MERGES_MAX_SCANNED", default=500)
 
 # Printing (printed directories, handouts, posters): where finished PDFs are kept until the data
 # changes, and above how many entries a directory is typeset by the worker instead of the request.

@@ -3,16 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from pages.views import healthz
-from printing.views import robots_txt
+from . import views
 
 admin.site.site_header = _("Maillage administration")
 admin.site.site_title = "Maillage"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
-    # Crawlers keep out of the print pages (each GET there may typeset a document).
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+    # Crawlers keep out of the pages of settings.ROBOTS_DISALLOW (the print pages).
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # Machine-readable, not translated: the open API (django-ninja) and the HSDS 3.0 export.
     path("api/hsds/", include("opendata.hsds_urls")),
     path("api/", include("api.urls")),

@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,16 +38,9 @@ def easy_reading(request):
             "1",
             max_age=easy.MAX_AGE,
             samesite="Lax",
-            secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+            secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
         )
     else:
         response.delete_cookie(easy.COOKIE, samesite="Lax")
     return response
-
-
-@require_GET
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
