@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import LinkCheck, Reminder, ScheduledRun
+from maillage.schedule_models import ScheduledRun
+
+from .models import LinkCheck, Reminder
 
 
 @admin.register(Reminder)

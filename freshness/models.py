@@ -1,4 +1,4 @@
-"""Freshness watch: reminders sent to actors' editors, website checks, periodic runs.
+"""Freshness watch: reminders sent to actors' editors, website checks.
 
 An actor's freshness itself is ``Actor.last_verified`` (directory); this app only records what was
 done to keep it fresh.
@@ -8,6 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
+
+# The scheduler's model moved to the kernel (maillage.scheduler): imported here until
+# maillage/models.py imports it, so that Django registers it when the apps load.
+from maillage.schedule_models import ScheduledRun  # noqa: F401, E402
 
 
 class Reminder(models.Model):
@@ -68,17 +72,3 @@ class LinkCheck(models.Model):
         if self.status and self.status >= 400:
             return f"HTTP {self.status}"
         return self.ERRORS.get(self.error) or _("unreachable (%(error)s)") % {"error": self.error or "?"}
-
-
-class ScheduledRun(models.Model):
-    """When a periodic job last started: several workers enqueue it at most once per period."""
-
-    name = models.CharField(max_length=100, unique=True)
-    last_run = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("scheduled run")
-        verbose_name_plural = _("scheduled runs")
-
-    def __str__(self):
-        return self.name

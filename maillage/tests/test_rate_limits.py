@@ -111,7 +111,6 @@ def test_a_new_window_starts_from_zero_and_the_purge_removes_windows_that_are_ov
 
 
 def test_the_worker_purges_the_counts_every_hour():
-    from freshness import scheduler
-    from maillage import tasks
+    from maillage import scheduler, tasks
 
     assert ("maillage.purge_rate_counts", dt.timedelta(hours=1), tasks.purge_rate_counts) in scheduler.periodic_jobs()

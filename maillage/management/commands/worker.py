@@ -7,7 +7,7 @@ from django.core.management.base import DjangoHelpFormatter
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from freshness.scheduler import SchedulerThread, run_due
+from maillage.scheduler import SchedulerThread, run_due
 
 
 class Command(db_worker.Command):
