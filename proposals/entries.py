@@ -1,6 +1,8 @@
-"""What can be proposed for each kind of entry: the fields, their current values (a snapshot in
-plain JSON values), how proposed values are applied through the apps' services, and how they
-read in a diff.
+"""What can be proposed for each kind of entry, read from its owner's field specification
+(``directory.fields.ACTOR``, ``agenda.fields.EVENT``, ``projects.fields.PROJECT`` and ``UPDATE``):
+the fields a proposal may set (``settable_by(PROPOSAL)``, read at call time, so a field the owner
+declares later is proposable at once), their current values (a snapshot in plain JSON values), how
+proposed values are applied through the owners' write functions, and how they read in a diff.
 
 A proposal stores plain values: texts, ISO dates, booleans, and slugs (or language codes) for
 related objects, so it survives changes of ids and reads well in the database and exports.
@@ -17,104 +19,49 @@ from django.utils.translation import gettext_lazy as _
 from icalendar.prop import vRecur
 
 from agenda import services as agenda_services
+from agenda.fields import EVENT
 from agenda.models import Event
 from directory import services as directory_services
-from directory.models import Actor, Audience, Language, Place, Theme
-from maillage.richtext import clean as clean_rich_text
+from directory.fields import ACTOR
+from directory.models import Actor, Place
+from maillage.fields import LANGS as LANGS  # read by the forms and the API
+from maillage.fields import PROPOSAL
 from maillage.slugs import unique_slug
 from projects import services as project_services
+from projects.fields import PROJECT, UPDATE
 from projects.models import Project, Update
 
-LANGS = ("fr", "nl", "en")
-LANG_LABELS = {"fr": "FR", "nl": "NL", "en": "EN"}
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    type: str = "text"  # text, rich, bool, choice, date, datetime, slugs
-    vocabulary: object = None  # for slugs: the related model
-    choices: object = None  # for choice: the TextChoices
-
-
-def translated(name, label, type="text"):
-    return [Field(f"{name}_{lang}", f"{label} ({LANG_LABELS[lang]})", type) for lang in LANGS]
-
-
-ACTOR_FIELDS = [
-    *translated("name", _("Name")),
-    Field("acronym", _("Acronym")),
-    Field("kind", _("Kind"), "choice", choices=Actor.Kind),
-    *translated("description", _("Description"), "rich"),
-    Field("themes", _("Themes"), "slugs", Theme),
-    Field("audiences", _("For whom"), "slugs", Audience),
-    Field("languages", _("Languages spoken"), "slugs", Language),
-    Field("place_name", _("Name of the place")),
-    Field("street", _("Street and number")),
-    Field("postcode", _("Postcode")),
-    Field("email", _("Public email")),
-    Field("phone", _("Public phone")),
-    *translated("opening_hours", _("Opening hours")),
-    Field("website", _("Website")),
-    Field("company_number", _("Company number")),
-    Field("contact_name", _("Contact person")),
-    Field("contact_email", _("Contact person's email")),
-    Field("contact_phone", _("Contact person's phone")),
-    Field("contact_consent", _("Contact person shown publicly"), "bool"),
-    Field("status", _("Status"), "choice", choices=Actor.Status),
-    Field("logo", _("Logo")),
-]
-
-# A contact person's details: personal data, shown only to the entry's editors and the moderators,
-# unless the person agreed to be shown publicly (``contact_consent``).
-CONTACT_PERSON = ("contact_name", "contact_email", "contact_phone")
-
-EVENT_FIELDS = [
-    *translated("title", _("Title")),
-    *translated("description", _("Description"), "rich"),
-    Field("start", _("Start"), "datetime"),
-    Field("end", _("End"), "datetime"),
-    Field("all_day", _("All day"), "bool"),
-    Field("rrule", _("Repeats")),
-    Field("place_name", _("Name of the place")),
-    Field("street", _("Street and number")),
-    Field("postcode", _("Postcode")),
-    Field("online_url", _("Online link")),
-    Field("organisers", _("Organisers"), "slugs", Actor),
-    Field("themes", _("Themes"), "slugs", Theme),
-    Field("audiences", _("For whom"), "slugs", Audience),
-    Field("languages", _("Languages"), "slugs", Language),
-    Field("price", _("Price")),
-    Field("registration_url", _("Registration link")),
-    Field("status", _("Status"), "choice", choices=Event.Status),
-]
-
-PROJECT_FIELDS = [
-    *translated("title", _("Title")),
-    *translated("summary", _("Summary")),
-    *translated("description", _("Description"), "rich"),
-    Field("status", _("Status"), "choice", choices=Project.Status),
-    Field("start_date", _("Start"), "date"),
-    Field("end_date", _("End"), "date"),
-    Field("themes", _("Themes"), "slugs", Theme),
-]
-
-UPDATE_FIELDS = [
-    Field("date", _("Date"), "date"),
-    *translated("title", _("Title")),
-    *translated("body", _("Text"), "rich"),
-]
-
-FIELDS = {
-    "new_actor": ACTOR_FIELDS,
-    "change_actor": ACTOR_FIELDS,
-    "new_event": EVENT_FIELDS,
-    "change_event": EVENT_FIELDS,
-    "change_project": PROJECT_FIELDS,
-    "project_update": UPDATE_FIELDS,
-    "problem": [],
+# The noun each kind of proposal writes, and its owner's specification.
+SPECS = {"actor": ACTOR, "event": EVENT, "project": PROJECT, "update": UPDATE}
+NOUNS = {
+    "new_actor": "actor",
+    "change_actor": "actor",
+    "new_event": "event",
+    "change_event": "event",
+    "change_project": "project",
+    "project_update": "update",
 }
+
+
+def proposable(spec):
+    """The fields of ``spec`` a proposal may set, in the spec's order (read now, not at import)."""
+    return spec.settable_by(PROPOSAL)
+
+
+def fields_for(kind):
+    """The fields a proposal of ``kind`` ("change_actor"...) may set; none for a problem report."""
+    noun = NOUNS.get(kind)
+    return proposable(SPECS[noun]) if noun else []
+
+
+def personal_fields(spec=ACTOR):
+    """Names of the personal fields of ``spec`` (a contact person's details): shown only to the
+    entry's editors and the moderators, unless the person agreed to be shown publicly."""
+    return tuple(f.name for f in spec if f.personal)
+
+
+# As declared when this module was loaded (for the modules that import the name).
+CONTACT_PERSON = personal_fields()
 
 # The model of each kind of entry named in the URLs (change, report).
 TARGET_MODELS = {
@@ -124,22 +71,29 @@ TARGET_MODELS = {
 }
 
 
+def spec_of(obj):
+    for spec in SPECS.values():
+        if isinstance(obj, spec.model):
+            return spec
+    raise TypeError(obj)
+
+
+def _vocab_key(model):
+    """What a proposal stores for a linked object: its slug, else its code (languages)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return "slug" if "slug" in names else "code" if "code" in names else "pk"
+
+
 def _slugs(manager, key="slug"):
     return sorted(manager.values_list(key, flat=True))
 
 
-def _vocab_key(model):
-    return "code" if model is Language else "slug"
-
-
 def _actor_places(actor):
-    """An actor's places in a fixed order: the first is the one the forms show and change."""
+    """An actor's places, oldest first (the order ``directory.services.main_place`` reads)."""
     return list(actor.places.order_by("pk")) if actor.pk else []
 
 
-def _first_place(obj):
-    places = _actor_places(obj) if isinstance(obj, Actor) else ([obj.place] if obj.place_id else [])
-    place = places[0] if places else None
+def _place_values(place):
     return {
         "place_name": getattr(place, "name", "") or "",
         "street": getattr(place, "street", "") or "",
@@ -147,7 +101,16 @@ def _first_place(obj):
     }
 
 
-def _iso(value):
+def _main_place(obj):
+    """The place whose address a proposal shows and changes: an actor's main place (the
+    directory's one rule), an event's place."""
+    if isinstance(obj, Actor):
+        return directory_services.main_place(_actor_places(obj))
+    return obj.place if getattr(obj, "place_id", None) else None
+
+
+def iso(value):
+    """A date, or a datetime in local time to the minute, as ISO text ("" for none)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -155,33 +118,31 @@ def _iso(value):
     return value.isoformat()
 
 
+def _plain(field, value):
+    """A stored value as the plain JSON value a proposal holds."""
+    if field.type == "file":
+        return getattr(value, "name", "") or ""
+    if field.type in ("date", "datetime"):
+        return iso(value)
+    return value if value is not None else ""
+
+
 def snapshot(obj):
     """The proposable values of an existing object, as plain JSON values."""
     if obj is None:
         return {}
-    if isinstance(obj, Actor):
-        fields = ACTOR_FIELDS
-    elif isinstance(obj, Event):
-        fields = EVENT_FIELDS
-    elif isinstance(obj, Project):
-        fields = PROJECT_FIELDS
-    else:
-        raise TypeError(obj)
+    fields = proposable(spec_of(obj))
     values = {}
+    place = None
     for field in fields:
-        if field.name in ("place_name", "street", "postcode"):
-            continue
-        if field.type == "slugs":
+        if field.many:
             values[field.name] = _slugs(getattr(obj, field.name).all(), _vocab_key(field.vocabulary))
-        elif field.name == "logo":
-            values[field.name] = obj.logo.name or ""
-        elif field.type in ("date", "datetime"):
-            values[field.name] = _iso(getattr(obj, field.name))
+        elif not field.stored:
+            if place is None:
+                place = _place_values(_main_place(obj))
+            values[field.name] = place.get(field.name, "")
         else:
-            value = getattr(obj, field.name)
-            values[field.name] = value if value is not None else ""
-    if isinstance(obj, (Actor, Event)):
-        values.update(_first_place(obj))
+            values[field.name] = _plain(field, getattr(obj, field.name))
     return values
 
 
@@ -210,7 +171,7 @@ def changed_fields(data, base):
     }
 
 
-# --- applying ---------------------------------------------------------------------------------
+# --- applying (the caller opens the change set: ``proposals.services``) ---------------------------
 
 
 def _vocabulary(model, keys):
@@ -220,22 +181,32 @@ def _vocabulary(model, keys):
     return [found[k] for k in keys or [] if k in found]
 
 
+def _from_plain(field, value):
+    """A proposal's plain value as the model's, checked by the owner's spec (``validate``)."""
+    if field.type == "date":
+        value = date.fromisoformat(value) if value else None
+    elif field.type == "datetime":
+        value = _aware(value) if value else None
+    elif field.type == "bool":
+        value = bool(value)
+    if field.validate is not None and value not in (None, ""):
+        value = field.validate(value)
+    return value
+
+
 def _set_plain(obj, fields, values):
+    """The proposed values of the model's own columns (links and the place's fields aside)."""
     for field in fields:
-        if field.name not in values or field.type == "slugs":
-            continue
-        if field.name in ("place_name", "street", "postcode", "logo"):
+        if field.name not in values or field.many or not field.stored:
             continue
         value = values[field.name]
-        if field.type == "rich":
-            value = clean_rich_text(value)
-        elif field.type == "date":
-            value = date.fromisoformat(value) if value else None
-        elif field.type == "datetime":
-            value = _aware(value) if value else None
-        elif field.type == "bool":
-            value = bool(value)
-        setattr(obj, field.name, value)
+        if field.type == "file":
+            # A file is proposed by its name in storage (saved with the proposal); an empty one
+            # keeps the current file.
+            if value:
+                getattr(obj, field.name).name = value
+            continue
+        setattr(obj, field.name, _from_plain(field, value))
 
 
 def _aware(text):
@@ -248,46 +219,37 @@ def _aware(text):
 def _place_from(values, current):
     """A Place for the proposed address: the current one if unchanged, else a new one."""
     wanted = {k: (values.get(k) or "").strip() for k in ("place_name", "street", "postcode")}
-    now = {
-        "place_name": getattr(current, "name", "") or "",
-        "street": getattr(current, "street", "") or "",
-        "postcode": getattr(current, "postcode", "") or "",
-    }
-    if wanted == now:
+    if wanted == _place_values(current):
         return current, False
     if not any(wanted.values()):
         return None, True
     return Place(name=wanted["place_name"], street=wanted["street"], postcode=wanted["postcode"]), True
 
 
-def _vocab_args(fields, values, names):
-    args = {}
-    for field in fields:
-        if field.type == "slugs" and field.name in values and field.name in names:
-            args[field.name] = _vocabulary(field.vocabulary, values[field.name])
-    return args
+def _proposes_place(fields, values):
+    return any(not f.stored and f.name in values for f in fields)
 
 
-def apply_actor(actor, values, *, reason=""):
-    """Create (``actor`` None) or change an actor with proposed values; returns the actor."""
+def _links(fields, values):
+    """{link: the objects proposed} for each link the proposal sets."""
+    return {f.name: _vocabulary(f.vocabulary, values[f.name]) for f in fields if f.many and f.name in values}
+
+
+def apply_actor(actor, values):
+    """Create (``actor`` None) or change an actor with proposed values, through
+    ``directory.services.save_actor``; returns the actor."""
+    fields = proposable(ACTOR)
     if actor is None:
         actor = Actor(slug=unique_slug(Actor, values.get("name_fr") or values.get("name_nl") or values.get("name_en")))
-    _set_plain(actor, ACTOR_FIELDS, values)
-    if "company_number" in values:
-        from directory.validators import normalise_company_number
-
-        actor.company_number = normalise_company_number(values["company_number"]) or values["company_number"]
-    if values.get("logo"):
-        actor.logo.name = values["logo"]
-    actor._change_reason = reason
+    _set_plain(actor, fields, values)
     places = None
-    if any(k in values for k in ("place_name", "street", "postcode")):
+    if _proposes_place(fields, values):
         current = _actor_places(actor)
-        place, changed = _place_from(values, current[0] if current else None)
+        main = directory_services.main_place(current)
+        place, changed = _place_from(values, main)
         if changed:
-            places = ([place] if place else []) + current[1:]
-    args = _vocab_args(ACTOR_FIELDS, values, ("themes", "audiences", "languages"))
-    return directory_services.save_actor(actor, places=places, **args)
+            places = ([place] if place else []) + [p for p in current if p is not main]
+    return directory_services.save_actor(actor, places=places, **_links(fields, values))
 
 
 REPEATS = {"weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
@@ -344,37 +306,35 @@ def rrule_for(repeat, until, *, current=""):
     return f"{base};UNTIL={_until(until):%Y%m%dT%H%M%S}" if until else base
 
 
-def apply_event(event, values, *, reason=""):
+def apply_event(event, values):
+    """Create (``event`` None) or change an event, through ``agenda.services.save_event``."""
+    fields = proposable(EVENT)
     if event is None:
         title = values.get("title_fr") or values.get("title_nl") or values.get("title_en")
         event = Event(slug=unique_slug(Event, title))
-    _set_plain(event, EVENT_FIELDS, values)
+    _set_plain(event, fields, values)
     if event.all_day and event.start:
         # All-day events start at local midnight.
         event.start = timezone.make_aware(datetime.combine(timezone.localtime(event.start).date(), time()))
-    event._change_reason = reason
-    if any(k in values for k in ("place_name", "street", "postcode")):
-        place, changed = _place_from(values, event.place if event.place_id else None)
+    if _proposes_place(fields, values):
+        place, changed = _place_from(values, _main_place(event))
         if changed:
             if place is not None:
-                directory_services.locate_place(place)
-                place.save()
+                directory_services.save_place(place)
             event.place = place
-    args = _vocab_args(EVENT_FIELDS, values, ("organisers", "themes", "audiences", "languages"))
-    return agenda_services.save_event(event, **args)
+    return agenda_services.save_event(event, **_links(fields, values))
 
 
-def apply_project(project, values, *, reason=""):
-    _set_plain(project, PROJECT_FIELDS, values)
-    project._change_reason = reason
-    args = _vocab_args(PROJECT_FIELDS, values, ("themes",))
-    return project_services.save_project(project, **args)
+def apply_project(project, values):
+    fields = proposable(PROJECT)
+    _set_plain(project, fields, values)
+    return project_services.save_project(project, **_links(fields, values))
 
 
-def apply_update(project, values, *, reason=""):
+def apply_update(project, values):
+    """Add news to ``project``."""
     update = Update(project=project)
-    _set_plain(update, UPDATE_FIELDS, values)
-    update._change_reason = reason
+    _set_plain(update, proposable(UPDATE), values)
     update.full_clean()
     update.save()
     return update
@@ -383,33 +343,40 @@ def apply_update(project, values, *, reason=""):
 # --- reading ----------------------------------------------------------------------------------
 
 
+def _name_column(model):
+    names = {f.name for f in model._meta.concrete_fields}
+    return "name" if "name" in names else "title" if "title" in names else _vocab_key(model)
+
+
 def display_values(fields, *value_dicts):
-    """Readable values for a diff: names for slugs, labels for choices, yes/no for booleans.
+    """Readable values for a diff: names for links, labels for choices, yes/no for booleans, and
+    otherwise as the owner's spec shows them (``Field.shown``).
 
     Related names are looked up once per vocabulary for all the dicts together.
     """
     names = {}
     for field in fields:
-        if field.type != "slugs":
+        if not field.many:
             continue
         keys = set()
         for values in value_dicts:
             keys.update(values.get(field.name) or [])
         key = _vocab_key(field.vocabulary)
-        label = "name" if field.vocabulary is not Event else "title"
         manager = getattr(field.vocabulary, "all_objects", field.vocabulary.objects)
-        names[field.name] = dict(manager.filter(**{f"{key}__in": keys}).values_list(key, label)) if keys else {}
+        found = manager.filter(**{f"{key}__in": keys}).values_list(key, _name_column(field.vocabulary))
+        names[field.name] = dict(found) if keys else {}
 
     def show(field, value):
-        if field.type == "slugs":
+        if field.many:
             return ", ".join(names[field.name].get(k, k) for k in value or [])
-        if field.type == "bool":
-            return _("yes") if value else _("no")
-        if field.type == "choice" and value:
-            return dict(field.choices.choices).get(value, value)
-        if field.type == "datetime" and value:
-            return value.replace("T", " ")
-        return value if value is not None else ""
+        if field.show is None:
+            if field.type == "bool":
+                return _("yes") if value else _("no")
+            if field.type == "choice" and value:
+                return dict(field.choices.choices).get(value, value)
+            if field.type == "datetime" and value:
+                return value.replace("T", " ")
+        return field.shown(value) if value not in (None, "") else ""
 
     return show
 
@@ -425,7 +392,7 @@ class DiffRow:
 
 def diff(kind, data, base, current):
     """Field-by-field comparison of a proposal with the entry as it is now (all languages)."""
-    fields = FIELDS[kind]
+    fields = fields_for(kind)
     show = display_values(fields, data, base, current)
     rows = []
     is_change = kind.startswith("change_")

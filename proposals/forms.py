@@ -1,5 +1,11 @@
 """Proposal forms, written for newcomers: plain-language help and an example in every field.
 
+Their fields are built when a form is made, from the fields a proposal may set in the owner's
+specification (``proposals.entries.fields_for``): a field the owner declares later appears in the
+forms without being listed here. What each form adds is how a field reads for a newcomer
+(``WORDING``: label, help, example) and, for the event, the inputs a person types a date, a
+repetition and organisers in.
+
 Each form turns what was typed into the plain values of ``proposals.entries`` (``to_data``) and
 back (``initial_from``), so the same form serves a new entry, a suggested change, and the
 moderator's "edit then approve".
@@ -10,61 +16,103 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from agenda.models import Event
 from directory import services as directory_services
-from directory.models import Actor
-from directory.validators import normalise_company_number, validate_company_number
-from projects.models import Project, Update
+from directory.models import Actor, Audience, Language, Place, Theme
 
 from . import entries
 
 LANG_NAMES = {"fr": _("in French"), "nl": _("in Dutch"), "en": _("in English")}
 
-
-def _translated_fields(form, model, name, label, *, widget=None, help_text="", example=""):
-    for lang in entries.LANGS:
-        field = forms.CharField(
-            label=f"{label} ({LANG_NAMES[lang]})",
-            required=False,
-            # The model's limit (names and titles): too long is a form error, not a failed save.
-            max_length=model._meta.get_field(f"{name}_{lang}").max_length,
-            widget=widget() if widget else forms.TextInput(),
-            help_text=help_text if lang == "fr" else "",
-        )
-        if example and lang == "fr":
-            field.widget.attrs["placeholder"] = example
-        form.fields[f"{name}_{lang}"] = field
+# The vocabularies the directory keeps in memory (``directory.services.vocabularies``).
+CACHED_VOCABULARIES = {Theme: "themes", Audience: "audiences", Language: "languages"}
+# The place's column behind each of the main place's pseudo fields (their length limits).
+PLACE_COLUMNS = {"place_name": "name", "street": "street", "postcode": "postcode"}
 
 
-def _vocabulary_field(objects, label, help_text, key="slug"):
-    return forms.MultipleChoiceField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(getattr(o, key), str(o)) for o in objects],
-    )
+def _column(model, field):
+    """The model column behind a spec field (the place's for the place's pseudo fields), or None."""
+    if not field.stored:
+        model, name = Place, PLACE_COLUMNS.get(field.name)
+    else:
+        name = field.name
+    try:
+        return model._meta.get_field(name) if name else None
+    except FieldDoesNotExist:
+        return None
 
 
 def _theme_choices(themes):
-    # Sub-themes follow their top theme, marked with a dash.
-    tops = [t for t in themes if t.parent_id is None]
-    children = {}
-    for theme in themes:
-        if theme.parent_id:
-            children.setdefault(theme.parent_id, []).append(theme)
+    """Sub-themes follow their top theme, marked with a dash (``directory.services.theme_tree``)."""
     choices = []
-    for top in tops:
-        label = f"{top.pictogram} {top.name}".strip()
-        choices.append((top.slug, label))
-        choices.extend((child.slug, f"— {child.name}") for child in children.get(top.pk, []))
+    for top, children in directory_services.theme_tree(themes):
+        choices.append((top.slug, f"{top.pictogram} {top.name}".strip()))
+        choices.extend((child.slug, f"— {child.name}") for child in children)
     return choices
+
+
+def _link_choices(model):
+    """(stored key, name) of each object a link may name: the cached vocabularies, the theme tree."""
+    vocab_name = CACHED_VOCABULARIES.get(model)
+    objects = directory_services.vocabularies()[vocab_name] if vocab_name else model._default_manager.all()
+    if model is Theme:
+        return _theme_choices(objects)
+    key = entries._vocab_key(model)
+    return [(getattr(o, key), str(o)) for o in objects]
+
+
+def _form_field(model, field, wording):
+    """A form field for one field of the owner's spec, read as ``wording`` says (label, help_text,
+    example, attrs, rows, initial)."""
+    column = _column(model, field)
+    label = wording.get("label")
+    if label is not None and field.translated:
+        label = f"{label} ({LANG_NAMES[field.lang]})"
+    options = {"label": label or field.label, "help_text": wording.get("help_text", field.help)}
+    if "initial" in wording:
+        options["initial"] = wording["initial"]
+    elif column is not None and column.has_default() and not callable(column.default):
+        options["initial"] = column.default
+    required = (
+        not field.translated and field.type not in ("bool", "slugs", "file") and column is not None and not column.blank
+    )
+    attrs = dict(wording.get("attrs", {}))
+    if wording.get("example"):
+        attrs["placeholder"] = wording["example"]
+    if field.type in ("text", "rich"):
+        long = field.type == "rich" or isinstance(column, models.TextField) or "rows" in wording
+        widget = forms.Textarea(attrs={"rows": wording.get("rows", 4), **attrs}) if long else forms.TextInput(attrs)
+        max_length = getattr(column, "max_length", None)
+        return forms.CharField(required=required, max_length=max_length, widget=widget, **options)
+    if field.type == "url":
+        return forms.URLField(required=required, assume_scheme="https", widget=forms.URLInput(attrs), **options)
+    if field.type == "email":
+        return forms.EmailField(required=required, widget=forms.EmailInput(attrs), **options)
+    if field.type == "bool":
+        return forms.BooleanField(required=False, **options)
+    if field.type == "choice":
+        return forms.ChoiceField(required=required, choices=field.choices.choices, **options)
+    if field.type == "date":
+        return forms.DateField(required=required, widget=forms.DateInput(attrs={"type": "date", **attrs}), **options)
+    if field.type == "datetime":
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local", **attrs})
+        return forms.DateTimeField(required=required, widget=widget, **options)
+    if field.type == "slugs":
+        widget = forms.CheckboxSelectMultiple(attrs)
+        return forms.MultipleChoiceField(
+            required=False, choices=_link_choices(field.vocabulary), widget=widget, **options
+        )
+    if field.type == "file":
+        kind = forms.ImageField if isinstance(column, models.ImageField) else forms.FileField
+        return kind(required=False, widget=forms.ClearableFileInput(attrs), **options)
+    raise ValueError(f"No form field for the type {field.type!r} of {field.name}.")
 
 
 class ContributorForm(forms.Form):
@@ -134,17 +182,61 @@ class ContributorForm(forms.Form):
         }
 
 
-class EntryFormMixin:
-    """Translated fields need at least one language; ``to_data`` gives the plain values."""
+CONTRIBUTOR_FIELDS = ["message", "proposer_name", "proposer_email", "accept_charter"]
 
-    kind_fields = ()
+
+class EntryFormMixin:
+    """The fields of the owner's spec that a proposal may set, built when the form is made, read
+    as ``wording`` says; translated fields need at least one language (``required_translated``);
+    ``to_data`` gives the plain values.
+
+    ``inputs``: spec fields a person does not type as such, with the form's own fields that stand
+    for them, shown at their place (the event's start: a day and times). ``first``: fields shown
+    before the spec's order."""
+
+    noun = ""  # proposals.entries.SPECS
     required_translated = ()
+    wording = {}  # field name, or a translated field's base name -> label, help_text, example...
+    inputs = {}
+    first = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = entries.SPECS[self.noun]
+        self.kind_fields = entries.proposable(spec)
+        order = []
+        for field in self.kind_fields:
+            if field.name in self.inputs:
+                order.extend(self.inputs[field.name])
+                continue
+            self.fields[field.name] = _form_field(spec.model, field, self._wording(field))
+            order.append(field.name)
+        order = [*self.first, *(name for name in order if name not in self.first)]
+        own = [name for name in self.fields if name not in order and name not in ContributorForm.base_fields]
+        self.order_fields(order + own + CONTRIBUTOR_FIELDS)
+
+    def _wording(self, field):
+        wording = dict(self.wording.get(field.name) or self.wording.get(field.base) or {})
+        if field.translated and field.lang != entries.LANGS[0]:
+            # Help and example once, on the first language.
+            wording.pop("example", None)
+            wording["help_text"] = ""
+        return wording
 
     def clean(self):
         data = super().clean()
         for name in self.required_translated:
             if not any((data.get(f"{name}_{lang}") or "").strip() for lang in entries.LANGS):
                 self.add_error(f"{name}_fr", _("Please fill in at least one language."))
+        for field in self.kind_fields:
+            # The owner's check of the value (and its written form: a company number's digits).
+            value = data.get(field.name)
+            if field.validate is None or field.name not in self.fields or value in (None, ""):
+                continue
+            try:
+                data[field.name] = field.validate(value.strip() if isinstance(value, str) else value)
+            except ValidationError as error:
+                self.add_error(field.name, error)
         return data
 
     def to_data(self):
@@ -157,8 +249,8 @@ class EntryFormMixin:
                 value = sorted(value or [])
             elif field.type == "bool":
                 value = bool(value)
-            elif field.type == "date":
-                value = value.isoformat() if value else ""
+            elif field.type in ("date", "datetime"):
+                value = entries.iso(value)
             elif value is None:
                 value = ""
             elif isinstance(value, str):
@@ -168,157 +260,70 @@ class EntryFormMixin:
 
 
 class ActorForm(EntryFormMixin, ContributorForm):
-    kind_fields = entries.ACTOR_FIELDS
+    noun = "actor"
     required_translated = ("name",)
+    first = ("kind",)
+    wording = {
+        "kind": {
+            "label": _("What is it?"),
+            "help_text": _("A group of neighbours is a citizen initiative; a registered non-profit is an association."),
+        },
+        "name": {
+            "label": _("Name"),
+            "help_text": _("The name people know you by. One language is enough; add others if you have them."),
+            "example": _("Repair Café Saint-Gilles"),
+        },
+        "acronym": {"label": _("Acronym (optional)")},
+        "description": {
+            "label": _("What you do"),
+            "help_text": _("Two or three short sentences: what you do, for whom, when. Simple words."),
+            "example": _("Every first Saturday, volunteers repair your small appliances for free."),
+        },
+        "themes": {"help_text": _("Tick one to three themes.")},
+        "audiences": {"help_text": _("Leave empty if it is for everyone.")},
+        "place_name": {
+            "label": _("Name of the place (optional)"),
+            "example": _("Maison de quartier Bonnevie"),
+        },
+        "street": {
+            "help_text": _("Where people can meet you. Leave empty if you have no place open to the public."),
+            "example": "Rue Bonnevie 40",
+        },
+        "postcode": {"example": "1080", "attrs": {"inputmode": "numeric"}},
+        "website": {"example": "https://www.example.be"},
+        "email": {
+            "help_text": _("Shown on the page, for the public to write to you."),
+            "example": "contact@example.be",
+        },
+        "phone": {"example": "02 123 45 67", "attrs": {"type": "tel"}},
+        "opening_hours": {
+            "label": _("Opening hours (optional)"),
+            "help_text": _("Days and hours when people can come or call. One language is enough."),
+            "example": _("Monday to Friday 9:00–17:00"),
+        },
+        "company_number": {"label": _("Company number (BCE/KBO), if any"), "example": "0203.071.973"},
+        "contact_name": {"label": _("Contact person (optional)")},
+        "contact_consent": {
+            "label": _("The contact person agrees to be shown on the public page"),
+            "help_text": _("Without this agreement, only the moderators see the contact person."),
+        },
+        "logo": {
+            "label": _("Logo (optional)"),
+            "help_text": _("PNG, JPEG or WebP, at most 1 MB."),
+            "attrs": {"accept": "image/png,image/jpeg,image/webp"},
+        },
+    }
 
-    kind = forms.ChoiceField(
-        label=_("What is it?"),
-        choices=Actor.Kind.choices,
-        help_text=_("A group of neighbours is a citizen initiative; a registered non-profit is an association."),
-    )
-    acronym = forms.CharField(label=_("Acronym (optional)"), required=False, max_length=40)
-    website = forms.URLField(
-        label=_("Website"),
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://www.example.be"}),
-    )
-    email = forms.EmailField(
-        label=_("Public email"),
-        required=False,
-        help_text=_("Shown on the page, for the public to write to you."),
-        widget=forms.EmailInput(attrs={"placeholder": "contact@example.be"}),
-    )
-    phone = forms.CharField(
-        label=_("Public phone"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": "02 123 45 67", "type": "tel"}),
-    )
-    place_name = forms.CharField(
-        label=_("Name of the place (optional)"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("Maison de quartier Bonnevie")}),
-    )
-    street = forms.CharField(
-        label=_("Street and number"),
-        required=False,
-        max_length=200,
-        help_text=_("Where people can meet you. Leave empty if you have no place open to the public."),
-        widget=forms.TextInput(attrs={"placeholder": "Rue Bonnevie 40"}),
-    )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"placeholder": "1080", "inputmode": "numeric"}),
-    )
-    company_number = forms.CharField(
-        label=_("Company number (BCE/KBO), if any"),
-        required=False,
-        max_length=20,
-        validators=[validate_company_number],
-        widget=forms.TextInput(attrs={"placeholder": "0203.071.973"}),
-    )
-    contact_name = forms.CharField(label=_("Contact person (optional)"), required=False, max_length=200)
-    contact_email = forms.EmailField(label=_("Contact person's email"), required=False)
-    contact_phone = forms.CharField(label=_("Contact person's phone"), required=False, max_length=40)
-    contact_consent = forms.BooleanField(
-        label=_("The contact person agrees to be shown on the public page"),
-        required=False,
-        help_text=_("Without this agreement, only the moderators see the contact person."),
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=Actor.Status.choices, initial=Actor.Status.ACTIVE)
-    logo = forms.ImageField(
-        label=_("Logo (optional)"),
-        required=False,
-        help_text=_("PNG, JPEG or WebP, at most 1 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-    )
     is_member = forms.BooleanField(
         label=_("I am part of this initiative and will keep its page up to date"),
         required=False,
         help_text=_("With an account, you can then edit the page yourself."),
     )
 
-    field_order = [
-        "kind",
-        "name_fr",
-        "name_nl",
-        "name_en",
-        "acronym",
-        "description_fr",
-        "description_nl",
-        "description_en",
-        "themes",
-        "audiences",
-        "languages",
-        "place_name",
-        "street",
-        "postcode",
-        "website",
-        "email",
-        "phone",
-        "opening_hours_fr",
-        "opening_hours_nl",
-        "opening_hours_en",
-        "company_number",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
-        "status",
-        "logo",
-        "is_member",
-    ]
-
     def __init__(self, *args, change=False, **kwargs):
         super().__init__(*args, **kwargs)
-        _translated_fields(
-            self,
-            Actor,
-            "name",
-            _("Name"),
-            help_text=_("The name people know you by. One language is enough; add others if you have them."),
-            example=_("Repair Café Saint-Gilles"),
-        )
-        _translated_fields(
-            self,
-            Actor,
-            "description",
-            _("What you do"),
-            widget=lambda: forms.Textarea(attrs={"rows": 4}),
-            help_text=_("Two or three short sentences: what you do, for whom, when. Simple words."),
-            example=_("Every first Saturday, volunteers repair your small appliances for free."),
-        )
-        _translated_fields(
-            self,
-            Actor,
-            "opening_hours",
-            _("Opening hours (optional)"),
-            help_text=_("Days and hours when people can come or call. One language is enough."),
-            example=_("Monday to Friday 9:00–17:00"),
-        )
-        vocab = directory_services.vocabularies()
-        self.fields["themes"] = forms.MultipleChoiceField(
-            label=_("Themes"),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            choices=_theme_choices(vocab["themes"]),
-            help_text=_("Tick one to three themes."),
-        )
-        self.fields["audiences"] = _vocabulary_field(
-            vocab["audiences"], _("For whom"), _("Leave empty if it is for everyone.")
-        )
-        self.fields["languages"] = _vocabulary_field(vocab["languages"], _("Languages spoken"), "", key="code")
         if change:
             del self.fields["is_member"]
-        self.order_fields(self.field_order + ["message", "proposer_name", "proposer_email", "accept_charter"])
-
-    def clean_company_number(self):
-        value = self.cleaned_data.get("company_number", "")
-        return normalise_company_number(value) or value
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -373,8 +378,31 @@ REPEAT_CHOICES = [
 
 
 class EventForm(EntryFormMixin, ContributorForm):
-    kind_fields = entries.EVENT_FIELDS
+    noun = "event"
     required_translated = ("title",)
+    # A date and times, a simple repetition and organisers' names stand for these.
+    inputs = {
+        "start": ("day", "start_time", "end_time"),
+        "end": (),
+        "all_day": (),
+        "rrule": ("repeat", "repeat_until"),
+        "organisers": ("organiser_names",),
+    }
+    wording = {
+        "title": {
+            "label": _("Title"),
+            "help_text": _("Short and clear: what happens."),
+            "example": _("Neighbourhood soup and games"),
+        },
+        "description": {"label": _("Description"), "help_text": _("What happens, for whom, what to bring.")},
+        "place_name": {"example": _("Salle communale")},
+        "street": {"example": "Rue de la Victoire 96"},
+        "postcode": {"example": "1060", "attrs": {"inputmode": "numeric"}},
+        "online_url": {"help_text": _("For an online event: the link to join.")},
+        "audiences": {"help_text": _("Leave empty if it is for everyone.")},
+        "price": {"label": _("Price"), "example": _("Free, or 5 € (free for members)")},
+        "registration_url": {"label": _("Registration link (optional)")},
+    }
 
     day = forms.DateField(
         label=_("Date"),
@@ -392,104 +420,19 @@ class EventForm(EntryFormMixin, ContributorForm):
     repeat_until = forms.DateField(
         label=_("Repeats until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    place_name = forms.CharField(
-        label=_("Name of the place"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("Salle communale")}),
-    )
-    street = forms.CharField(
-        label=_("Street and number"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "Rue de la Victoire 96"}),
-    )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"placeholder": "1060", "inputmode": "numeric"}),
-    )
-    online_url = forms.URLField(
-        label=_("Online link"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("For an online event: the link to join."),
-    )
     organiser_names = forms.CharField(
         label=_("Who organises it?"),
         required=False,
         help_text=_("Names of the organisations as written in Maillage, separated by ';'."),
         widget=forms.TextInput(attrs={"placeholder": _("Maison de quartier Bonnevie; Repair Café")}),
     )
-    price = forms.CharField(
-        label=_("Price"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("Free, or 5 € (free for members)")}),
-    )
-    registration_url = forms.URLField(label=_("Registration link (optional)"), required=False, assume_scheme="https")
-    status = forms.ChoiceField(label=_("Status"), choices=Event.Status.choices, initial=Event.Status.SCHEDULED)
-
-    field_order = [
-        "title_fr",
-        "title_nl",
-        "title_en",
-        "description_fr",
-        "description_nl",
-        "description_en",
-        "day",
-        "start_time",
-        "end_time",
-        "repeat",
-        "repeat_until",
-        "place_name",
-        "street",
-        "postcode",
-        "online_url",
-        "organiser_names",
-        "themes",
-        "audiences",
-        "languages",
-        "price",
-        "registration_url",
-        "status",
-    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _translated_fields(
-            self,
-            Event,
-            "title",
-            _("Title"),
-            help_text=_("Short and clear: what happens."),
-            example=_("Neighbourhood soup and games"),
-        )
-        _translated_fields(
-            self,
-            Event,
-            "description",
-            _("Description"),
-            widget=lambda: forms.Textarea(attrs={"rows": 4}),
-            help_text=_("What happens, for whom, what to bring."),
-        )
-        vocab = directory_services.vocabularies()
-        self.fields["themes"] = forms.MultipleChoiceField(
-            label=_("Themes"),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            choices=_theme_choices(vocab["themes"]),
-        )
-        self.fields["audiences"] = _vocabulary_field(
-            vocab["audiences"], _("For whom"), _("Leave empty if it is for everyone.")
-        )
-        self.fields["languages"] = _vocabulary_field(vocab["languages"], _("Languages"), "", key="code")
         if self.initial.get("repeat") == entries.OTHER_REPEAT:
             # A rule the simple choices do not offer: shown as such, so "Does not repeat" stays a change.
             other = (entries.OTHER_REPEAT, _("Another rhythm, kept as it is"))
             self.fields["repeat"].choices = [*REPEAT_CHOICES, other]
-        self.order_fields(self.field_order + ["message", "proposer_name", "proposer_email", "accept_charter"])
 
     def _kept(self, name, inputs):
         """True when ``name`` keeps its initial value: none of the fields it is typed in changed.
@@ -591,51 +534,23 @@ def resolve_organisers(text):
 
 
 class ProjectForm(EntryFormMixin, ContributorForm):
-    kind_fields = entries.PROJECT_FIELDS
+    noun = "project"
     required_translated = ("title",)
-
-    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
-    start_date = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _translated_fields(self, Project, "title", _("Title"))
-        _translated_fields(self, Project, "summary", _("Summary"), widget=lambda: forms.Textarea(attrs={"rows": 2}))
-        _translated_fields(
-            self, Project, "description", _("Description"), widget=lambda: forms.Textarea(attrs={"rows": 5})
-        )
-        self.fields["themes"] = forms.MultipleChoiceField(
-            label=_("Themes"),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            choices=_theme_choices(directory_services.vocabularies()["themes"]),
-        )
-        order = [f.name for f in entries.PROJECT_FIELDS]
-        self.order_fields(order + ["message", "proposer_name", "proposer_email", "accept_charter"])
+    wording = {
+        "title": {"label": _("Title")},
+        "summary": {"label": _("Summary"), "rows": 2},
+        "description": {"label": _("Description"), "rows": 5},
+    }
 
 
 class UpdateForm(EntryFormMixin, ContributorForm):
-    kind_fields = entries.UPDATE_FIELDS
+    noun = "update"
     required_translated = ("title",)
-
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=lambda: timezone.localdate()
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _translated_fields(self, Update, "title", _("Title"), example=_("The second workshop took place"))
-        _translated_fields(
-            self,
-            Update,
-            "body",
-            _("Text"),
-            widget=lambda: forms.Textarea(attrs={"rows": 5}),
-            help_text=_("What happened, what comes next."),
-        )
-        order = [f.name for f in entries.UPDATE_FIELDS]
-        self.order_fields(order + ["message", "proposer_name", "proposer_email", "accept_charter"])
+    wording = {
+        "date": {"initial": lambda: timezone.localdate()},
+        "title": {"label": _("Title"), "example": _("The second workshop took place")},
+        "body": {"label": _("Text"), "rows": 5, "help_text": _("What happened, what comes next.")},
+    }
 
 
 class ProblemForm(ContributorForm):

@@ -19,7 +19,7 @@ from accounts.models import Editorship
 from accounts.services import add_editor, language_of
 from agenda import services as agenda_services
 from directory.duplicates import find_duplicates
-from maillage import mail, ratelimit
+from maillage import changes, mail, ratelimit
 
 from . import entries
 from .models import Proposal, ProposalComment
@@ -74,7 +74,7 @@ def withheld_fields(user, target):
     shown publicly, for anyone but the entry's editors and the moderators."""
     private = isinstance(target, entries.Actor) and not target.contact_consent
     if private and not permissions.can_edit_actor(user, target):
-        return entries.CONTACT_PERSON
+        return entries.personal_fields()
     return ()
 
 
@@ -488,31 +488,34 @@ def _reason_text(proposal):
 
 
 def _apply(proposal, user):
-    """Apply a proposal's values through the apps' services; returns the object."""
-    data, reason = proposal.data, _reason_text(proposal)
-    kind = proposal.kind
+    """Apply a proposal's values through the owners' write functions, in one change set (who
+    decided, why, and the proposal's number); returns the object."""
+    data, kind = proposal.data, proposal.kind
     target = proposal.target if proposal.target_id else None
     if kind.startswith("change_") and target is None:
         raise ProposalError(_("The entry this proposal is about no longer exists."))
     if kind.startswith("change_"):
         data = entries.changed_fields(data, proposal.base)
     try:
-        if kind == Kind.NEW_ACTOR:
-            obj = entries.apply_actor(None, data, reason=reason)
-            if proposal.proposer_id and proposal.proposer_is_member:
-                add_editor(proposal.proposer, obj, Editorship.Via.CREATION)
-        elif kind == Kind.CHANGE_ACTOR:
-            obj = entries.apply_actor(target, data, reason=reason)
-        elif kind == Kind.NEW_EVENT:
-            obj = entries.apply_event(None, data, reason=reason)
-        elif kind == Kind.CHANGE_EVENT:
-            obj = entries.apply_event(target, data, reason=reason)
-        elif kind == Kind.CHANGE_PROJECT:
-            obj = entries.apply_project(target, data, reason=reason)
-        elif kind == Kind.PROJECT_UPDATE:
-            obj = entries.apply_update(target, data, reason=reason)
-        else:
-            obj = target
+        with changes.recording(
+            user=user, reason=_reason_text(proposal), source=changes.Source.PROPOSAL, source_id=proposal.pk
+        ):
+            if kind == Kind.NEW_ACTOR:
+                obj = entries.apply_actor(None, data)
+                if proposal.proposer_id and proposal.proposer_is_member:
+                    add_editor(proposal.proposer, obj, Editorship.Via.CREATION)
+            elif kind == Kind.CHANGE_ACTOR:
+                obj = entries.apply_actor(target, data)
+            elif kind == Kind.NEW_EVENT:
+                obj = entries.apply_event(None, data)
+            elif kind == Kind.CHANGE_EVENT:
+                obj = entries.apply_event(target, data)
+            elif kind == Kind.CHANGE_PROJECT:
+                obj = entries.apply_project(target, data)
+            elif kind == Kind.PROJECT_UPDATE:
+                obj = entries.apply_update(target, data)
+            else:
+                obj = target
     except Exception as error:  # noqa: BLE001 - validation errors of any service
         messages = getattr(error, "messages", None) or [str(error)]
         raise ProposalError("; ".join(str(m) for m in messages)) from error

@@ -128,7 +128,7 @@ def _initial(kind, values):
 
 def _conflict_rows(kind, found, data):
     """(name, label, their value, the current value) of each field in conflict, as text."""
-    fields = {field.name: field for field in entries.FIELDS[f"change_{kind}"]}
+    fields = {field.name: field for field in entries.fields_for(f"change_{kind}")}
     show = entries.display_values(list(fields.values()), data, found)
 
     def text(field, value):
