@@ -7,10 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from agenda.services import upcoming_for_actor
 from maillage import pagination
 from maillage.params import page_number
-from projects.services import projects_of
 
 from . import index as actor_index
 from . import services
@@ -121,8 +119,6 @@ def actor_detail(request, slug):
         {
             "actor": actor,
             "relations": services.relations_of(actor),
-            "events": upcoming_for_actor(actor),
-            "participations": projects_of(actor),
             "places": places,
             "jsonld": services.actor_jsonld(actor, places, settings.SITE_URL),
         },
