@@ -24,7 +24,6 @@ loosely similar name count. Reasons combine as independent evidence: score = 1 -
 
 import math
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from maillage import data_version
+from maillage.caches import VersionedCache
 
 from .models import Actor
 from .validators import normalise_company_number
@@ -121,6 +121,24 @@ STOP_WORDS = _words(
     "the of and for an"
 )
 
+# How names are written, the one rule for the names shown (``imports.names`` splits an official
+# name into the French and Dutch names and the acronym) and for the names compared here.
+# The words that introduce an organisation's short name: "X en abrégé Y", "X afgekort Y", "X in het
+# kort Y", "X verkort Y"; accents optional, so it reads a name as written or folded.
+SHORT_NAME_MARKER = r"(?:en\s+abr[eé]g[eé]|afgekort|in\s+het\s+kort|verkort)"
+# A side of "A / B" is a name of its own with several words or one long word. A lone word shorter
+# than this is half of a compound word ("Télé/Service", "Sainte/Ursule", "Europe/Afrique",
+# "Bruxelles/Brussel" in the City of Brussels' list) or a tag ("Rizome/Bxl", "AR/ONE"): compared
+# alone, it would make any "Service" or "Brussel" a similar name.
+NAME_SIDE_MIN_LENGTH = 8
+
+
+def is_name_side(side):
+    """Whether one side of a name split at "/" is a name of its own (see NAME_SIDE_MIN_LENGTH)."""
+    side = side.strip()
+    return " " in side or len(side) >= NAME_SIDE_MIN_LENGTH
+
+
 # Long names of public bodies written in full or by their acronym (after folding).
 ACRONYMS = (
     (re.compile(r"\bcentre public d action sociale\b"), "cpas"),
@@ -138,8 +156,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 # Separators only, the sides are folded after the split: a leading "\s*" would be retried from
 # every position of a long run of spaces (quadratic on imported text).
 _SPLIT = re.compile(r"/")
-# "X en abrégé Y", "X afgekort Y" (after folding): Y is a short name, an alias.
-_ALIAS = re.compile(r"(?:^|\s)(?:en abrege|afgekort|in het kort|verkort)(?:\s|$)")
+# "X en abrégé Y", "X afgekort Y" (after folding here; as written in imports.names): Y is a short name.
+_ALIAS = re.compile(rf"(?:^|\s){SHORT_NAME_MARKER}(?:\s|$)")
 
 
 def _fold(text):
@@ -207,18 +225,13 @@ def normalise_name(name):
     return _join(_forms(name)[0])
 
 
-def _is_meaningful_side(side):
-    """A side worth comparing on its own: not a lone short word ("Rizome/Bxl", "AR/ONE")."""
-    return " " in side or len(side) >= 6
-
-
 def _variants(name):
     """(variants compared fuzzily, short names compared exactly) of one name."""
     sides, aliases = _forms(name)
     whole = _join(sides)
     fuzzy = [whole] if whole else []
     if len(sides) > 1:
-        fuzzy += [s for s in dict.fromkeys(sides) if s != whole and _is_meaningful_side(s)]
+        fuzzy += [s for s in dict.fromkeys(sides) if s != whole and is_name_side(s)]
     exact = [a for a in dict.fromkeys(aliases) if a not in fuzzy]
     return fuzzy, exact
 
@@ -452,9 +465,9 @@ def _add(mapping, key, actor_id):
             ids.append(actor_id)
 
 
-def build():
+def build(*, versions=None):
     """Read every (not archived) actor once and build the lookup dictionaries."""
-    version = data_version.current(data_version.ACTORS)
+    version = versions[0] if versions else data_version.current(data_version.ACTORS)
     rows = Actor.objects.values_list(
         "id",
         "slug",
@@ -518,26 +531,17 @@ def build():
     )
 
 
-_lock = threading.Lock()
-_current = None
+_cache = VersionedCache("duplicates", (data_version.ACTORS,), build)
 
 
 def get_index():
     """The index for the current actors' data; rebuilt when the data version moved on."""
-    global _current
-    version = data_version.current(data_version.ACTORS)
-    index = _current
-    if index is None or index.version != version:
-        with _lock:
-            index = _current
-            if index is None or index.version != version:
-                index = _current = build()
-    return index
+    return _cache.get()
 
 
 def reset():
-    global _current
-    _current = None
+    """Forget the index (kept until the tests' fixture calls ``maillage.caches.reset_all``)."""
+    _cache.reset()
 
 
 # --- finding ------------------------------------------------------------------------------------

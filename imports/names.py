@@ -11,14 +11,17 @@ same forms (``directory.duplicates``); this module decides what is shown.
 import re
 from dataclasses import dataclass
 
+from directory.duplicates import SHORT_NAME_MARKER, is_name_side
+
 
 def _words_of(text):
     return frozenset(text.split())
 
 
-# "en abrégé X", "afgekort X", "in het kort X", "verkort X": X is the short name. No leading
-# quantifier: a "\s+" before would be retried from every space of a long run (quadratic).
-_ALIAS = re.compile(r"(?<!\S)(?:en\s+abr[ée]g[ée]|afgekort|in\s+het\s+kort|verkort)\b\s*:?", re.IGNORECASE)
+# "en abrégé X", "afgekort X", "in het kort X", "verkort X": X is the short name (the markers are
+# the duplicate detection's). No leading quantifier: a "\s+" before would be retried from every
+# space of a long run (quadratic).
+_ALIAS = re.compile(rf"(?<!\S){SHORT_NAME_MARKER}\b\s*:?", re.IGNORECASE)
 # Words telling the language of a side; a side is split off only when it reads like a name.
 _FRENCH = _words_of("de du des la le les et pour au aux en l d maison centre asbl aisbl association ville")
 _DUTCH = _words_of("van het voor en de der op huis centrum vzw ivzw vereniging stad werking vrienden")
@@ -63,13 +66,13 @@ def parse_name(name, *, split_languages=True):
 
 def _sides(name):
     """The two sides of "FR / NL", or the name whole when it is not such a name: one slash only,
-    each side a name of its own (several words, or one long word: not "Rizome/Bxl"), one of them
-    reading as Dutch and the other not."""
+    each side a name of its own (``directory.duplicates.is_name_side``: not "Rizome/Bxl"), one of
+    them reading as Dutch and the other not."""
     parts = name.split("/")
     if len(parts) != 2:
         return [name]
     sides = [part.strip() for part in parts]
-    if not all(" " in side or len(side) >= 8 for side in sides):
+    if not all(is_name_side(side) for side in sides):
         return [name]
     languages = {_language(side) for side in sides}
     if languages not in ({"fr", "nl"}, {None, "nl"}):  # "SOS Jeunes / Quartier Libre": one name
