@@ -4,13 +4,14 @@ Roles: a visitor has no account; a contributor is any signed-in user; an editor 
 an ``Editorship`` on it; a moderator belongs to the "moderators" group (the watch group); an
 administrator is a superuser. ``accounts.permissions`` is the one place that answers "may this
 user do that".
+
+These models and the permissions sit low (below the directory, whose views ask the permissions):
+they name the actor by its label ("directory.Actor"), without importing the directory.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from directory.models import Actor
 
 MODERATORS_GROUP = "moderators"
 
@@ -26,7 +27,7 @@ class Editorship(models.Model):
         CREATION = "creation", _("proposed the entry")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editorships")
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="editorships")
+    actor = models.ForeignKey("directory.Actor", on_delete=models.CASCADE, related_name="editorships")
     via = models.CharField(_("how"), max_length=20, choices=Via.choices)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -49,7 +50,7 @@ class Claim(models.Model):
         REJECTED = "rejected", _("rejected")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="claims")
+    actor = models.ForeignKey("directory.Actor", on_delete=models.CASCADE, related_name="claims")
     message = models.TextField(_("message to the moderators"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created = models.DateTimeField(auto_now_add=True)
@@ -71,7 +72,7 @@ class Claim(models.Model):
 class Invitation(models.Model):
     """An editor invites a colleague by email to edit the same actor."""
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="invitations")
+    actor = models.ForeignKey("directory.Actor", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,7 @@ from . import permissions, services
 from .forms import ClaimDecisionForm, ClaimForm, DeleteAccountForm, InvitationForm, ProfileForm
 from .models import Claim, Editorship, Invitation
 from .permissions import moderator_required  # also imported from here by history, imports, merges
+from .privacy import delete_account, export_data
 
 # Profile --------------------------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ def profile(request):
 
 @login_required
 def export(request):
-    data = services.export_data(request.user)
+    data = export_data(request.user)
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"maillage-my-data-{timezone.localdate().isoformat()}.json"
@@ -73,7 +74,7 @@ def delete(request):
     if request.method == "POST":
         form = DeleteAccountForm(request.POST, user=user)
         if form.is_valid():
-            services.delete_account(user)
+            delete_account(user)
             logout(request)
             messages.success(request, _("Your account and your personal data are deleted. Goodbye!"))
             return redirect("pages:home")
