@@ -1,8 +1,8 @@
 """The printed directory: the directory's current selection as a PDF booklet, typeset by typst.
 
-``directory_params`` turns the directory page's query (or the command line's options) into plain,
-checked parameters; ``count_entries`` says how many entries they select (from the in-memory index,
-no query); ``directory_pdf`` gathers the entries in a handful of queries whatever their number and
+Its choices are a ``printing.query.DirectoryQuery`` (stored with the printout as ``to_params()``);
+``count_entries`` says how many entries they select (from the in-memory index, no query);
+``directory_pdf`` gathers the entries in a handful of queries whatever their number and
 typesets ``printing/typst/directory.typ``: a cover, a table of contents, the entries grouped by
 commune (each commune with its map), by theme or alphabetically, then the indexes of names and of
 themes. It is typeset in parts joined into one PDF (see ``_typeset``): a large directory's parts
@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 import zxingcpp
 from django.conf import settings
 from django.utils import formats, timezone, translation
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
@@ -33,13 +32,11 @@ from maillage.links import slug_url
 from maillage.text import fold
 from territory.models import Boundary, Region
 
-from .languages import DOCUMENT_LANGS, in_each, langs_of
+from .languages import in_each, langs_of
 from .maps import map_svg
+from .query import DirectoryQuery
 from .typesetting import TypesettingError, qr_svg, render, render_apart
 
-GROUPINGS = ("commune", "theme", "alpha")
-DOC_LANGS = DOCUMENT_LANGS
-FILTER_KEYS = (*services.FILTER_GROUPS, "q")
 # Progress is reported every this many entries while they are gathered.
 PROGRESS_STEP = 100
 # Ids per query: SQLite accepts at most 32,766 parameters in one statement.
@@ -64,54 +61,24 @@ def entry_qr_png(url):
     return list(buffer.getvalue())
 
 
-# --- parameters -------------------------------------------------------------------------------
-
-
-def _as_multivalue(query):
-    if hasattr(query, "getlist"):
-        return query
-    values = {}
-    for key, value in (query or {}).items():
-        if value is None:
-            continue
-        values[key] = [str(v) for v in value] if isinstance(value, list | tuple | set) else [str(value)]
-    return MultiValueDict(values)
-
-
-def directory_params(query, *, grouping="commune", lang="fr", large=False):
-    """Normalised, JSON-serialisable parameters of a printed directory.
-
-    ``query``: the directory page's GET parameters (a QueryDict) or a dict of lists; values the
-    directory does not know are dropped, like the page itself does.
-    """
-    vocab = services.vocabularies()
-    parsed = services.parse_actor_filters(_as_multivalue(query), vocab)
-    filters = {group: sorted(parsed.get(group)) for group in FILTER_KEYS}
-    return {
-        "filters": filters,
-        "grouping": grouping if grouping in GROUPINGS else "commune",
-        "lang": lang if lang in DOC_LANGS else "fr",
-        "large": bool(large),
-    }
+# --- the selection -----------------------------------------------------------------------------
 
 
 def _selection(params):
+    """The index, the vocabularies, the query of a printout's ``params`` (``DirectoryQuery.to_params``)
+    and the directory's selection: read from the in-memory index, no query once it is warm."""
     index = actor_index.get_index()
     vocab = services.vocabularies(index.version)
-    parsed = services.parse_actor_filters(_as_multivalue(params.get("filters", {})), vocab)
-    return index, vocab, parsed, services.select(parsed, vocab, index)
+    query = DirectoryQuery.from_saved(params, vocab)
+    return index, vocab, query, services.select(query, vocab, index)
 
 
 def count_entries(params):
-    """How many entries the directory of ``params`` holds (read from the in-memory index)."""
+    """How many entries the directory of ``params`` (``DirectoryQuery.to_params``) holds."""
     return _selection(params)[3].total
 
 
 # --- languages --------------------------------------------------------------------------------
-
-
-def _langs(params):
-    return langs_of(params.get("lang", "fr"))
 
 
 def _translated(obj, field, lang):
@@ -265,9 +232,8 @@ def _entry(actor, theme_ids, language_ids, places, labels, url):
     }
 
 
-def _groups(entries, order, params, labels, sort_key):
+def _groups(entries, order, grouping, labels, sort_key):
     """[(title, key, [entry ids])] in print order."""
-    grouping = params["grouping"]
     groups = {}
     if grouping == "commune":
         for actor_id in order:
@@ -295,26 +261,26 @@ def _groups(entries, order, params, labels, sort_key):
     return [(letter, letter, ids) for letter, ids in sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))]
 
 
-def _cover(parsed, vocab, labels, total):
+def _cover(query, vocab, labels, total):
     langs = labels.langs
     vocab_themes = {t.slug: t for t in vocab["themes"]}
     vocab_communes = {c.slug: c for c in vocab["communes"]}
     region = Region.objects.first()
     scope = []
-    communes = parsed.get("commune")
+    communes = query.get("commune")
     if communes:
         names = ", ".join(" / ".join(_each(vocab_communes[s], "name", langs)) for s in communes)
         scope.append(names)
     else:
         scope.append(" / ".join(_each(region, "name", langs)) if region else in_each(langs, lambda: _("Whole region")))
     details = []
-    if parsed.get("theme"):
-        themes = ", ".join(" / ".join(_each(vocab_themes[s], "name", langs)) for s in parsed.get("theme"))
+    if query.get("theme"):
+        themes = ", ".join(" / ".join(_each(vocab_themes[s], "name", langs)) for s in query.get("theme"))
         details.append([in_each(langs, lambda: _("Themes")), themes])
-    if parsed.get("kind"):
-        details.append([in_each(langs, lambda: _("Kinds")), ", ".join(labels.kinds[k] for k in parsed.get("kind"))])
-    if parsed.get("q"):
-        details.append([in_each(langs, lambda: _("Words searched")), f"“{parsed.get('q')[0]}”"])
+    if query.get("kind"):
+        details.append([in_each(langs, lambda: _("Kinds")), ", ".join(labels.kinds[k] for k in query.get("kind"))])
+    if query.get("q"):
+        details.append([in_each(langs, lambda: _("Words searched")), f"“{query.get('q')[0]}”"])
     today = timezone.localdate()
     language_names = {"fr": "Français", "nl": "Nederlands"}
     return {
@@ -345,15 +311,9 @@ def _how_to_use(lang):
 
 def _directory_data(params, progress=None):
     """Everything printed in the directory of ``params``, but the page numbers (see ``_typeset``)."""
-    params = {
-        "filters": params.get("filters", {}),  # checked against the vocabularies by _selection
-        "grouping": params.get("grouping") if params.get("grouping") in GROUPINGS else "commune",
-        "lang": params.get("lang") if params.get("lang") in DOC_LANGS else "fr",
-        "large": bool(params.get("large", False)),
-    }
-    langs = _langs(params)
+    index, vocab, query, selection = _selection(params)
+    langs = langs_of(query.lang)
     main_lang = langs[0]
-    index, vocab, parsed, selection = _selection(params)
     total = selection.total
     order = index.page(selection.mask, 0, total, main_lang)
     labels = _Labels(langs, vocab)
@@ -378,12 +338,12 @@ def _directory_data(params, progress=None):
     def sort_key(entry):
         return fold(entry["names"][0]) if entry["names"] else ""
 
-    groups = _groups(entries, order, params, labels, sort_key)
+    groups = _groups(entries, order, query.grouping, labels, sort_key)
     outlines = {}
-    if params["grouping"] == "commune":
+    if query.grouping == "commune":
         commune_ids = [key for _, key, _ in groups if key is not None]
         outlines = dict(Boundary.objects.filter(commune_id__in=commune_ids).values_list("commune_id", "geometry"))
-    large = params["large"]
+    large = query.large
     map_size = (170, 115) if large else (130, 80)
     printed_groups = []
     for title, key, ids in groups:
@@ -393,7 +353,7 @@ def _directory_data(params, progress=None):
             entry["n"] = number
             group_entries.append(entry)
         svg = None
-        if params["grouping"] == "commune":
+        if query.grouping == "commune":
             points = [entry["point"] for entry in group_entries]
             if key is not None and (key in outlines or any(points)):
                 outline = [outlines[key]] if key in outlines else ()
@@ -411,7 +371,7 @@ def _directory_data(params, progress=None):
         for pk in labels.themes
         if any(pk in entries[actor_id]["theme_ids"] for actor_id in order)
     ]
-    cover = _cover(parsed, vocab, labels, len(order))
+    cover = _cover(query, vocab, labels, len(order))
     text = dict(labels.text, continued=in_each(langs, lambda: _("(continued)")))
     data = {
         "title": " / ".join(cover["titles"]),
@@ -420,7 +380,7 @@ def _directory_data(params, progress=None):
         "large": large,
         "paper": "a4",
         "footer": f"{cover['titles'][0]} — {site.split('://', 1)[-1]}",
-        "grouping": params["grouping"],
+        "grouping": query.grouping,
         "labels": text,
         "cover": cover,
         "groups": printed_groups,
@@ -433,7 +393,7 @@ def _directory_data(params, progress=None):
 
 
 def directory_pdf(params, progress=None):
-    """The PDF (bytes) of the printed directory of ``params`` (see ``directory_params``)."""
+    """The PDF (bytes) of the printed directory of ``params`` (``DirectoryQuery.to_params``)."""
     return _typeset(_directory_data(params, progress))
 
 

@@ -1,40 +1,27 @@
 """The choices of the "Print" page: a directory, a neighbourhood handout, an agenda poster.
 
 Every form is sent with GET (a document is read, nothing is written), so its address can be kept,
-shared and given again. Fields with an error point to their message (aria-describedby).
+shared and given again. Fields with an error point to their message (aria-describedby). A
+directory's choices are read and checked by ``printing.query.DirectoryQuery`` (the form shows them,
+the query checks them); a commune or theme typed by name is read by ``printing.query.slug_of``.
 """
 
 from django import forms
-from django.utils import timezone, translation
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
-from directory.services import resolve_theme, vocabularies
-from maillage.forms import NamedChoiceField, NamedMultipleChoiceField
-from territory.services import resolve_commune
+from directory.services import vocabularies
+from maillage.forms import NamedChoiceField
 
 from . import handout, poster
+from .languages import DOCUMENT_LANGS, default_lang
+from .query import GROUPINGS, DirectoryQuery, QueryError, slug_of
 
-LANG_CHOICES = [
-    ("fr", _("French")),
-    ("nl", _("Dutch")),
-    ("fr+nl", _("French and Dutch side by side")),
-]
-GROUP_CHOICES = [
-    ("commune", _("By commune")),
-    ("theme", _("By theme")),
-    ("alpha", _("Alphabetical")),
-]
+LANG_CHOICES = list(DOCUMENT_LANGS.items())
+GROUP_CHOICES = list(GROUPINGS.items())
 PAPER_CHOICES = [("a4", _("A4")), ("a3", _("A3 (poster)"))]
-LANGS = {value for value, _label in LANG_CHOICES}
-GROUPS = {value for value, _label in GROUP_CHOICES}
-TRUE = {"1", "on", "true", "yes"}
-
-
-def default_lang():
-    """The page's language when a document can be printed in it, else both side by side."""
-    lang = translation.get_language() or "fr"
-    return lang if lang in LANGS else "fr+nl"
 
 
 def _commune_choices(vocab, blank=None):
@@ -59,14 +46,14 @@ class PrintForm(forms.Form):
         self.vocab = vocabularies() if vocab is None else vocab
         # A commune or a theme may come typed in the address: "?commune=Schaerbeek", "1030".
         for name, resolve in (("commune", self._commune_slug), ("theme", self._theme_slug)):
-            if name in self.fields:
+            if hasattr(self.fields.get(name), "resolve"):
                 self.fields[name].resolve = resolve
 
     def _commune_slug(self, text):
-        return resolve_commune(text, self.vocab["communes"]).slug
+        return slug_of("commune", text, self.vocab)
 
     def _theme_slug(self, text):
-        return resolve_theme(text, self.vocab["top_themes"]).slug
+        return slug_of("theme", text, self.vocab)
 
     def full_clean(self):
         super().full_clean()
@@ -78,15 +65,19 @@ class PrintForm(forms.Form):
 
 
 class DirectoryForm(PrintForm):
-    """The scope and layout of a printed directory (sent to printing:directory)."""
+    """The scope and layout of a printed directory (sent to printing:directory).
 
-    commune = NamedMultipleChoiceField(
+    Its fields show the choices; ``DirectoryQuery.from_params(strict=True)`` reads and checks them
+    (``self.query`` once valid), with the same rules as the command and the print view.
+    """
+
+    commune = forms.MultipleChoiceField(
         label=_("Communes"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: the whole region."),
     )
-    theme = NamedMultipleChoiceField(
+    theme = forms.MultipleChoiceField(
         label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: all themes.")
     )
     kind = forms.MultipleChoiceField(
@@ -108,6 +99,22 @@ class DirectoryForm(PrintForm):
         self.fields["commune"].choices = _commune_choices(self.vocab)
         self.fields["theme"].choices = _theme_choices(self.vocab)
         self.fields["lang"].initial = default_lang()
+        self.query = None
+
+    @classmethod
+    def of(cls, query, **kwargs):
+        """The form showing ``query`` (a DirectoryQuery)."""
+        return cls(initial=query.initial(), **kwargs)
+
+    def _clean_fields(self):
+        """The query reads every field at once (its rules are the command's and the view's)."""
+        try:
+            self.query = DirectoryQuery.from_params(self.data, strict=True, vocab=self.vocab)
+        except QueryError as error:
+            for name, messages in error.errors.items():
+                self.add_error(name if name in self.fields else None, ValidationError(messages))
+        else:
+            self.cleaned_data.update(self.query.initial())
 
 
 class HandoutForm(PrintForm):

@@ -30,7 +30,7 @@ from maillage.text import fold
 from territory.models import Boundary, Commune, Postcode
 from territory.services import resolve_commune
 
-from .languages import DOCUMENT_LANGS, in_each, langs_of
+from .languages import document_lang, in_each, langs_of
 from .typesetting import qr_svg, render
 
 
@@ -59,7 +59,6 @@ NEEDS = (
     Need("children", ("homework-support", "youth-work"), gettext_lazy("Children and youth")),
 )
 NEEDS_BY_KEY = {need.key: need for need in NEEDS}
-LANG_CHOICES = DOCUMENT_LANGS
 
 WALKING_METRES_PER_MINUTE = 4500 / 60
 # Farther than this is not "near you": the need says nothing was found nearby.
@@ -329,7 +328,7 @@ def handout_params(address="", lat=None, lon=None, commune="", needs=(), lang="f
         "lon": _float(lon),
         "commune": location.commune.slug if location.commune else "",
         "needs": keys,
-        "lang": lang if lang in LANG_CHOICES else "fr",
+        "lang": document_lang(lang),
         "large": bool(large),
     }
 

@@ -5,8 +5,24 @@ and handed to typst as plain text; in both languages, the two versions are joine
 """
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-DOCUMENT_LANGS = ("fr", "nl", "fr+nl")
+# The languages a document may be printed in, with the forms' labels.
+DOCUMENT_LANGS = {
+    "fr": _("French"),
+    "nl": _("Dutch"),
+    "fr+nl": _("French and Dutch side by side"),
+}
+
+
+def document_lang(lang, default="fr"):
+    """``lang`` when a document can be printed in it, else ``default``."""
+    return lang if lang in DOCUMENT_LANGS else default
+
+
+def default_lang():
+    """The page's language when a document can be printed in it, else both side by side."""
+    return document_lang(translation.get_language() or "fr", "fr+nl")
 
 
 def langs_of(lang):

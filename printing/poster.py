@@ -20,18 +20,17 @@ from django.utils.translation import ngettext
 from agenda.models import BRUSSELS, Event, Occurrence
 from agenda.services import filter_events
 from directory.models import Theme
-from directory.services import resolve_theme, vocabularies
+from directory.services import vocabularies
 from maillage.filters import ParsedFilters
-from maillage.lookup import Ambiguous, Unknown
+from maillage.lookup import LookupFailed
 from maillage.params import InvalidParam, read_month
 from territory.models import Commune
-from territory.services import resolve_commune
 
-from .languages import DOCUMENT_LANGS, in_each, langs_of
+from .languages import document_lang, in_each, langs_of
+from .query import slug_of
 from .typesetting import qr_svg, render
 
 PAPERS = ("a4", "a3")
-LANG_CHOICES = DOCUMENT_LANGS
 # More than this is never printed on one page, even at the smallest size (A3, three columns).
 MAX_EVENTS = 300
 
@@ -53,16 +52,11 @@ def month_of(raw):
     return chosen
 
 
-def _slug(typed, resolve, unknown):
-    """The slug of a commune or theme typed by slug or name (``resolve``); ``PosterError`` else."""
-    typed = (typed or "").strip()
-    if not typed:
-        return ""
+def _slug(group, typed, vocab):
+    """``printing.query.slug_of``, its lookup errors as ``PosterError`` (translated)."""
     try:
-        return resolve(typed).slug
-    except Unknown as error:
-        raise PosterError(unknown % {"value": typed[:60]}) from error
-    except Ambiguous as error:
+        return slug_of(group, typed, vocab)
+    except LookupFailed as error:
         raise PosterError(str(error)) from error
 
 
@@ -71,16 +65,12 @@ def poster_params(month="", commune="", theme="", paper="a4", lang="fr"):
     (translated) for a malformed month or an unknown commune or theme."""
     year, number = month_of(month)
     vocab = vocabularies() if commune or theme else None  # cached: no query for the lists
-    commune = _slug(
-        commune, lambda text: resolve_commune(text, vocab["communes"]), _("“%(value)s” is not a known commune.")
-    )
-    theme = _slug(theme, lambda text: resolve_theme(text, vocab["themes"]), _("“%(value)s” is not a known theme."))
     return {
         "month": f"{year:04d}-{number:02d}",
-        "commune": commune,
-        "theme": theme,
+        "commune": _slug("commune", commune, vocab),
+        "theme": _slug("theme", theme, vocab),
         "paper": paper if paper in PAPERS else "a4",
-        "lang": lang if lang in LANG_CHOICES else "fr",
+        "lang": document_lang(lang),
     }
 
 

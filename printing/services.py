@@ -30,10 +30,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from pypdf import PdfReader
 
-from api.signals import EVENTS
 from maillage import data_version, ratelimit
 
-from . import directory, handout, poster
+from . import booklet, handout, poster
 from .models import Printout
 
 logger = logging.getLogger(__name__)
@@ -41,11 +40,11 @@ logger = logging.getLogger(__name__)
 Kind = Printout.Kind
 Status = Printout.Status
 
-ACTORS = data_version.ACTORS
+ACTORS, EVENTS = data_version.ACTORS, data_version.EVENTS
 
 # kind -> (module of printing/, its builder function, the data versions the document reads)
 BUILDERS = {
-    Kind.DIRECTORY: (directory, "directory_pdf", (ACTORS,)),
+    Kind.DIRECTORY: (booklet, "directory_pdf", (ACTORS,)),
     Kind.HANDOUT: (handout, "handout_pdf", (ACTORS,)),
     Kind.POSTER: (poster, "poster_pdf", (EVENTS, ACTORS)),
 }
@@ -122,7 +121,7 @@ def download_name(printout):
 
 
 def builder(kind, name=None):
-    """A function of the kind's module (``printing/directory.py``…): its builder, or ``name``."""
+    """A function of the kind's module (``printing/booklet.py``…): its builder, or ``name``."""
     module, function, _names = BUILDERS[kind]
     return getattr(module, name or function)
 

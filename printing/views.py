@@ -14,15 +14,13 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_moderator
-from directory.services import FILTER_GROUPS, pick_communes, pick_themes, vocabularies
+from directory.services import vocabularies
 from maillage.params import InvalidParam, read_real_number
 
 from . import forms, services
-from .directory import directory_params
+from .languages import default_lang
 from .models import Printout
-
-# The directory page's filters that the printing form does not show: carried as hidden fields.
-HIDDEN_FILTERS = [group for group in (*FILTER_GROUPS, "q") if group not in ("commune", "theme", "kind")]
+from .query import DirectoryQuery
 
 
 def _not_for_robots(view):
@@ -81,38 +79,21 @@ def _degrees(params, name, limit):
         return None
 
 
-def _first(chosen, name):
-    """The first commune or theme of the filters (``_chosen``), as a slug."""
-    return (chosen[name] or [""])[0]
-
-
-def _chosen(params, vocab):
-    """The communes and themes of the directory's or the agenda's filters, as slugs: the address
-    may hold them typed by name or postcode ("?commune=Schaerbeek")."""
-    return {"commune": pick_communes(params, vocab, []), "theme": pick_themes(params, vocab, [])}
+def _first(values):
+    return (values or [""])[0]
 
 
 @require_GET
 def index(request):
     """Three forms, prefilled from the directory's (or the agenda's) filters when linked from there."""
-    params = request.GET
     vocab = vocabularies()
-    chosen = _chosen(params, vocab)
-    directory_initial = {"commune": chosen["commune"], "theme": chosen["theme"], "kind": params.getlist("kind")}
-    if params.get("group") in forms.GROUPS:
-        directory_initial["group"] = params["group"]
-    if params.get("lang") in forms.LANGS:
-        directory_initial["lang"] = params["lang"]
-    if params.get("large", "").lower() in forms.TRUE:
-        directory_initial["large"] = True
-    hidden = [(name, value) for name in HIDDEN_FILTERS for value in params.getlist(name) if value.strip()]
+    query = DirectoryQuery.from_params(request.GET, vocab=vocab)
+    commune, theme = _first(query.communes), _first(query.themes)
     context = {
-        "directory_form": forms.DirectoryForm(initial=directory_initial, vocab=vocab),
-        "hidden_filters": hidden,
-        "handout_form": forms.HandoutForm(initial={"commune": _first(chosen, "commune")}, vocab=vocab),
-        "poster_form": forms.PosterForm(
-            initial={"commune": _first(chosen, "commune"), "theme": _first(chosen, "theme")}, vocab=vocab
-        ),
+        "directory_form": forms.DirectoryForm.of(query, vocab=vocab),
+        "hidden_filters": query.hidden_items(),
+        "handout_form": forms.HandoutForm(initial={"commune": commune}, vocab=vocab),
+        "poster_form": forms.PosterForm(initial={"commune": commune, "theme": theme}, vocab=vocab),
     }
     context["need_options"] = context["handout_form"].need_options()
     return render(request, "printing/index.html", context)
@@ -123,14 +104,10 @@ def index(request):
 def directory(request):
     """The directory of the directory page's filters (commune, theme, kind, language, audience,
     venue, status, q), grouped (group), in a language (lang), in large print (large)."""
-    params = request.GET
-    if not params:  # nothing chosen (a typed address, a robot): the form, not the whole region
+    if not request.GET:  # nothing chosen (a typed address, a robot): the form, not the whole region
         return redirect(reverse("printing:index") + "#print-directory-title")
-    group = params.get("group") if params.get("group") in forms.GROUPS else "commune"
-    lang = params.get("lang") if params.get("lang") in forms.LANGS else forms.default_lang()
-    large = params.get("large", "").lower() in forms.TRUE
-    printing_params = directory_params(params, grouping=group, lang=lang, large=large)
-    return _deliver(request, Printout.Kind.DIRECTORY, printing_params)
+    query = DirectoryQuery.from_params(request.GET)
+    return _deliver(request, Printout.Kind.DIRECTORY, query.to_params())
 
 
 def _bound_data(params, defaults):
@@ -147,7 +124,7 @@ def handout(request):
     """The handout form; once sent and valid, the handout itself."""
     params = request.GET
     if "address" in params or "needs" in params:
-        form = forms.HandoutForm(_bound_data(params, {"lang": forms.default_lang()}))
+        form = forms.HandoutForm(_bound_data(params, {"lang": default_lang()}))
         if form.is_valid():
             return _deliver(request, Printout.Kind.HANDOUT, form.params)
     else:  # from the map: its commune (and centre) chosen, the needs still to tick
@@ -155,7 +132,7 @@ def handout(request):
         form = forms.HandoutForm(
             vocab=vocab,
             initial={
-                "commune": _first(_chosen(params, vocab), "commune"),
+                "commune": _first(DirectoryQuery.from_params(params, vocab=vocab).communes),
                 "lat": _degrees(params, "lat", 90),
                 "lon": _degrees(params, "lon", 180),
             },
@@ -170,15 +147,13 @@ def poster(request):
     """The poster form; once sent with a month, the poster itself (linked from the agenda's month)."""
     params = request.GET
     if "month" in params:
-        form = forms.PosterForm(_bound_data(params, {"lang": forms.default_lang(), "paper": "a4"}))
+        form = forms.PosterForm(_bound_data(params, {"lang": default_lang(), "paper": "a4"}))
         if form.is_valid():
             return _deliver(request, Printout.Kind.POSTER, form.params)
     else:
         vocab = vocabularies()
-        chosen = _chosen(params, vocab)
-        form = forms.PosterForm(
-            initial={"commune": _first(chosen, "commune"), "theme": _first(chosen, "theme")}, vocab=vocab
-        )
+        query = DirectoryQuery.from_params(params, vocab=vocab)
+        form = forms.PosterForm(initial={"commune": _first(query.communes), "theme": _first(query.themes)}, vocab=vocab)
     return render(request, "printing/poster.html", {"form": form}, status=400 if form.is_bound else 200)
 
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from directory.models import Actor, Language, Theme
 from directory.tests.factories import ActorFactory, PlaceFactory
-from printing import directory
-from printing.directory import count_entries, directory_params, directory_pdf
+from printing import booklet
+from printing.booklet import count_entries, directory_pdf
+from printing.query import DirectoryQuery
 from printing.typesetting import render_apart
 from territory.models import Commune
 
@@ -71,6 +72,11 @@ def data(territory, taxonomy):
         "region": ActorFactory(slug="reseau-regional", name_fr="Réseau régional", commune=None, themes=[food]),
     }
     return actors
+
+
+def directory_params(query, **layout):
+    """The printout's parameters of the directory's filters ``query`` and a layout (grouping, lang, large)."""
+    return DirectoryQuery.from_params(query).changed(**layout).to_params()
 
 
 def _pdf(query=None, **options):
@@ -254,9 +260,9 @@ def test_filters_keep_only_the_chosen_communes_actors(data):
 
 
 def test_unknown_filter_values_are_dropped_and_options_normalised(data):
-    params = directory_params(
-        {"commune": ["schaerbeek", "atlantis"], "theme": ["nope"], "page": ["3"]}, grouping="bogus", lang="de", large=1
-    )
+    query = {"commune": ["schaerbeek", "atlantis"], "theme": ["nope"], "page": ["3"], "group": "bogus", "lang": "de"}
+    with translation.override("fr"):
+        params = DirectoryQuery.from_params({**query, "large": "1"}).to_params()
     assert params["filters"]["commune"] == ["schaerbeek"]
     assert params["filters"]["theme"] == []
     assert "page" not in params["filters"]
@@ -272,7 +278,7 @@ def test_a_query_dict_is_read_like_the_directory_page(data, rf):
 
 
 def test_progress_is_reported_and_queries_do_not_grow_with_entries(territory, taxonomy, monkeypatch):
-    monkeypatch.setattr(directory, "_typeset", lambda data: b"%PDF")
+    monkeypatch.setattr(booklet, "_typeset", lambda data: b"%PDF")
     schaerbeek = Commune.objects.get(slug="schaerbeek")
     themes = list(Theme.objects.filter(parent=None)[:2])
     languages = list(Language.objects.all()[:2])
@@ -306,7 +312,7 @@ def test_each_commune_has_its_map_with_the_entries_numbered(data, monkeypatch):
     load_territory(boundaries_file=path)
     clear_caches()
     seen = {}
-    monkeypatch.setattr(directory, "_typeset", lambda data: seen.setdefault("data", data) and b"%PDF")
+    monkeypatch.setattr(booklet, "_typeset", lambda data: seen.setdefault("data", data) and b"%PDF")
     directory_pdf(directory_params({"commune": ["schaerbeek", "ixelles"]}))
     groups = {group["title"]: group for group in seen["data"]["groups"]}
     schaerbeek = groups["Schaerbeek"]
@@ -326,8 +332,8 @@ def _footer_number(text):
 def test_a_directory_in_parts_reads_exactly_like_one_in_a_piece(data, monkeypatch):
     whole = pdfcheck.page_texts(_pdf())
     calls = []
-    monkeypatch.setattr(directory, "PART_ENTRIES", 1)  # one body part a commune
-    monkeypatch.setattr(directory, "render_apart", lambda *a, **k: calls.append(a[1]["part"]) or render_apart(*a, **k))
+    monkeypatch.setattr(booklet, "PART_ENTRIES", 1)  # one body part a commune
+    monkeypatch.setattr(booklet, "render_apart", lambda *a, **k: calls.append(a[1]["part"]) or render_apart(*a, **k))
     parts = pdfcheck.page_texts(_pdf())
     assert parts == whole
     # Each part in a process of its own: the front twice, three body parts, the indexes.
@@ -347,7 +353,7 @@ def many(data):
 
 
 def test_parts_cut_a_large_group_and_every_number_is_right(many, monkeypatch):
-    monkeypatch.setattr(directory, "PART_ENTRIES", 4)
+    monkeypatch.setattr(booklet, "PART_ENTRIES", 4)
     pdf = _pdf()
     pages = pdfcheck.page_texts(pdf)
     pdfcheck.check_pages(pdf)
@@ -388,7 +394,7 @@ def test_parts_cut_a_large_group_and_every_number_is_right(many, monkeypatch):
 
 
 def test_the_joined_document_keeps_its_title_language_bookmarks_and_links(many, monkeypatch):
-    monkeypatch.setattr(directory, "PART_ENTRIES", 4)
+    monkeypatch.setattr(booklet, "PART_ENTRIES", 4)
     pdf = _pdf()
     reader = pdfcheck.reader(pdf)
     assert reader.metadata.title == _("Directory of associations and initiatives")
@@ -418,7 +424,7 @@ def test_parts_keep_groups_whole_and_cut_a_larger_one_in_equal_pieces():
     def group(n):
         return {"title": f"g{n}", "map": "<svg/>", "entries": list(range(n))}
 
-    parts = directory._parts([group(3), group(1002), group(2), group(500)], 1000)
+    parts = booklet._parts([group(3), group(1002), group(2), group(500)], 1000)
     assert [[(len(p["entries"]), p["index"], p["continued"], p["map"]) for p in part] for part in parts] == [
         [(3, 0, False, "<svg/>"), (501, 1, False, "<svg/>")],
         [(501, 1, True, None), (2, 2, False, "<svg/>")],

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Actor
 from directory.tests.factories import ActorFactory
-from printing import directory
+from printing import booklet
 from territory.models import Commune
 
 from . import pdfcheck
@@ -40,7 +40,7 @@ def test_writes_the_directory_of_the_chosen_commune(actors, tmp_path):
 
 
 def test_a_large_directory_is_typeset_in_parts_and_written_whole(actors, tmp_path, monkeypatch):
-    monkeypatch.setattr(directory, "PART_ENTRIES", 1)
+    monkeypatch.setattr(booklet, "PART_ENTRIES", 1)
     schaerbeek = Commune.objects.get(slug="schaerbeek")
     for i in range(3):
         ActorFactory(name_fr=f"Voisins numéro {i}", commune=schaerbeek)

@@ -27,7 +27,7 @@ def smoke_pdf(title, body="Texte"):
 
 
 class FakeBuilders:
-    """Stand-ins for printing.directory / handout / poster: count calls, report progress."""
+    """Stand-ins for printing.booklet / handout / poster: count calls, report progress."""
 
     def __init__(self, entries=10):
         self.entries = entries

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
 from directory.tests.factories import ActorFactory
-from printing import directory, forms
+from printing import booklet, forms
 from territory.models import Commune
 
 from . import pdfcheck
@@ -44,7 +44,7 @@ def test_the_command_prints_a_commune_given_by_its_dutch_name(actors, tmp_path):
 )
 def test_the_command_takes_names_and_postcodes(actors, tmp_path, monkeypatch, options, communes, themes):
     printed = []
-    monkeypatch.setattr(directory, "directory_pdf", lambda params, progress: printed.append(params) or b"")
+    monkeypatch.setattr(booklet, "directory_pdf", lambda params, progress: printed.append(params) or b"")
     monkeypatch.setattr("printing.management.commands.print_directory._page_count", lambda pdf: 0)
     call_command("print_directory", *options, "--output", str(tmp_path / "d.pdf"), stdout=StringIO(), stderr=StringIO())
     assert printed[0]["filters"]["commune"] == communes

@@ -19,24 +19,10 @@ from django.utils import translation
 from pypdf import PdfReader
 from tqdm import tqdm
 
-from directory import services
 from directory.models import Actor
-from maillage.lookup import Ambiguous, Unknown
-from printing import directory
-from territory.services import resolve_commune
-
-
-def _slugs(values, resolve, known):
-    """The slugs of the communes or themes typed; a CommandError naming what is unknown or ambiguous."""
-    slugs = []
-    for value in values:
-        try:
-            slugs.append(resolve(value).slug)
-        except Unknown as error:
-            raise CommandError(f"{error} Known: {', '.join(sorted(item.slug for item in known))}") from error
-        except Ambiguous as error:
-            raise CommandError(str(error)) from error
-    return slugs
+from printing import booklet
+from printing.languages import DOCUMENT_LANGS
+from printing.query import GROUPINGS, DirectoryQuery, QueryError
 
 
 def _page_count(pdf):
@@ -50,22 +36,22 @@ class Command(BaseCommand):
         parser.add_argument("--commune", action="append", default=[], help="slug, name or postcode; repeat for several")
         parser.add_argument("--theme", action="append", default=[], help="slug or name; repeat for several")
         parser.add_argument("--kind", action="append", default=[], choices=Actor.Kind.values)
-        parser.add_argument("--group", choices=directory.GROUPINGS, default="commune")
-        parser.add_argument("--lang", choices=directory.DOC_LANGS, default="fr")
+        parser.add_argument("--group", choices=list(GROUPINGS), default="commune")
+        parser.add_argument("--lang", choices=list(DOCUMENT_LANGS), default="fr")
         parser.add_argument("--large-print", action="store_true")
         parser.add_argument("--output", required=True, help="the PDF file to write")
 
     def handle(self, *args, commune, theme, kind, group, lang, large_print, output, **options):
-        vocab = services.vocabularies()
-        commune = _slugs(commune, lambda text: resolve_commune(text, vocab["communes"]), vocab["communes"])
-        theme = _slugs(theme, lambda text: services.resolve_theme(text, vocab["themes"]), vocab["themes"])
+        options = {"commune": commune, "theme": theme, "kind": kind, "group": group, "lang": lang}
+        try:
+            query = DirectoryQuery.from_params({**options, "large": "1" if large_print else ""}, strict=True)
+        except QueryError as error:
+            raise CommandError(str(error)) from error
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"No such folder: {target.parent}")
-        params = directory.directory_params(
-            {"commune": commune, "theme": theme, "kind": kind}, grouping=group, lang=lang, large=large_print
-        )
-        total = directory.count_entries(params)
+        params = query.to_params()
+        total = booklet.count_entries(params)
         with tqdm(total=total, unit="entries", desc="Gathering", file=self.stderr._out, leave=False) as bar:
 
             def progress(done, _total):
@@ -74,7 +60,7 @@ class Command(BaseCommand):
                     bar.set_description("Typesetting")
 
             with translation.override(lang[:2]):
-                pdf = directory.directory_pdf(params, progress=progress)
+                pdf = booklet.directory_pdf(params, progress=progress)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as file:

@@ -17,7 +17,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 
 from agenda.models import Occurrence
-from printing import directory, handout, poster
+from printing import booklet, handout, poster
+from printing.query import DirectoryQuery
 
 
 def busiest_month():
@@ -36,16 +37,16 @@ def busiest_month():
 
 
 def samples():
-    query = {"commune": ["schaerbeek"]}
+    query = DirectoryQuery.from_params({"commune": ["schaerbeek"]})
     month = busiest_month()
     return [
         (
             "directory-schaerbeek-fr-nl",
-            lambda: directory.directory_pdf(directory.directory_params(query, lang="fr+nl")),
+            lambda: booklet.directory_pdf(query.changed(lang="fr+nl").to_params()),
         ),
         (
             "directory-schaerbeek-fr-large-print",
-            lambda: directory.directory_pdf(directory.directory_params(query, lang="fr", large=True)),
+            lambda: booklet.directory_pdf(query.changed(lang="fr", large=True).to_params()),
         ),
         (
             "handout-rue-haute-fr-nl",
