@@ -2,7 +2,8 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from history.admin import ArchivingAdmin
+from maillage import changes
+from maillage.admin import ArchivingAdmin
 
 from . import services
 from .models import Actor, ActorRelation, Audience, Language, Place, Theme
@@ -32,8 +33,8 @@ class PlaceAdmin(HistoryTranslationAdmin):
     search_fields = ("name_fr", "street", "postcode")
 
     def save_model(self, request, obj, form, change):
-        services.locate_place(obj)
-        super().save_model(request, obj, form, change)  # signals.place_saved refreshes its actors
+        with changes.recording(user=request.user, source=changes.Source.ADMIN):
+            services.save_place(obj)  # located, its actors refreshed
 
 
 class RelationInline(admin.TabularInline):
@@ -54,8 +55,30 @@ class ActorAdmin(ArchivingAdmin, HistoryTranslationAdmin):
     list_select_related = ("commune",)
     inlines = [RelationInline]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The actor, its links and its relations (the inline) are one change set.
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with changes.recording(user=request.user, source=changes.Source.ADMIN):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.save_actor(
+            obj,
+            themes=data.get("themes"),
+            audiences=data.get("audiences"),
+            languages=data.get("languages"),
+            places=data.get("places"),
+        )
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        actor = form.instance
-        services.add_parent_themes(actor, list(actor.themes.values_list("pk", flat=True)))
-        services.refresh_actor(actor)
+        # The links were written by save_actor (form.save_m2m would write them again).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def archive_object(self, obj, user):
+        return services.archive_actor(obj, user)
+
+    def restore_object(self, obj, user):
+        return services.restore_actor(obj, user)

@@ -81,6 +81,24 @@ class Place(models.Model):
         parts = [self.name, self.street, f"{self.postcode} {self.commune or ''}".strip()]
         return ", ".join(p for p in parts if p)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # What was read, so the owner's write functions tell a changed place from one passed along
+        # unchanged (one history record per place that changed) without reading it again.
+        place = super().from_db(db, field_names, values)
+        place._stored = dict(zip(field_names, values, strict=True))
+        return place
+
+    def changed_fields(self):
+        """The columns that differ from what was read (every one for a place not read)."""
+        stored = getattr(self, "_stored", None)
+        if stored is None or self.pk is None:
+            return {f.attname for f in self._meta.concrete_fields}
+        return {name for name, value in stored.items() if getattr(self, name) != value}
+
+    def mark_stored(self):
+        self._stored = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
 
 class Actor(models.Model):
     class Kind(models.TextChoices):
@@ -169,6 +187,13 @@ class Actor(models.Model):
 
     def get_absolute_url(self):
         return slug_url("directory:actor", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The address as read: the owner checks that a slug is free only when it is new.
+        actor = super().from_db(db, field_names, values)
+        actor._stored_slug = actor.__dict__.get("slug")
+        return actor
 
     @property
     def company_number_display(self):

@@ -3,15 +3,14 @@
 import io
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
+from maillage import changes, data_version, richtext
 from maillage import csv as safe_csv
-from maillage import data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
 from maillage.text import fold_all
@@ -21,7 +20,7 @@ from territory.models import Commune
 from territory.services import commune_id_for, resolve_commune
 
 from . import index as actor_index
-from .models import Actor, Audience, Language, Theme
+from .models import Actor, Audience, Language, Place, Theme
 from .validators import format_company_number
 
 LANGS = ("fr", "nl", "en")
@@ -105,20 +104,12 @@ def save_actors(items, *, user=None, reason="", source=None, source_id=None, **o
 
 
 def refresh_actor(actor):
-    """Recompute what an actor derives from its places and texts; call after any change."""
+    """Recompute what an actor derives from its places and texts, read from the database (a
+    place deleted, an actor saved by hand). The write functions below derive in memory instead."""
     derive(actor, actor.places.all())
-    Actor.objects.filter(pk=actor.pk).update(
-        has_venue=actor.has_venue,
-        lat=actor.lat,
-        lon=actor.lon,
-        location_approximate=actor.location_approximate,
-        commune_id=actor.commune_id,
-    )
-    if actor.archived_at is None:
-        search_index.index(Document.Kind.ACTOR, actor.pk, *search_fields(actor))
-    else:  # archived: out of search (the index and the map leave it out at their rebuild)
-        search_index.remove(Document.Kind.ACTOR, actor.pk)
-    data_version.bump(data_version.ACTORS)
+    Actor.all_objects.filter(pk=actor.pk).update(**{name: getattr(actor, name) for name in DERIVED})
+    _index_document(actor, created=False)
+    changes.bump(data_version.ACTORS)
     return actor
 
 
@@ -130,31 +121,245 @@ def add_parent_themes(actor_or_event, theme_ids):
         actor_or_event.themes.add(*missing)
 
 
-@transaction.atomic
+# --- the actor's write path --------------------------------------------------------------------
+
+# What an actor derives from its places (``derive``): written with the actor, never chosen.
+DERIVED = ("has_venue", "lat", "lon", "location_approximate", "commune_id")
+# Its versioned many-to-many links (``directory/translation.py``), in the order they are read.
+LINKS = ("themes", "audiences", "languages", "places")
+# A place's columns that decide where its actors stand.
+POSITION = frozenset({"lat", "lon", "approximate", "commune_id"})
+
+
+def _ids(objects):
+    return [getattr(o, "pk", o) for o in objects]
+
+
+def with_parent_themes(themes):
+    """Theme ids with the top theme of each sub-theme (read from the theme objects: no query)."""
+    ids = list(dict.fromkeys(_ids(themes)))
+    parents = [t.parent_id for t in themes if getattr(t, "parent_id", None)]
+    return ids + [pk for pk in dict.fromkeys(parents) if pk not in ids]
+
+
+def _current_links(actor, places=()):
+    """{link: [ids]} of a stored actor's four links, and {place id: other actor ids} for the given
+    stored ``places`` (who else stands there, to refresh if a place moves): one query."""
+    queries = []
+    for position, name in enumerate(LINKS):
+        m2m = Actor._meta.get_field(name)
+        through = m2m.remote_field.through
+        column = f"{m2m.m2m_reverse_field_name()}_id"
+        queries.append(
+            through.objects.filter(actor_id=actor.pk)
+            .annotate(link=Value(position, output_field=IntegerField()), at=Value(0, output_field=IntegerField()))
+            .values_list("link", column, "at")
+            .order_by()
+        )
+    place_ids = [p.pk for p in places if p.pk is not None]
+    if place_ids:
+        queries.append(
+            Actor.places.through.objects.filter(place_id__in=place_ids)
+            .exclude(actor_id=actor.pk)
+            .annotate(link=Value(len(LINKS), output_field=IntegerField()))
+            .values_list("link", "actor_id", "place_id")
+            .order_by()
+        )
+    links = {name: [] for name in LINKS}
+    sharing = {}
+    for position, pk, place_id in queries[0].union(*queries[1:], all=True):
+        if position < len(LINKS):
+            links[LINKS[position]].append(pk)
+        else:
+            sharing.setdefault(place_id, []).append(pk)
+    return links, sharing
+
+
+def _write_links(actor, name, current, wanted):
+    """Make the link table say ``wanted`` (ids), by adding and removing rows (no set(): it reads,
+    sends signals and costs a query per step)."""
+    m2m = Actor._meta.get_field(name)
+    through = m2m.remote_field.through
+    column = f"{m2m.m2m_reverse_field_name()}_id"
+    gone = set(current) - set(wanted)
+    new = [pk for pk in wanted if pk not in set(current)]
+    if gone:
+        through.objects.filter(actor_id=actor.pk, **{f"{column}__in": gone}).delete()
+    if new:
+        through.objects.bulk_create([through(actor_id=actor.pk, **{column: pk}) for pk in new])
+
+
+def _index_document(actor, *, created):
+    """The actor's search document (none while it is archived): one query."""
+    if actor.archived_at is not None:
+        search_index.remove(Document.Kind.ACTOR, actor.pk)
+        return
+    name, text = search_fields(actor)
+    if created or not Document.objects.filter(kind=Document.Kind.ACTOR, object_id=actor.pk).update(
+        name=name, text=text
+    ):
+        search_index.index_many(Document.Kind.ACTOR, [(actor.pk, name, text)])
+
+
+def _save_places(places):
+    """Locate and write the places that changed (each noted for one history record); returns the
+    ids of the stored places whose position or commune moved. New places are inserted at once and
+    without signals: nothing else stands at a place that did not exist."""
+    moved, new = [], []
+    for place in places:
+        locate_place(place)
+        changed = place.changed_fields()
+        if not changed:
+            continue
+        place.clean_fields(exclude=["commune"])
+        if place.pk is None:
+            new.append(place)
+            continue
+        with changes.quietly(place):
+            place.save()
+        place.mark_stored()
+        changes.record(place, "~")
+        if changed & POSITION:
+            moved.append(place.pk)
+    if new:
+        Place.objects.bulk_create(new)
+        for place in new:
+            place.mark_stored()
+            changes.record(place, "+")
+    return moved
+
+
+def _refresh_sharing(place_ids, *, besides=None, sharing=None):
+    """Derive again the actors standing at places that moved (other than ``besides``): one query
+    to find them (none when the caller read them: ``sharing``, {place id: actor ids}), two to read
+    them with their places, one to write them."""
+    if not place_ids:
+        return []
+    if sharing is None:
+        through = Actor.places.through
+        actor_ids = set(through.objects.filter(place_id__in=place_ids).values_list("actor_id", flat=True))
+    else:
+        actor_ids = {pk for place_id in place_ids for pk in sharing.get(place_id, ())}
+    actor_ids.discard(besides)
+    if not actor_ids:
+        return []
+    actors = list(Actor.all_objects.filter(pk__in=actor_ids).prefetch_related("places"))
+    for actor in actors:
+        derive(actor, actor.places.all())
+    Actor.all_objects.bulk_update(actors, DERIVED_FIELDS)
+    return actors
+
+
+DERIVED_FIELDS = ("has_venue", "lat", "lon", "location_approximate", "commune")
+
+
 def save_actor(actor, *, themes=None, audiences=None, languages=None, places=None):
-    """Create or update an actor with its relations; the one entry point for forms and imports."""
-    actor.full_clean(exclude=["slug"] if not actor.slug else None)
-    actor.save()
-    if themes is not None:
-        actor.themes.set(themes)
-        add_parent_themes(actor, [t.pk for t in themes])
-    if audiences is not None:
-        actor.audiences.set(audiences)
-    if languages is not None:
-        actor.languages.set(languages)
-    if places is not None:
-        saved = []
-        for place in places:
-            locate_place(place)
-            # The place_saved signal refreshes the place's other actors; this one is refreshed below.
-            place.refreshed_by = actor.pk
-            try:
-                place.save()
-            finally:
-                del place.refreshed_by
-            saved.append(place)
-        actor.places.set(saved)
-    return refresh_actor(actor)
+    """Create or update an actor with its links: the one write path of the forms, the admin,
+    proposals, the API, merges and reverts (imports and synthetic data: ``save_actors``).
+
+    In one change set (the caller's, or its own): validates the plain values, writes the places
+    that changed, derives the actor's position, commune and venue from its places in memory, adds
+    the top theme of each sub-theme, writes the links that changed, the search document, one
+    history record for the actor (links included) and one per place that changed, refreshes the
+    other actors of a place that moved, and bumps the directory's data version once.
+    ``None``: that link stays as it is; ``places``: the actor's places (new ones are created).
+    """
+    reason = getattr(actor, "_change_reason", "")  # callers that named why before change sets
+    with changes.recording(user=getattr(actor, "_history_user", None), reason=reason):
+        creating = actor._state.adding
+        # ``commune`` is derived from the places below (or an area of activity already checked);
+        # the slug is checked when it is new (its uniqueness costs a query).
+        slug_known = actor.slug and not creating and actor.slug == getattr(actor, "_stored_slug", None)
+        actor.full_clean(exclude=["slug", "commune"] if not actor.slug or slug_known else ["commune"])
+        if creating:
+            current, sharing = {name: [] for name in LINKS}, None
+        else:
+            current, sharing = _current_links(actor, places or ())
+        wanted = {
+            "themes": None if themes is None else with_parent_themes(themes),
+            "audiences": None if audiences is None else list(dict.fromkeys(_ids(audiences))),
+            "languages": None if languages is None else list(dict.fromkeys(_ids(languages))),
+        }
+        moved = []
+        if places is not None:
+            places = list(places)
+            moved = _save_places(places)
+            wanted["places"] = list(dict.fromkeys(p.pk for p in places))
+            derive(actor, sorted(places, key=lambda p: p.pk))  # oldest first: the main place rule
+        elif creating:
+            derive(actor, [])
+        else:
+            derive(actor, Place.objects.filter(pk__in=current["places"]))
+        with changes.quietly(actor):
+            actor.save()
+        links = {}
+        for name in LINKS:
+            if wanted.get(name) is None:
+                links[name] = current[name]
+            else:
+                _write_links(actor, name, current[name], wanted[name])
+                links[name] = wanted[name]
+        _index_document(actor, created=creating)
+        changes.record(actor, "+" if creating else "~", m2m=links)
+        _refresh_sharing(moved, besides=actor.pk, sharing=sharing)
+        changes.bump(data_version.ACTORS)
+    return actor
+
+
+def save_place(place):
+    """Write a place saved on its own (the admin, a revert): located, one history record if it
+    changed, and every actor standing there derived again if it moved, in one change set."""
+    with changes.recording(reason=getattr(place, "_change_reason", "")):
+        _refresh_sharing(_save_places([place]))
+        changes.bump(data_version.ACTORS)
+    return place
+
+
+def place_deleted(actor_ids):
+    """After a place was deleted (the admin): its actors derive their position again."""
+    with changes.recording():
+        for actor in Actor.all_objects.filter(pk__in=actor_ids).prefetch_related("places"):
+            derive(actor, actor.places.all())
+            Actor.all_objects.filter(pk=actor.pk).update(**{name: getattr(actor, name) for name in DERIVED})
+        changes.bump(data_version.ACTORS)
+
+
+def _set_archived(actor, archived_at, *, user, reason):
+    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
+        actor.archived_at = archived_at
+        with changes.quietly(actor):
+            actor.save(update_fields=["archived_at", "updated"])
+        _index_document(actor, created=False)
+        changes.record(actor, "~")
+        changes.bump(data_version.ACTORS)
+    return actor
+
+
+def archive_actor(actor, user=None, reason=""):
+    """Take an actor off every public page, search, the map and the feeds; nothing is deleted."""
+    if actor.archived_at is not None:
+        return actor
+    return _set_archived(actor, timezone.now(), user=user, reason=reason or _("Archived"))
+
+
+def restore_actor(actor, user=None, reason=""):
+    """Put an archived actor back where it was."""
+    if actor.archived_at is None:
+        return actor
+    return _set_archived(actor, None, user=user, reason=reason or _("Restored"))
+
+
+def mark_verified(actor, day):
+    """Note that the actor's details were checked on ``day`` (freshness): one history record, and
+    no data-version bump (no index or cache reads the date). Returns whether it changed."""
+    if actor.last_verified == day:
+        return False
+    with changes.recording(reason=_("Marked verified")):
+        actor.last_verified = day
+        with changes.quietly(actor):
+            actor.save(update_fields=["last_verified", "updated"])
+        changes.record(actor, "~")
+    return True
 
 
 # --- the fields a person chooses ---------------------------------------------------------------

@@ -1,9 +1,12 @@
-"""Changes made outside the services (the admin, deletions) still refresh what derives from them."""
+"""What the directory's owner (``services.save_actor``, ``save_place``) cannot see: deletions, plain
+saves made elsewhere, and vocabulary edits. Each only marks the directory's data as changed (once
+per change set, ``maillage.changes.bump``), except a deleted place, whose actors stand elsewhere now.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from maillage import data_version
+from maillage import changes, data_version
 from search import index as search_index
 from search.models import Document
 from territory.models import Commune
@@ -17,6 +20,7 @@ UNINDEXED_ACTOR_FIELDS = frozenset({"last_verified", "updated"})
 
 
 @receiver(post_save, sender=Actor)
+@receiver(post_save, sender=Place)
 @receiver(post_save, sender=Theme)
 @receiver(post_save, sender=Audience)
 @receiver(post_save, sender=Language)
@@ -25,24 +29,10 @@ UNINDEXED_ACTOR_FIELDS = frozenset({"last_verified", "updated"})
 @receiver(post_delete, sender=Audience)
 @receiver(post_delete, sender=Language)
 @receiver(post_delete, sender=Commune)
-def actors_changed(sender, update_fields=None, **kwargs):
-    if sender is Actor and update_fields and update_fields <= UNINDEXED_ACTOR_FIELDS:
+def actors_changed(sender, update_fields=None, raw=False, **kwargs):
+    if raw or (sender is Actor and update_fields and update_fields <= UNINDEXED_ACTOR_FIELDS):
         return
-    data_version.bump(data_version.ACTORS)
-
-
-@receiver(post_save, sender=Place)
-def place_saved(sender, instance, raw=False, **kwargs):
-    """Actors take their position and commune from their places."""
-    if raw:
-        return
-    actors = instance.actors.all()
-    being_saved = getattr(instance, "refreshed_by", None)  # set by services.save_actor
-    if being_saved is not None:
-        actors = actors.exclude(pk=being_saved)
-    for actor in actors:
-        services.refresh_actor(actor)
-    data_version.bump(data_version.ACTORS)
+    changes.bump(data_version.ACTORS)
 
 
 @receiver(pre_delete, sender=Place)
@@ -52,15 +42,13 @@ def place_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Place)
 def place_deleted(sender, instance, **kwargs):
-    for actor in Actor.objects.filter(pk__in=getattr(instance, "_actor_ids", [])):
-        services.refresh_actor(actor)
-    data_version.bump(data_version.ACTORS)
+    services.place_deleted(getattr(instance, "_actor_ids", []))
 
 
 @receiver(post_delete, sender=Actor)
 def actor_deleted(sender, instance, **kwargs):
     search_index.remove(Document.Kind.ACTOR, instance.pk)
-    data_version.bump(data_version.ACTORS)
+    changes.bump(data_version.ACTORS)
 
 
 @receiver(m2m_changed, sender=Actor.themes.through)
@@ -69,4 +57,4 @@ def actor_deleted(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Actor.places.through)
 def actor_relations_changed(sender, action, **kwargs):
     if action.startswith("post_"):
-        data_version.bump(data_version.ACTORS)
+        changes.bump(data_version.ACTORS)

@@ -1,14 +1,14 @@
-from unittest import mock
-
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory import duplicates, services
 from directory import index as actor_index
-from directory.models import Actor
+from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory, ThemeFactory
 from maillage import data_version
 from territory.models import Commune
@@ -166,8 +166,7 @@ def test_moving_a_place_moves_its_actor_to_the_new_commune(communes, tmp_path):
     place = PlaceFactory(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
     actor = ActorFactory(places=[place])
     place.postcode, place.lat, place.lon = "1030", 50.867, 4.38
-    services.locate_place(place)  # no boundaries loaded: the postcode decides
-    place.save()
+    services.save_place(place)  # located (no boundaries loaded: the postcode decides), its actors moved
     actor.refresh_from_db()
     assert (actor.commune, actor.lat) == (communes["schaerbeek"], 50.867)
 
@@ -176,17 +175,23 @@ def test_save_actor_refreshes_the_actor_once_and_the_other_actors_of_its_places(
     place = PlaceFactory(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
     actor = ActorFactory(places=[place])
     neighbour = ActorFactory(places=[place])
+    place = Place.objects.get(pk=place.pk)  # as a form reads it
     place.postcode, place.lat, place.lon = "1030", 50.867, 4.38
     new_place = PlaceFactory.build(commune=communes["ixelles"], postcode="1050", lat=50.827, lon=4.372)
-    with mock.patch.object(services, "refresh_actor", wraps=services.refresh_actor) as refresh:
+    with CaptureQueriesContext(connection) as queries:
         services.save_actor(actor, places=[place, new_place])
-    refreshed = sorted(call.args[0].pk for call in refresh.call_args_list)
-    assert refreshed == sorted([actor.pk, neighbour.pk])  # the actor saved once, not again per place
+    actor_writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "directory_actor"')]
+    # The actor written once (not again per place), its neighbour once.
+    assert len(actor_writes) == 2, actor_writes
     neighbour.refresh_from_db()
     assert neighbour.commune == communes["schaerbeek"]
-    assert not hasattr(place, "refreshed_by")
-    place.save()  # a later save outside save_actor refreshes every actor of the place again
     assert Actor.objects.get(pk=actor.pk).commune == communes["schaerbeek"]
+    assert not hasattr(place, "refreshed_by")
+    Actor.objects.filter(pk=actor.pk).update(commune=communes["forest"])
+    place.postcode, place.lat, place.lon = "1050", 50.827, 4.372
+    services.save_place(place)  # a later save of the place alone refreshes every actor of the place again
+    assert Actor.objects.get(pk=actor.pk).commune == communes["ixelles"]
+    assert Actor.objects.get(pk=neighbour.pk).commune == communes["ixelles"]
 
 
 def test_marking_an_actor_verified_keeps_the_indexes(communes):
