@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.context_processors.site",
+                "pages.context_processors.easy_reading",
                 "accounts.context_processors.roles",
             ],
         },

@@ -1,7 +1,7 @@
 """Easy reading: larger text, pictograms beside words and short sentences, chosen by the visitor.
 
 The choice is a cookie (no account needed); pages read it through the context processor
-``maillage.context_processors.site`` (``EASY_READING``).
+``pages.context_processors.easy_reading`` (``EASY_READING``).
 """
 
 COOKIE = "easy"

@@ -79,7 +79,7 @@ def _ensure_charter():
     """The charter comes from a data migration; a transactional test elsewhere may have flushed it."""
     from django.contrib.contenttypes.models import ContentType
 
-    from maillage.testing import ensure_charter
+    from charter.testing import ensure_charter
 
     ContentType.objects.clear_cache()  # a transactional test may have recreated them
     ensure_charter()
