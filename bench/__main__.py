@@ -17,12 +17,16 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from . import ROOT, WORK_DIR, api, freshness, imports, moderation, opendata, printing, servers
 from .measure import Client
+
+# Row, say, table and environment are also imported from here by bench/imports.py (until it imports
+# them from bench.report and bench.servers).
+from .report import Row, say, table, timed
+from .servers import environment
 
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
 MONTHS_AHEAD = 6  # the month view cycles through the current month and the next ones
@@ -31,22 +35,6 @@ MB = 1024  # /proc reports kB
 
 class BenchError(Exception):
     """A failure to explain in one sentence, without a traceback."""
-
-
-@dataclass
-class Row:
-    backend: str
-    figure: str
-    median: float | None = None
-    p95: float | None = None
-    size: str = ""
-    count: str = ""
-    budget: str = "-"
-    ok: bool | None = None  # None: reported only, no budget
-
-
-def say(backend, message):
-    print(f"[{backend}] {message}", flush=True)
 
 
 def manage(env, *args, quiet=False):
@@ -65,25 +53,6 @@ def probe(env, mode):
     if out.returncode:
         raise BenchError(f"bench.probe {mode} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def environment(database_url, static_root, port):
-    """The production configuration, as a deployment would set it."""
-    env = dict(
-        os.environ,
-        DEBUG="off",
-        SECRET_KEY="bench",
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(static_root),
-        SITE_URL=f"http://127.0.0.1:{port}",
-        # The concurrent proposals all come from 127.0.0.1; people would come from many addresses.
-        PROPOSAL_RATE_LIMIT="100000",
-        # Measured over plain HTTP on the loopback: a deployment's TLS ends before the app.
-        SECURE_SSL_REDIRECT="off",
-    )
-    env.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    return env
 
 
 def wsgi_app():
@@ -161,21 +130,6 @@ def prepare(backend, env, args, marker, sqlite_path=None):
 
 
 # --- measures ------------------------------------------------------------------------------------
-
-
-def timed(client, backend, figure, paths, repeat, budget_ms=None):
-    say(backend, f"timing {figure} ({repeat} requests)")
-    timing = client.time(paths, repeat)
-    if timing.error:
-        say(backend, f"  {timing.error}")
-        return timing, Row(
-            backend, figure, count=timing.error, budget=f"p95 <= {budget_ms} ms" if budget_ms else "-", ok=False
-        )
-    row = Row(backend, figure, timing.median, timing.p95, size=f"{max(timing.wire_bytes):,} B")
-    say(backend, f"  median {timing.median:.1f} ms, p95 {timing.p95:.1f} ms")
-    if budget_ms:
-        row.budget, row.ok = f"p95 <= {budget_ms} ms", timing.p95 <= budget_ms
-    return timing, row
 
 
 def query_rows(backend, info):
@@ -308,42 +262,6 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
 
 
 # --- table ---------------------------------------------------------------------------------------
-
-
-def table(rows):
-    header = ["backend", "figure", "median ms", "p95 ms", "size", "count", "budget", "result"]
-    lines = [
-        [
-            r.backend,
-            r.figure,
-            "" if r.median is None else f"{r.median:.1f}",
-            "" if r.p95 is None else f"{r.p95:.1f}",
-            r.size,
-            r.count,
-            r.budget,
-            "-" if r.ok is None else ("pass" if r.ok else "FAIL"),
-        ]
-        for r in rows
-    ]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=False)]
-    numeric = {2, 3, 4}  # right-aligned columns
-
-    def fmt(cells):
-        return "  ".join(
-            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [fmt(header), "  ".join("-" * w for w in widths)]
-    previous = None
-    for line in lines:
-        if previous and line[0] != previous:
-            out.append("")
-        previous = line[0]
-        out.append(fmt(line))
-    return "\n".join(line.rstrip() for line in out)
-
-
-# --- main ----------------------------------------------------------------------------------------
 
 
 def arguments(argv):

@@ -13,13 +13,13 @@ query to show what the answer cache gives; it has no budget.
 import json
 
 from .measure import Timing
+from .report import Row, say, timed
 
 BUDGET_MS = 50
 
 
 def _timed_once_each(client, backend, figure, warm_up, paths, budget_ms, say):
     """Each of ``paths`` requested once (none repeated), after an untimed ``warm_up`` request."""
-    from .__main__ import Row
 
     say(backend, f"timing {figure} ({len(paths)} distinct requests)")
     timing = Timing()
@@ -65,7 +65,6 @@ def _spread(total, wanted):
 
 def measure(rows, backend, client, info, repeat):
     """Append the API's rows for this backend to ``rows``."""
-    from .__main__ import say, timed
 
     theme, communes = info["theme"], info["communes"]
 

@@ -20,6 +20,8 @@ import tempfile
 import time
 
 from . import ROOT, WORK_DIR
+from .report import Row, say, table
+from .servers import environment
 
 BUDGET_SECONDS = 60
 BUDGET_MB = 300
@@ -114,8 +116,7 @@ def run_reminders(env):
 
 
 def measure(backend, env, say=print):
-    """The bench's rows (bench.__main__.Row) for this backend."""
-    from .__main__ import Row
+    """The bench's rows (bench.report.Row) for this backend."""
 
     say(backend, "reminder run: every synthetic actor with an address, one in ten with an editor")
     try:
@@ -154,7 +155,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.internal:
         return _internal(args.internal)
-    from .__main__ import environment, say, table
 
     env = environment(args.database_url, ROOT / "staticfiles", 0)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

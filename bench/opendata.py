@@ -19,6 +19,8 @@ import zipfile
 from pathlib import Path
 
 from . import ROOT, WORK_DIR
+from .report import Row, say, table
+from .servers import environment
 
 BUDGET_SECONDS = 60
 
@@ -68,8 +70,7 @@ def _count(summary, name):
 
 
 def measure(backend, env, say=print):
-    """The bench's rows (bench.__main__.Row) for this backend."""
-    from .__main__ import Row
+    """The bench's rows (bench.report.Row) for this backend."""
 
     say(backend, "open-data dump: export_open_data --include-synthetic")
     seconds, peak_kb, size, summary, files = run_export(env)
@@ -94,7 +95,6 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.opendata", description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=f"sqlite:///{WORK_DIR / 'bench.sqlite3'}")
     args = parser.parse_args(argv)
-    from .__main__ import environment, say, table
 
     env = environment(args.database_url, ROOT / "staticfiles", 0)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

@@ -26,6 +26,8 @@ from pathlib import Path
 import psutil
 
 from . import ROOT, WORK_DIR
+from .report import Row, say, table
+from .servers import environment
 
 DIRECTORY_ENTRIES = 5_000
 DIRECTORY_SECONDS = 20
@@ -131,8 +133,7 @@ def _p95(values):
 
 
 def measure(backend, env, say=print):
-    """The bench's rows (bench.__main__.Row) for this backend."""
-    from .__main__ import Row
+    """The bench's rows (bench.report.Row) for this backend."""
 
     say(backend, "printing: handouts and posters typeset in a separate process")
     info = run_probe(env)
@@ -188,7 +189,6 @@ def main(argv=None):
     if args.probe:
         probe()
         return 0
-    from .__main__ import environment, say, table
 
     env = environment(args.database_url, ROOT / "staticfiles", 0)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)

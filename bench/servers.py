@@ -16,6 +16,25 @@ from gunicorn import config as gunicorn_config
 from . import ROOT
 
 
+def environment(database_url, static_root, port):
+    """The production configuration, as a deployment would set it."""
+    env = dict(
+        os.environ,
+        DEBUG="off",
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        SITE_URL=f"http://127.0.0.1:{port}",
+        # The concurrent proposals all come from 127.0.0.1; people would come from many addresses.
+        PROPOSAL_RATE_LIMIT="100000",
+        # Measured over plain HTTP on the loopback: a deployment's TLS ends before the app.
+        SECURE_SSL_REDIRECT="off",
+    )
+    env.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+    return env
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
