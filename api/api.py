@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from agenda.models import Event
 from directory.models import Actor
+from maillage import data_version
 from projects.models import Project
 
 from . import schemas, services, writes
@@ -112,7 +113,7 @@ def _read(request, kind, build, *, entry=None):
     ``entry``: (model, slug) of the one entry answered; its version leads the ETag, for If-Match."""
     lang = _language(request)
     with translation.override(lang):
-        version_values = services.versions(*services.VERSIONS_OF[kind])
+        version_values = data_version.current_many(*services.VERSIONS_OF[kind])
         tag = services.etag(
             version_values,
             request.build_absolute_uri("/"),

@@ -2,8 +2,14 @@
 
 import datetime as dt
 
+from django.utils import translation
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
+
+from agenda import fields as event_fields
+from directory import fields as actor_fields
+
+from .values import api_fields
 
 
 class Error(Schema):
@@ -212,70 +218,72 @@ class Project(ProjectSummary):
 
 
 # --- writes -----------------------------------------------------------------------------------
+#
+# Built from the owners' field specifications (``directory.fields.ACTOR``, ``agenda.fields.EVENT``):
+# the fields the API may set (``settable_by(API)``), in the spec's order, each optional (the others
+# stay as they are). The functions build a new schema from the spec as it is when called; the
+# classes below are built once, when the OpenAPI document is made.
+
+# What the API adds to a field's documentation (its own rules); other fields show the spec's help.
+NOTES = {
+    "start": "Local time (Europe/Brussels) unless an offset is given.",
+    "rrule": "An iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=TH; empty: no repeat.",
+    "organisers": "Actor slugs; at least one you edit. Naming or removing others waits for approval.",
+}
+VOCABULARY_NOTES = {"theme": "Theme slugs (GET /api/themes).", "language": "Language codes."}
+NEW_EVENT_NOTES = {"organisers": "Actor slugs; at least one you edit. Others named wait for approval."}
+
+# Fields the API took in one language (the request's) before the spec gave each language its own
+# column: still accepted, for the clients that send them.
+FORMER_FIELDS = {"price": "The price in the language of the request; price_fr, price_nl and price_en name each."}
+
+_TYPES = {"bool": bool, "slugs": list[str], "datetime": dt.datetime, "date": dt.date}
 
 
-class ActorChange(Schema):
-    """The fields to change; the others stay as they are."""
-
-    name_fr: str | None = None
-    name_nl: str | None = None
-    name_en: str | None = None
-    acronym: str | None = None
-    kind: str | None = None
-    description_fr: str | None = None
-    description_nl: str | None = None
-    description_en: str | None = None
-    themes: list[str] | None = Field(None, description="Theme slugs (GET /api/themes).")
-    audiences: list[str] | None = None
-    languages: list[str] | None = Field(None, description="Language codes.")
-    place_name: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    opening_hours_fr: str | None = None
-    opening_hours_nl: str | None = None
-    opening_hours_en: str | None = None
-    website: str | None = None
-    company_number: str | None = None
-    contact_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    contact_consent: bool | None = None
-    status: str | None = None
+def _description(field, notes):
+    if field.name in notes:
+        return notes[field.name]
+    if field.many and field.vocabulary._meta.model_name in VOCABULARY_NOTES:
+        return VOCABULARY_NOTES[field.vocabulary._meta.model_name]
+    if field.help:
+        with translation.override("en"):
+            return str(field.help)
+    return None
 
 
-class EventChange(Schema):
-    """The fields to change; the others stay as they are."""
+def write_schema(name, spec, *, required=(), notes=NOTES, doc=None):
+    """A schema of the fields of ``spec`` the API writes, each optional but ``required``."""
+    definitions = {}
+    fields = api_fields(spec)
+    for field in fields:
+        if field.lang and field.base in FORMER_FIELDS and field.base not in definitions:
+            definitions[field.base] = (str | None, Field(None, description=FORMER_FIELDS[field.base]))
+        annotation = _TYPES.get(field.type, str)
+        description = _description(field, notes)
+        if field.name in required:
+            definitions[field.name] = (annotation, Field(description=description))
+        else:
+            definitions[field.name] = (annotation | None, Field(None, description=description))
+    return create_model(name, __base__=Schema, __doc__=doc, **definitions)
 
-    title_fr: str | None = None
-    title_nl: str | None = None
-    title_en: str | None = None
-    description_fr: str | None = None
-    description_nl: str | None = None
-    description_en: str | None = None
-    start: dt.datetime | None = Field(None, description="Local time (Europe/Brussels) unless an offset is given.")
-    end: dt.datetime | None = None
-    all_day: bool | None = None
-    rrule: str | None = Field(None, description="An iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=TH; empty: no repeat.")
-    place_name: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    online_url: str | None = None
-    organisers: list[str] | None = Field(
-        None, description="Actor slugs; at least one you edit. Naming or removing others waits for approval."
+
+def actor_change_schema():
+    return write_schema("ActorChange", actor_fields.ACTOR, doc="The fields to change; the others stay as they are.")
+
+
+def event_change_schema():
+    return write_schema("EventChange", event_fields.EVENT, doc="The fields to change; the others stay as they are.")
+
+
+def new_event_schema():
+    return write_schema(
+        "NewEvent", event_fields.EVENT, required=("start", "organisers"), notes={**NOTES, **NEW_EVENT_NOTES}
     )
-    themes: list[str] | None = None
-    audiences: list[str] | None = None
-    languages: list[str] | None = None
-    price: str | None = None
-    registration_url: str | None = None
-    status: str | None = None
 
 
-class NewEvent(EventChange):
-    start: dt.datetime
-    organisers: list[str] = Field(description="Actor slugs; at least one you edit. Others named wait for approval.")
+ActorChange = actor_change_schema()
+EventChange = event_change_schema()
+NewEvent = new_event_schema()
 
 
 class Waiting(Schema):

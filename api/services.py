@@ -10,13 +10,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import time
 from array import array
 from itertools import compress, islice
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -28,14 +26,14 @@ from agenda.models import Event, Occurrence
 from directory import index as actor_index
 from directory import services as directory_services
 from directory.models import Actor, Place
-from maillage.models import DataVersion
+from maillage import data_version
+from maillage.caches import VersionedCache
+from maillage.pagination import ERROR, NoSuchPage, frame, paginate
 from maillage.params import MAX_PAGE, InvalidParam, read_day, read_whole_number
 from projects import services as project_services
 from proposals import entries
 from search import index as search_index
 from search.models import Document
-
-from .signals import EVENTS, PROJECTS
 
 LANGS = ("fr", "nl", "en")
 DEFAULT_PER_PAGE = 50
@@ -52,12 +50,6 @@ class BadRequest(Exception):
 
 
 # --- versions and ETags -----------------------------------------------------------------------
-
-
-def versions(*names):
-    """Several data versions in one query (``maillage.data_version.current`` reads one)."""
-    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "counter"))
-    return [found.get(name, 0) for name in names]
 
 
 def etag(version_values, origin, path, query_string, lang):
@@ -104,12 +96,15 @@ def if_match_holds(header, version):
     return False
 
 
+ACTORS, EVENTS, PROJECTS = data_version.ACTORS, data_version.EVENTS, data_version.PROJECTS
+
+# The data versions each kind of answer reads (``maillage.data_version.current_many``).
 VERSIONS_OF = {
-    "actors": (directory_services.data_version.ACTORS,),
-    "places": (directory_services.data_version.ACTORS, EVENTS),
-    "events": (EVENTS, directory_services.data_version.ACTORS),
-    "projects": (PROJECTS, directory_services.data_version.ACTORS),
-    "vocabularies": (directory_services.data_version.ACTORS,),
+    "actors": (ACTORS,),
+    "places": (ACTORS, EVENTS),
+    "events": (EVENTS, ACTORS),
+    "projects": (PROJECTS, ACTORS),
+    "vocabularies": (ACTORS,),
 }
 
 
@@ -134,13 +129,16 @@ def page_params(params):
     return page, per_page
 
 
-def check_page(page, pages):
-    if page > pages:
-        raise BadRequest([_("There is no page %(page)s: the last page is %(pages)s.") % {"page": page, "pages": pages}])
+def page_of(count, page, per_page):
+    """The page asked for (``maillage.pagination``), refused (400) past the last one."""
+    try:
+        return frame(count, per_page, page, past_last=ERROR)
+    except NoSuchPage as error:
+        raise BadRequest([str(error)]) from error
 
 
-def envelope(request, count, page, per_page, results, notices=()):
-    pages = max(1, -(-count // per_page))
+def envelope(request, page, results, notices=()):
+    """The answer for one page (``maillage.pagination.Page``) of ``results``."""
 
     def link(number):
         params = request.GET.copy()
@@ -148,12 +146,12 @@ def envelope(request, count, page, per_page, results, notices=()):
         return request.build_absolute_uri(request.path + "?" + params.urlencode())
 
     return {
-        "count": count,
-        "page": page,
-        "per_page": per_page,
-        "pages": pages,
-        "next": link(page + 1) if page < pages else None,
-        "previous": link(page - 1) if page > 1 else None,
+        "count": page.count,
+        "page": page.number,
+        "per_page": page.per_page,
+        "pages": page.num_pages,
+        "next": link(page.number + 1) if page.has_next() else None,
+        "previous": link(page.number - 1) if page.has_previous() else None,
         "notices": [str(n) for n in notices],
         "results": results,
     }
@@ -220,10 +218,9 @@ def communes():
 
 
 def static_list(request, items):
-    page, per_page = page_params(request.GET)
-    check_page(page, max(1, -(-len(items) // per_page)))
-    start = (page - 1) * per_page
-    return envelope(request, len(items), page, per_page, items[start : start + per_page])
+    number, per_page = page_params(request.GET)
+    page = page_of(len(items), number, per_page)
+    return envelope(request, page, items[page.offset : page.offset + per_page])
 
 
 # --- actors -----------------------------------------------------------------------------------
@@ -255,15 +252,15 @@ def actor_summary(request, actor):
 
 def actor_list(request):
     """The directory's selection (the in-memory index: no COUNT), one page read with in_bulk."""
-    page, per_page = page_params(request.GET)
+    number, per_page = page_params(request.GET)
     index = actor_index.get_index()
     vocab = directory_services.vocabularies(index.version)
     filters = directory_services.parse_actor_filters(request.GET, vocab)
     selection = directory_services.select(filters, vocab, index)
-    check_page(page, max(1, -(-selection.total // per_page)))
-    actors, _number, _pages = directory_services.actor_page(selection, vocab, page, per_page)
+    page = page_of(selection.total, number, per_page)
+    actors, _number, _pages = directory_services.actor_page(selection, vocab, number, per_page)
     results = [actor_summary(request, a) for a in actors]
-    return envelope(request, selection.total, page, per_page, results, filters.notices)
+    return envelope(request, page, results, filters.notices)
 
 
 def actor_detail(request, slug):
@@ -414,29 +411,8 @@ def organisers_of(event_ids):
 UPCOMING_CACHE_SECONDS = 300  # as the answers: occurrences of recurring events are expanded daily
 
 
-_upcoming = None  # (key, expiry, (occurrence ids, event ids, {commune id: event ids}))
-
-
-def reset_upcoming():
-    global _upcoming
-    _upcoming = None
-
-
-def upcoming(day):
-    """(occurrence ids, their event ids, {commune id: its events' ids}): every occurrence from the
-    start of ``day`` on, in the lists' order (start, id), and the communes of their events, kept in
-    this process per events' data version and day, for UPCOMING_CACHE_SECONDS at most (plain
-    lists: a pass over 50,000 takes a millisecond or two). One read per version instead of two per
-    request: counting the matching occurrences in SQL joins every upcoming occurrence to the
-    filter's events, and finding a commune's events reads the events' rows (together about 25 ms
-    for a commune on PostgreSQL at 50,000 events)."""
-    global _upcoming
-    (version,) = versions(EVENTS)
-    key = (connection.alias, version, day)
-    now = time.monotonic()
-    cached = _upcoming
-    if cached is not None and cached[0] == key and cached[1] > now:
-        return cached[2]
+def _build_upcoming(day):
+    """(occurrence ids, their event ids, {commune id: its events' ids}) from the start of ``day``."""
     start = dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
     rows = (
         Occurrence.objects.filter(start__gte=start)
@@ -452,9 +428,22 @@ def upcoming(day):
             event_ids.append(event_id)
             if commune_id is not None:
                 communes.setdefault(commune_id, set()).add(event_id)
-    value = (occurrence_ids, event_ids, communes)
-    _upcoming = (key, now + UPCOMING_CACHE_SECONDS, value)
-    return value
+    return occurrence_ids, event_ids, communes
+
+
+_upcoming = VersionedCache("api.upcoming", (EVENTS,), _build_upcoming, seconds=UPCOMING_CACHE_SECONDS)
+reset_upcoming = _upcoming.reset  # the tests' fixture calls it until it resets every cache
+
+
+def upcoming(day):
+    """(occurrence ids, their event ids, {commune id: its events' ids}): every occurrence from the
+    start of ``day`` on, in the lists' order (start, id), and the communes of their events, kept in
+    this process per events' data version and day, for UPCOMING_CACHE_SECONDS at most (plain
+    lists: a pass over 50,000 takes a millisecond or two). One read per version instead of two per
+    request: counting the matching occurrences in SQL joins every upcoming occurrence to the
+    filter's events, and finding a commune's events reads the events' rows (together about 25 ms
+    for a commune on PostgreSQL at 50,000 events)."""
+    return _upcoming.get(day)
 
 
 def upcoming_page(filters, vocab, offset, limit):
@@ -485,17 +474,16 @@ def upcoming_page(filters, vocab, offset, limit):
 
 
 def event_list(request):
-    page, per_page = page_params(request.GET)
+    number, per_page = page_params(request.GET)
     vocab = directory_services.vocabularies()
     filters, first, last = event_filters(request.GET, vocab)
-    offset = (page - 1) * per_page
+    offset = (number - 1) * per_page
     if last is None and (first is None or first == timezone.localdate()):
         count, page_ids = upcoming_page(filters, vocab, offset, per_page)
-        check_page(page, max(1, -(-count // per_page)))
+        page = page_of(count, number, per_page)
     else:
         qs = occurrences(filters, first, last, vocab)
-        count = qs.count()  # an index-only count
-        check_page(page, max(1, -(-count // per_page)))
+        page = page_of(qs.count(), number, per_page)  # an index-only count
         # The page's ids first, ordered and sliced on the index alone; then only those rows are
         # read with their event (joining every matching occurrence to its event before sorting
         # cost most).
@@ -526,7 +514,7 @@ def event_list(request):
                 "api_url": api_url(request, "events", event.slug),
             }
         )
-    return envelope(request, count, page, per_page, results, filters.notices)
+    return envelope(request, page, results, filters.notices)
 
 
 def event_detail(request, slug):
@@ -583,13 +571,15 @@ def project_summary(request, project):
 
 
 def project_list(request):
-    page, per_page = page_params(request.GET)
+    number, per_page = page_params(request.GET)
     vocab = directory_services.vocabularies()
     filters = project_services.parse_project_filters(request.GET, vocab)
-    paginator = Paginator(project_services.filter_projects(filters), per_page)
-    check_page(page, paginator.num_pages)
-    results = [project_summary(request, p) for p in paginator.page(page).object_list]
-    return envelope(request, paginator.count, page, per_page, results, filters.notices)
+    try:
+        page = paginate(project_services.filter_projects(filters), per_page, number, past_last=ERROR)
+    except NoSuchPage as error:
+        raise BadRequest([str(error)]) from error
+    results = [project_summary(request, p) for p in page.object_list]
+    return envelope(request, page, results, filters.notices)
 
 
 def project_detail(request, slug):
@@ -615,8 +605,6 @@ def project_detail(request, slug):
 
 # --- places ---------------------------------------------------------------------------------
 
-PLACES_CACHE_SECONDS = 24 * 3600  # the key holds the data versions: a change of data misses it
-
 
 def _column(qs):
     """The first column of a query's rows, read without building model instances or tuples."""
@@ -639,22 +627,18 @@ def _build_public_place_ids():
     return sorted(ids)
 
 
+_public_place_ids = VersionedCache("api.places", VERSIONS_OF["places"], lambda: array("q", _build_public_place_ids()))
+
+
 def public_place_ids(actors_version, events_version):
-    """The public places' ids, kept in the process's cache per data version of actors (places change
-    with them) and events: counting them in SQL costs a check of every place (about 90 ms at 20,000)."""
-    key = f"api:places:{actors_version}:{events_version}"
-    packed = caches["local"].get(key)
-    if packed is None:
-        packed = array("q", _build_public_place_ids()).tobytes()
-        caches["local"].set(key, packed, PLACES_CACHE_SECONDS)
-    ids = array("q")
-    ids.frombytes(packed)
-    return ids
+    """The public places' ids, kept in this process per data version of actors (places change with
+    them) and events: counting them in SQL costs a check of every place (about 90 ms at 20,000)."""
+    return _public_place_ids.get(versions=(actors_version, events_version))
 
 
 def place_list(request):
-    page, per_page = page_params(request.GET)
-    actors_version, events_version = versions(*VERSIONS_OF["places"])
+    number, per_page = page_params(request.GET)
+    actors_version, events_version = data_version.current_many(*VERSIONS_OF["places"])
     vocab = directory_services.vocabularies(actors_version)
     notices = []
     chosen = directory_services.pick_communes(request.GET, vocab, notices)
@@ -663,8 +647,7 @@ def place_list(request):
         commune_ids = [c.pk for c in vocab["communes"] if c.slug in chosen]
         in_communes = set(_column(Place.objects.filter(commune_id__in=commune_ids).values_list("pk").order_by()))
         ids = [pk for pk in ids if pk in in_communes]
-    count = len(ids)
-    check_page(page, max(1, -(-count // per_page)))
-    offset = (page - 1) * per_page
-    shown = Place.objects.filter(pk__in=list(ids[offset : offset + per_page])).select_related("commune").order_by("pk")
-    return envelope(request, count, page, per_page, [place_value(p) for p in shown], notices)
+    page = page_of(len(ids), number, per_page)
+    shown = ids[page.offset : page.offset + per_page]
+    places = Place.objects.filter(pk__in=list(shown)).select_related("commune").order_by("pk")
+    return envelope(request, page, [place_value(p) for p in places], notices)

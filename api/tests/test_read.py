@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import ModeratorFactory
+from agenda import services as agenda_services
 from agenda.tests.factories import EventFactory
 from directory import services as directory_services
 from directory.models import Actor, Theme
@@ -120,7 +121,7 @@ def test_event_etag_changes_with_the_event(client, data):
     tag = client.get(f"/api/events/{event.slug}")["ETag"]
     assert client.get(f"/api/events/{event.slug}", HTTP_IF_NONE_MATCH=tag).status_code == 304
     event.title_fr = "Autre titre"
-    event.save()
+    agenda_services.save_event(event)  # the owner's write function bumps the events' version
     assert client.get(f"/api/events/{event.slug}", HTTP_IF_NONE_MATCH=tag).status_code == 200
 
 
@@ -356,7 +357,7 @@ def test_upcoming_pages_match_the_dated_query(client, data):
     EventFactory(title_fr="Chaque semaine", themes=[themes[0]], start=start, rrule="FREQ=WEEKLY;COUNT=3")
     for i, event in enumerate(Event.objects.order_by("pk")):
         event.commune = communes[i % 2]
-        event.save()
+        agenda_services.save_event(event)
     far = (timezone.localdate() + dt.timedelta(days=3650)).isoformat()
     for query in [
         "",
@@ -377,5 +378,5 @@ def test_upcoming_pages_match_the_dated_query(client, data):
     before = client.get(f"/api/events?commune={communes[0].slug}").json()["count"]
     event = EventFactory(title_fr="Nouveau", start=start)
     event.commune = communes[0]
-    event.save()
+    agenda_services.save_event(event)
     assert client.get(f"/api/events?commune={communes[0].slug}").json()["count"] == before + 1
