@@ -49,9 +49,11 @@ bench: install
 print-samples: demo
 	$(BIN)/python manage.py print_samples
 
+## ruff, and the layers of the code (import-linter contracts in pyproject.toml; README, "Layout")
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
