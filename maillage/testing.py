@@ -31,3 +31,24 @@ def ensure_charter():
     from charter.testing import ensure_charter
 
     return ensure_charter()
+
+
+def form_as_posted(form, **changes):
+    """What a browser sends back for ``form`` as it was shown, with ``changes``."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if value in (None, "", False, []) or field.name == "logo":
+            continue
+        if value is True:
+            value = "on"
+        data[field.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    return {**data, **changes}
+
+
+def change_form_as_posted(response, **changes):
+    """What a browser sends back for the change form of ``response`` as it was shown (with the
+    starting values it carries), with ``changes``."""
+    return form_as_posted(
+        response.context["form"], **{"starting_point": response.context.get("starting_point", "")} | changes
+    )
