@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from directory.services import add_parent_themes
-from history.admin import ArchivingAdmin
+from maillage import changes
+from maillage.admin import ArchivingAdmin
 
 from . import services
 from .models import Event, ProgrammeItem
@@ -17,6 +18,10 @@ class ProgrammeInline(TranslationStackedInline):
 
 @admin.register(Event)
 class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
+    """Events written through their owner: a form sent is one change set (source admin), the event
+    saved by ``services.save_event`` (derived state, one history record, one bump); its programme
+    items' records join the same change set."""
+
     list_display = ("title", "start", "status", "commune", "is_synthetic")
     list_filter = ("status", "all_day", "is_synthetic", "commune")
     search_fields = ("title_fr", "title_nl", "title_en", "slug")
@@ -27,8 +32,24 @@ class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     exclude = ("commune",)
     inlines = [ProgrammeInline]
 
+    def changeform_view(self, request, *args, **kwargs):
+        with changes.recording(user=request.user, reason=_("Changed in the admin"), source=changes.Source.ADMIN):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The row first (the programme needs its id); save_related then saves it through the owner.
+        with changes.quietly(obj):
+            super().save_model(request, obj, form, change)
+        if not change:
+            changes.record(obj, "+")
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        event = form.instance
-        add_parent_themes(event, list(event.themes.values_list("pk", flat=True)))
-        services.after_change(event)
+        links = {name: form.cleaned_data[name] for name in services.LINKS if name in form.cleaned_data}
+        services.save_event(form.instance, **links)
+
+    def archive_object(self, obj, user):
+        return services.archive_event(obj, user)
+
+    def restore_object(self, obj, user):
+        return services.restore_event(obj, user)

@@ -17,15 +17,18 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 from tqdm import tqdm
 
-from directory.services import add_parent_themes, pick_communes, pick_themes
+from directory.models import Theme
+from directory.services import pick_communes, pick_themes
+from maillage import changes, data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.links import slug_url
+from maillage.params import InvalidParam, read_day
 from maillage.richtext import plain
 from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
 
-from .models import Event, Occurrence
+from .models import Event, Occurrence, ProgrammeItem
 from .validators import gives_dates
 
 TZ = ZoneInfo("Europe/Brussels")
@@ -111,7 +114,12 @@ def _wall_clock(moment):
 
 @transaction.atomic
 def refresh_occurrences(event, until=None):
-    Occurrence.objects.filter(event=event).delete()
+    _write_occurrences(event, until=until)
+
+
+def _write_occurrences(event, *, created=False, until=None):
+    if not created:
+        Occurrence.objects.filter(event=event).delete()
     Occurrence.objects.bulk_create(Occurrence.at(event.pk, start, end) for start, end in occurrence_times(event, until))
 
 
@@ -134,23 +142,273 @@ def search_fields(event):
     return fold_all(*names), fold_all(*texts)
 
 
-@transaction.atomic
+# --- writing: the one write path of events ------------------------------------------------------
+
+LINKS = ("organisers", "themes", "audiences", "languages")
+
+
 def save_event(event, *, organisers=None, themes=None, audiences=None, languages=None):
-    """Create or update an event and everything derived from it: the one entry point."""
-    event.full_clean(exclude=["slug"] if not event.slug else None)
-    event.save()  # its commune comes from its place in after_change, with the iCal texts
-    for name, values in (
-        ("organisers", organisers),
-        ("themes", themes),
-        ("audiences", audiences),
-        ("languages", languages),
-    ):
-        if values is not None:
-            getattr(event, name).set(values)
-    if themes is not None:
-        add_parent_themes(event, [t.pk for t in themes])
-    after_change(event)
+    """Create or update an event and everything derived from it: the one entry point (forms,
+    proposals, the API, imports, reverts, the demo loader, the admin).
+
+    Inside a change set (the caller's, or one of its own): the event is checked, saved once, its
+    links set, what derives from it written once (commune, iCal texts, search document, dates),
+    then it gets one history record and the events' data version one bump. Links left None stay
+    as they are."""
+    links = {"organisers": organisers, "themes": themes, "audiences": audiences, "languages": languages}
+    with changes.recording(user=getattr(event, "_history_user", None), reason=getattr(event, "_change_reason", "")):
+        created = event._state.adding
+        event.full_clean(exclude=_trusted(event))
+        _save(event, created, {name: _ids(values) for name, values in links.items() if values is not None})
+        changes.bump(data_version.EVENTS)
     return event
+
+
+@dataclass
+class EventWrite:
+    """One event for ``save_events``: the event and its links (None: left as they are)."""
+
+    event: Event
+    organisers: list | None = None
+    themes: list | None = None
+    audiences: list | None = None
+    languages: list | None = None
+
+
+def save_events(items, *, user=None, reason="", source=changes.Source.IMPORT, source_id=None):
+    """Many events in one change set (imports, synthetic data): ``items`` are ``EventWrite``.
+
+    New events are written in bulk (their plain values checked, the slug left to the database's
+    unique index), with what derives from them; events that exist go through ``save_event``.
+    One history record per event, one bump. Returns the events."""
+    items = list(items)
+    with changes.recording(user=user, reason=reason, source=source, source_id=source_id):
+        new = [item for item in items if item.event._state.adding]
+        for item in items:
+            if not item.event._state.adding:
+                save_event(item.event, **{name: getattr(item, name) for name in LINKS})
+        if new:
+            _create_events(new)
+        changes.bump(data_version.EVENTS)
+    return [item.event for item in items]
+
+
+def _create_events(items, batch_size=500):
+    events = [item.event for item in items]
+    for event in events:
+        event.clean_fields(exclude=["slug", "place", "commune"])
+        event.clean()
+        _take_from_place(event)
+    Event.objects.bulk_create(events, batch_size=batch_size)
+    for event in events:
+        for lang in LANGS:
+            setattr(event, f"vevent_{lang}", vevent_text(event, lang))
+    Event.objects.bulk_update(events, [f"vevent_{lang}" for lang in LANGS], batch_size=batch_size)
+    public = [e for e in events if e.archived_at is None]
+    search_index.index_many(Document.Kind.EVENT, [(e.pk, *search_fields(e)) for e in public])
+    Occurrence.objects.bulk_create(
+        (Occurrence.at(e.pk, start, end) for e in public for start, end in occurrence_times(e)), batch_size=batch_size
+    )
+    parents = theme_parents({pk for item in items for pk in _ids(item.themes or [])})
+    rows = {name: [] for name in LINKS}
+    for item in items:
+        links = {name: _ids(getattr(item, name) or []) for name in LINKS}
+        links["themes"] = _with_parents(links["themes"], parents)
+        for name, ids in links.items():
+            rows[name] += _through_rows(name, item.event.pk, ids)
+        changes.record(item.event, "+", m2m=links)
+    for name, through_rows in rows.items():
+        getattr(Event, name).through.objects.bulk_create(through_rows, batch_size=batch_size)
+
+
+def _save(event, created, links):
+    """Save a checked event, set its ``links`` ({name: ids}), derive, note its history record."""
+    _take_from_place(event)
+    if not created:  # the texts are written with the row (a new event's UID needs its id first)
+        event.updated = timezone.now()
+        _set_texts(event)
+    with changes.quietly(event):
+        event.save()
+    if "themes" in links:
+        links["themes"] = _with_parents(links["themes"], theme_parents(links["themes"]))
+    for name, ids in links.items():
+        _set_links(event, name, ids, created)
+    if created:
+        _set_texts(event)
+        Event.all_objects.filter(pk=event.pk).update(
+            **{f"vevent_{lang}": getattr(event, f"vevent_{lang}") for lang in LANGS}
+        )
+    _derive(event, created)
+    known = {name: [] for name in LINKS} if created else {}
+    changes.record(event, "+" if created else "~", m2m={**known, **links})
+
+
+def _trusted(event):
+    """Fields ``full_clean`` need not check: an empty slug (given on save) and a place given as a
+    loaded object (it exists: checking costs a query)."""
+    return [
+        *(["slug"] if not event.slug else []),
+        *(["place"] if event.place_id and Event.place.is_cached(event) else []),
+    ]
+
+
+def _ids(values):
+    return [v if isinstance(v, int) else v.pk for v in values]
+
+
+def theme_parents(theme_ids):
+    """{sub-theme id: its top theme id} for the given themes (one query; none when there are none)."""
+    if not theme_ids:
+        return {}
+    return dict(Theme.objects.filter(pk__in=theme_ids, parent__isnull=False).values_list("pk", "parent_id"))
+
+
+def _with_parents(theme_ids, parents):
+    """A sub-theme implies its top theme, so filtering by a top theme is one lookup."""
+    return list(dict.fromkeys([*theme_ids, *(parents[pk] for pk in theme_ids if pk in parents)]))
+
+
+def _through_rows(name, event_id, ids):
+    through = getattr(Event, name).through
+    other = getattr(Event, name).field.m2m_reverse_field_name()
+    return [through(event_id=event_id, **{f"{other}_id": pk}) for pk in ids]
+
+
+def _set_links(event, name, ids, created):
+    """Set one many-to-many field of ``event`` to ``ids``, writing only the difference."""
+    through = getattr(Event, name).through
+    other = getattr(Event, name).field.m2m_reverse_field_name()
+    current = set() if created else set(through.objects.filter(event_id=event.pk).values_list(f"{other}_id", flat=True))
+    wanted = set(ids)
+    if current - wanted:
+        through.objects.filter(event_id=event.pk, **{f"{other}_id__in": current - wanted}).delete()
+    if wanted - current:
+        through.objects.bulk_create(_through_rows(name, event.pk, [pk for pk in ids if pk not in current]))
+    if hasattr(event, "_prefetched_objects_cache"):
+        event._prefetched_objects_cache.pop(name, None)
+
+
+def _take_from_place(event):
+    """An event's commune is its place's (an event without a place keeps the one it was given)."""
+    if event.place_id:
+        event.commune_id = event.place.commune_id
+
+
+def _set_texts(event):
+    for lang in LANGS:
+        setattr(event, f"vevent_{lang}", vevent_text(event, lang))
+
+
+def _derive(event, created=False):
+    """What derives from a saved event besides its row: its search document and its dates."""
+    if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
+        search_index.remove(Document.Kind.EVENT, event.pk)
+        Occurrence.objects.filter(event=event).delete()
+        return
+    if created:
+        search_index.index_many(Document.Kind.EVENT, [(event.pk, *search_fields(event))])
+    else:
+        search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
+    _write_occurrences(event, created=created)
+
+
+def archive_event(event, user=None, reason=""):
+    """Take an event off the agenda, search and the feeds; nothing is deleted (one change set,
+    source archive)."""
+    if event.archived_at is not None:
+        return event
+    return _set_archived(event, timezone.now(), user=user, reason=reason or _("Archived"))
+
+
+def restore_event(event, user=None, reason=""):
+    """Put an archived event back where it was, its dates expanded again."""
+    if event.archived_at is None:
+        return event
+    return _set_archived(event, None, user=user, reason=reason or _("Restored"))
+
+
+def _set_archived(event, archived_at, *, user, reason):
+    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
+        event.archived_at = archived_at
+        with changes.quietly(event):
+            event.save(update_fields=["archived_at", "updated"])
+        _derive(event)
+        changes.record(event, "~")
+        changes.bump(data_version.EVENTS)
+    return event
+
+
+# --- an actor merged into another: its events and programme items follow ------------------------
+
+
+def move_organisers(from_actor, to_actor):
+    """Events and programme items organised by ``from_actor`` are organised by ``to_actor`` (a merge).
+
+    Returns what moved, as plain JSON values for the merge's record: {"events": [[event id, whether
+    ``to_actor`` organised it already]], "programme_items": [[item id, same]]}. Each event or item
+    changed gets one history record in the caller's change set; the events' version is bumped once."""
+    with changes.recording():
+        moved = {
+            "events": _move(Event, from_actor.pk, to_actor.pk),
+            "programme_items": _move(ProgrammeItem, from_actor.pk, to_actor.pk),
+        }
+        if moved["events"]:
+            changes.bump(data_version.EVENTS)
+    return moved
+
+
+def restore_organisers(moved, from_actor, to_actor):
+    """Undo ``move_organisers(from_actor, to_actor)``, which returned ``moved``: ``from_actor``
+    organises those events and items again, and ``to_actor`` stops organising those it did not
+    organise before. Objects deleted since are skipped."""
+    with changes.recording():
+        _move_back(Event, moved.get("events", []), from_actor.pk, to_actor.pk)
+        _move_back(ProgrammeItem, moved.get("programme_items", []), from_actor.pk, to_actor.pk)
+        if moved.get("events"):
+            changes.bump(data_version.EVENTS)
+
+
+def _organisers(model):
+    """The through model of ``model.organisers`` and the name of its column for ``model``."""
+    return model.organisers.through, model.organisers.field.m2m_field_name()
+
+
+def _move(model, from_id, to_id):
+    through, own = _organisers(model)
+    owners = set(through.objects.filter(actor_id=from_id).values_list(f"{own}_id", flat=True))
+    if not owners:
+        return []
+    already = set(
+        through.objects.filter(actor_id=to_id, **{f"{own}_id__in": owners}).values_list(f"{own}_id", flat=True)
+    )
+    through.objects.filter(actor_id=from_id, **{f"{own}_id__in": owners}).delete()
+    through.objects.bulk_create([through(actor_id=to_id, **{f"{own}_id": pk}) for pk in sorted(owners - already)])
+    _record_organisers(model, owners)
+    return [[pk, pk in already] for pk in sorted(owners)]
+
+
+def _move_back(model, moved, from_id, to_id):
+    manager = getattr(model, "all_objects", model._default_manager)
+    existing = set(manager.filter(pk__in=[pk for pk, _was in moved]).values_list("pk", flat=True))
+    moved = [(pk, was_there) for pk, was_there in moved if pk in existing]
+    if not moved:
+        return
+    through, own = _organisers(model)
+    leave = [pk for pk, was_there in moved if not was_there]
+    through.objects.filter(actor_id=to_id, **{f"{own}_id__in": leave}).delete()
+    back = {pk for pk, _was in moved}
+    present = set(
+        through.objects.filter(actor_id=from_id, **{f"{own}_id__in": back}).values_list(f"{own}_id", flat=True)
+    )
+    through.objects.bulk_create([through(actor_id=from_id, **{f"{own}_id": pk}) for pk in sorted(back - present)])
+    _record_organisers(model, back)
+
+
+def _record_organisers(model, pks):
+    """One history record per event or item whose organisers changed (links read when the change set ends)."""
+    manager = getattr(model, "all_objects", model._default_manager)
+    for obj in manager.filter(pk__in=pks).order_by("pk"):
+        changes.record(obj, "~")
 
 
 @dataclass(frozen=True)
@@ -209,25 +467,33 @@ def refresh_from_place(event):
     """What an event takes from its place: its commune and the location in its iCal texts, in one
     UPDATE (its dates and search document do not depend on the place). Load the event with
     ``select_related("place__commune")``."""
-    event.commune_id = event.place.commune_id if event.place_id else event.commune_id
-    texts = {f"vevent_{lang}": vevent_text(event, lang) for lang in LANGS}
-    for name, text in texts.items():
-        setattr(event, name, text)
+    _take_from_place(event)
+    _set_texts(event)
+    texts = {f"vevent_{lang}": getattr(event, f"vevent_{lang}") for lang in LANGS}
     Event.all_objects.filter(pk=event.pk).update(commune_id=event.commune_id, **texts)
 
 
 def after_change(event):
-    """Everything derived from an event: its commune, search document, iCal text and dates."""
-    refresh_from_place(event)
-    if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
-        search_index.remove(Document.Kind.EVENT, event.pk)
-        Occurrence.objects.filter(event=event).delete()
-        return
-    search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
-    refresh_occurrences(event)
+    """Derive everything again for an event saved elsewhere (archived, restored, built by a test's
+    factory): commune, iCal texts, search document, dates; the events' data version is bumped."""
+    with changes.recording():
+        refresh_from_place(event)
+        _derive(event)
+        changes.bump(data_version.EVENTS)
 
 
 # --- filters ----------------------------------------------------------------------------------
+
+
+def parse_day(params, name, messages):
+    """The day (YYYY-MM-DD) of the query parameter ``name``, or None: absent, or not a day the site
+    may show (then why, in ``messages``). The one day parser of the agenda's filters (pages, API)."""
+    try:
+        return read_day(params.get(name), name=name)
+    except InvalidParam as error:
+        messages.append(str(error))
+        return None
+
 
 FILTER_GROUPS = ("theme", "commune", "audience", "language")
 
@@ -399,9 +665,11 @@ def vevent_text(event, lang):
     return vevent.to_ical().decode()
 
 
-def _calendar_frame(name):
+def calendar_frame(name, *, product="Agenda"):
+    """The text around a calendar's VEVENTs, as (head, tail): the one frame of every feed and
+    export of the site (``product`` names which, in its PRODID)."""
     cal = Calendar()
-    cal.add("prodid", "-//Maillage//Agenda//FR")
+    cal.add("prodid", f"-//Maillage//{product}//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
@@ -417,7 +685,7 @@ def ical_feed(events, *, name):
     filled by the synthetic data generator); a feed only joins them: a GET never writes.
     """
     lang = translation.get_language() if translation.get_language() in LANGS else "fr"
-    head, tail = _calendar_frame(name)
+    head, tail = calendar_frame(name)
     texts = events.values_list(f"vevent_{lang}", flat=True)
     return "".join([head, *texts, tail]).encode()
 

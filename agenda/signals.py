@@ -1,9 +1,12 @@
-"""Changes made outside the services (the admin, deletions) still refresh what derives from them."""
+"""Reactions to what the agenda's owner functions cannot see: a place changed or deleted by the
+directory (an event takes its commune and its iCal location from its place), an event deleted
+outside them (the shell, a data fix). Saving an event derives its state in ``services.save_event``."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from directory.models import Place
+from maillage import changes, data_version
 from search import index as search_index
 from search.models import Document
 
@@ -14,6 +17,7 @@ from .models import Event
 @receiver(post_delete, sender=Event)
 def event_deleted(sender, instance, **kwargs):
     search_index.remove(Document.Kind.EVENT, instance.pk)
+    changes.bump(data_version.EVENTS)
 
 
 @receiver(post_save, sender=Place)
@@ -21,8 +25,7 @@ def place_saved(sender, instance, raw=False, **kwargs):
     """An event's commune and iCalendar location come from its place (nothing else does)."""
     if raw:
         return
-    for event in Event.all_objects.filter(place=instance).select_related("place__commune"):
-        services.refresh_from_place(event)
+    _refresh(Event.all_objects.filter(place=instance).select_related("place__commune"))
 
 
 @receiver(pre_delete, sender=Place)
@@ -32,6 +35,15 @@ def place_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Place)
 def place_deleted(sender, instance, **kwargs):
-    for event in Event.all_objects.filter(pk__in=getattr(instance, "_event_ids", [])):
-        event.commune = None
+    _refresh(Event.all_objects.filter(pk__in=getattr(instance, "_event_ids", [])), commune=None)
+
+
+def _refresh(events, **changes_):
+    touched = False
+    for event in events:
+        for name, value in changes_.items():
+            setattr(event, f"{name}_id", value)
         services.refresh_from_place(event)
+        touched = True
+    if touched:
+        changes.bump(data_version.EVENTS)

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("API")
-
-    def ready(self):
-        from . import signals  # noqa: F401

@@ -1,11 +1,12 @@
 """Project services: saving, listing and the timeline of a project."""
 
-from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.services import add_parent_themes, pick_themes
-from maillage import richtext
+from directory.models import Theme
+from directory.services import pick_themes
+from maillage import changes, data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
 from search import index as search_index
@@ -17,29 +18,175 @@ LANGS = ("fr", "nl", "en")
 
 
 def refresh_search(project):
+    """The project's search document (out of search when archived); the projects' data version is
+    bumped (an archived or restored project leaves or reaches the lists and the API)."""
+    with changes.recording():
+        _index(project)
+        changes.bump(data_version.PROJECTS)
+
+
+def _index(project, created=False):
     if project.archived_at is not None:  # archived: out of search
         search_index.remove(Document.Kind.PROJECT, project.pk)
         return
     names = [getattr(project, f"title_{lang}") for lang in LANGS]
     texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
-    search_index.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
+    if created:
+        search_index.index_many(Document.Kind.PROJECT, [(project.pk, fold_all(*names), fold_all(*texts))])
+    else:
+        search_index.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
 
 
-@transaction.atomic
+# --- writing: the one write path of projects and what belongs to them --------------------------
+
+
 def save_project(project, *, themes=None, participants=None):
-    """``participants``: (actor, role) pairs."""
-    project.full_clean(exclude=["slug"] if not project.slug else None)
-    project.save()
-    if themes is not None:
-        project.themes.set(themes)
-        add_parent_themes(project, [t.pk for t in themes])
-    if participants is not None:
-        project.participations.all().delete()
-        Participation.objects.bulk_create(
-            Participation(project=project, actor=actor, role=role) for actor, role in participants
-        )
-    refresh_search(project)
+    """Create or update a project and what derives from it: the one entry point (forms, proposals,
+    reverts, the demo loader, the admin). ``participants``: (actor, role) pairs, replacing the
+    project's participations; None leaves them (and ``themes``) as they are.
+
+    Inside a change set (the caller's, or one of its own): saved once, themes set (with their top
+    themes), search document written, one history record for the project (and one per
+    participation added or removed), one bump of the projects' data version."""
+    reason = getattr(project, "_change_reason", "")
+    with changes.recording(user=getattr(project, "_history_user", None), reason=reason):
+        created = project._state.adding
+        project.full_clean(exclude=["slug"] if not project.slug else None)
+        with changes.quietly(project):
+            project.save()
+        links = {"themes": []} if created else {}
+        if themes is not None:
+            ids = [t if isinstance(t, int) else t.pk for t in themes]
+            links["themes"] = _set_themes(project, _with_parents(ids), created)
+        if participants is not None:
+            _set_participations(project, [(actor.pk, role) for actor, role in participants], created)
+        _index(project, created)
+        changes.record(project, "+" if created else "~", m2m=links)
+        changes.bump(data_version.PROJECTS)
     return project
+
+
+def _with_parents(theme_ids):
+    """A sub-theme implies its top theme, so filtering by a top theme is one lookup."""
+    if not theme_ids:
+        return []
+    parents = Theme.objects.filter(pk__in=theme_ids, parent__isnull=False).values_list("parent_id", flat=True)
+    return list(dict.fromkeys([*theme_ids, *parents]))
+
+
+def _set_themes(project, ids, created):
+    through = Project.themes.through
+    current = set() if created else set(through.objects.filter(project=project).values_list("theme_id", flat=True))
+    wanted = set(ids)
+    if current - wanted:
+        through.objects.filter(project=project, theme_id__in=current - wanted).delete()
+    if wanted - current:
+        through.objects.bulk_create([through(project_id=project.pk, theme_id=pk) for pk in ids if pk not in current])
+    if hasattr(project, "_prefetched_objects_cache"):
+        project._prefetched_objects_cache.pop("themes", None)
+    return ids
+
+
+def _set_participations(project, wanted, created):
+    """Make the project's participations ``wanted`` ((actor id, role) pairs), writing the difference."""
+    current = [] if created else list(Participation.objects.filter(project=project))
+    keep = set(wanted)
+    gone = [p for p in current if (p.actor_id, p.role) not in keep]
+    if gone:
+        Participation.objects.filter(pk__in=[p.pk for p in gone]).delete()
+        for participation in gone:
+            changes.record(participation, "-")
+    have = {(p.actor_id, p.role) for p in current}
+    new = [Participation(project=project, actor_id=a, role=r) for a, r in dict.fromkeys(wanted) if (a, r) not in have]
+    Participation.objects.bulk_create(new)
+    for participation in new:
+        changes.record(participation, "+")
+    if hasattr(project, "_prefetched_objects_cache"):
+        project._prefetched_objects_cache.pop("participations", None)
+
+
+def save_update(update):
+    """Create or change a project's news (one history record, one bump)."""
+    return _save_part(update)
+
+
+def save_phase(phase):
+    """Create or change a project's phase (one history record, one bump)."""
+    return _save_part(phase)
+
+
+def _save_part(obj):
+    with changes.recording(user=getattr(obj, "_history_user", None), reason=getattr(obj, "_change_reason", "")):
+        created = obj._state.adding
+        obj.full_clean()
+        with changes.quietly(obj):
+            obj.save()
+        changes.record(obj, "+" if created else "~")
+        changes.bump(data_version.PROJECTS)
+    return obj
+
+
+def archive_project(project, user=None, reason=""):
+    """Take a project off the site and search; nothing is deleted (one change set, source archive)."""
+    if project.archived_at is not None:
+        return project
+    return _set_archived(project, timezone.now(), user=user, reason=reason or _("Archived"))
+
+
+def restore_project(project, user=None, reason=""):
+    """Put an archived project back where it was."""
+    if project.archived_at is None:
+        return project
+    return _set_archived(project, None, user=user, reason=reason or _("Restored"))
+
+
+def _set_archived(project, archived_at, *, user, reason):
+    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
+        project.archived_at = archived_at
+        with changes.quietly(project):
+            project.save(update_fields=["archived_at", "updated"])
+        _index(project)
+        changes.record(project, "~")
+        changes.bump(data_version.PROJECTS)
+    return project
+
+
+# --- an actor merged into another: its participations follow -------------------------------------
+
+
+def move_participations(from_actor, to_actor):
+    """``to_actor`` takes the projects' roles of ``from_actor`` (a merge). A role ``to_actor``
+    already has in a project stays ``from_actor``'s (with the archived entry).
+
+    Returns what moved, as plain JSON values for the merge's record: {"participations": [ids]}.
+    One history record per participation moved, in the caller's change set; one bump."""
+    with changes.recording():
+        existing = set(Participation.objects.filter(actor=to_actor).values_list("project_id", "role"))
+        moving = [
+            p
+            for p in Participation.objects.filter(actor=from_actor).order_by("pk")
+            if (p.project_id, p.role) not in existing
+        ]
+        _give(moving, to_actor.pk)
+    return {"participations": [p.pk for p in moving]}
+
+
+def restore_participations(moved, from_actor, to_actor):
+    """Undo ``move_participations(from_actor, to_actor)``, which returned ``moved``: the roles
+    moved (and still ``to_actor``'s) are ``from_actor``'s again."""
+    with changes.recording():
+        ids = moved.get("participations", [])
+        _give(list(Participation.objects.filter(pk__in=ids, actor=to_actor).order_by("pk")), from_actor.pk)
+
+
+def _give(participations, actor_id):
+    if not participations:
+        return
+    Participation.objects.filter(pk__in=[p.pk for p in participations]).update(actor_id=actor_id)
+    for participation in participations:
+        participation.actor_id = actor_id
+        changes.record(participation, "~")
+    changes.bump(data_version.PROJECTS)
 
 
 def parse_project_filters(params, vocab):
