@@ -20,24 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.http import http_date
-from icalendar import Calendar
 from tqdm import tqdm
 
 from agenda import services as agenda_services
 from agenda.models import Event
-from directory import services as directory_services
-from directory.models import Place, Theme
-from directory.validators import format_company_number
 from maillage import csv as safe_csv
-from maillage import richtext
-from maillage.links import slug_url
-from projects.models import Participation, Project
-from territory.models import Commune
+from projects.models import Project
 
-from . import hsds
+from . import exports, hsds
 
 DUMP_NAME = "maillage-open-data.zip"
 CHUNK = 2000
@@ -49,42 +41,6 @@ LICENCE_URLS = {
     "ODbL 1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
 }
 
-EVENT_FIELDS = (
-    "slug",
-    "title",
-    "start",
-    "end",
-    "all_day",
-    "rrule",
-    "status",
-    "place",
-    "street",
-    "postcode",
-    "commune",
-    "lat",
-    "lon",
-    "online_url",
-    "organisers",
-    "themes",
-    "price",
-    "registration_url",
-    "url",
-    "synthetic",
-)
-PROJECT_FIELDS = (
-    "slug",
-    "title",
-    "summary",
-    "status",
-    "start_date",
-    "end_date",
-    "themes",
-    "leads",
-    "partners",
-    "funders",
-    "url",
-    "synthetic",
-)
 # (file name, what it holds) in the order they are written; README.txt lists them.
 FILES = (
     ("actors.csv", "Actors (initiatives, associations, federations, services), one row each; lists joined by '|'."),
@@ -174,14 +130,6 @@ def _public(qs, include_synthetic, prefix=""):
     return qs if include_synthetic else qs.filter(**{f"{prefix}is_synthetic": False})
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 class _JsonArray:
     """Writes objects one by one as a JSON array (or inside a GeoJSON FeatureCollection)."""
 
@@ -220,95 +168,21 @@ def _batches(iterable, size=CHUNK):
         yield batch
 
 
-def _calendar_frame(name):
-    cal = Calendar()
-    cal.add("prodid", "-//Maillage//Open data//FR")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Brussels")
-    head, tail = cal.to_ical().decode().rsplit("END:VCALENDAR", 1)
-    return head, "END:VCALENDAR" + tail
-
-
-def _translated(row, name, order):
-    return next((row[f"{name}_{lang}"] for lang in order if row[f"{name}_{lang}"]), "")
-
-
 def _write_events(archive, qs, site_url, bar, include_synthetic):
-    """events.csv (read as values, links by key: no model instances) and events.ics (the stored
-    VEVENT texts)."""
+    """events.csv (read as values, links by key: no model instances; its columns from
+    ``agenda.fields.EVENT``) and events.ics (the stored VEVENT texts)."""
     lang = translation.get_language()
-    order = [lang, *(code for code in agenda_services.LANGS if code != lang)]
-    langs = agenda_services.LANGS
-    theme_slugs = dict(Theme.objects.values_list("pk", "slug"))
-    communes = dict(Commune.objects.values_list("pk", "name"))
-    event_fields = [
-        "pk",
-        "slug",
-        "start",
-        "end",
-        "all_day",
-        "rrule",
-        "status",
-        "place_id",
-        "online_url",
-        "registration_url",
-        "is_synthetic",
-        *(f"{name}_{code}" for name in ("title", "price") for code in langs),
-    ]
-    place_fields = ["pk", "street", "postcode", "commune_id", "lat", "lon", "approximate"]
-    place_fields += [f"name_{code}" for code in langs]
     count = 0
     with _text(archive, "events.csv") as out:
         writer = safe_csv.writer(out)
-        writer.writerow(EVENT_FIELDS)
-        for batch in _batches(qs.values(*event_fields).iterator(chunk_size=CHUNK)):
-            pks = [row["pk"] for row in batch]
-            places = {
-                p["pk"]: p
-                for p in Place.objects.filter(pk__in={r["place_id"] for r in batch if r["place_id"]}).values(
-                    *place_fields
-                )
-            }
-            organisers, themes = {}, {}
-            through = Event.organisers.through.objects.filter(event_id__in=pks, actor__archived_at__isnull=True)
-            through = _public(through, include_synthetic, "actor__")
-            for event_id, slug in through.order_by("pk").values_list("event_id", "actor__slug"):
-                organisers.setdefault(event_id, []).append(slug)
-            through = Event.themes.through.objects.filter(event_id__in=pks)
-            for event_id, theme_id in through.order_by("pk").values_list("event_id", "theme_id"):
-                themes.setdefault(event_id, []).append(theme_slugs[theme_id])
-            for event in batch:
-                place = places.get(event["place_id"])
-                precise = place is not None and not place["approximate"] and place["lat"] is not None
-                row = (
-                    event["slug"],
-                    _translated(event, "title", order),
-                    event["start"].isoformat(),
-                    event["end"].isoformat() if event["end"] else "",
-                    event["all_day"],
-                    event["rrule"],
-                    event["status"],
-                    _translated(place, "name", order) if place else "",
-                    place["street"] if place else "",
-                    place["postcode"] if place else "",
-                    communes.get(place["commune_id"], "") if place else "",
-                    place["lat"] if precise else None,
-                    place["lon"] if precise else None,
-                    event["online_url"],
-                    "|".join(organisers.get(event["pk"], ())),
-                    "|".join(themes.get(event["pk"], ())),
-                    _translated(event, "price", order),
-                    event["registration_url"],
-                    site_url + slug_url("agenda:event", event["slug"]),
-                    event["is_synthetic"],
-                )
-                writer.writerow([_csv_value(v) for v in row])
-                count += 1
-                bar.update()
+        names = exports.event_columns()
+        writer.writerow(names)
+        for row in exports.event_rows(qs, site_url, include_synthetic=include_synthetic):
+            writer.writerow(exports.csv_row(row, names))
+            count += 1
+            bar.update()
     with _text(archive, "events.ics") as out:
-        head, tail = _calendar_frame("Maillage")
+        head, tail = agenda_services.calendar_frame("Maillage", product="Open data")
         out.write(head)
         missing = []
         for pk, text in qs.values_list("pk", f"vevent_{lang}").iterator(chunk_size=CHUNK):
@@ -324,75 +198,26 @@ def _write_events(archive, qs, site_url, bar, include_synthetic):
 
 
 def _write_projects(archive, qs, site_url, bar, include_synthetic):
-    participations = Prefetch(
-        "participations",
-        queryset=_public(Participation.objects.filter(actor__archived_at__isnull=True), include_synthetic, "actor__")
-        .select_related("actor")
-        .only("pk", "project_id", "role", "actor__slug")
-        .order_by("pk"),
-    )
-    themes = Prefetch("themes", queryset=Theme.objects.only("pk", "slug").order_by())
+    """projects.csv: its columns from ``projects.fields.PROJECT``, then who leads, joins, funds."""
     count = 0
     with _text(archive, "projects.csv") as out:
         writer = safe_csv.writer(out)
-        writer.writerow(PROJECT_FIELDS)
-        for project in qs.prefetch_related(participations, themes).iterator(chunk_size=CHUNK):
-            roles = {role: [] for role in Participation.Role.values}
-            for participation in project.participations.all():
-                roles[participation.role].append(participation.actor.slug)
-            row = (
-                project.slug,
-                project.title,
-                richtext.plain(project.summary),
-                project.status,
-                project.start_date.isoformat() if project.start_date else "",
-                project.end_date.isoformat() if project.end_date else "",
-                "|".join(t.slug for t in project.themes.all()),
-                "|".join(roles[Participation.Role.LEAD]),
-                "|".join(roles[Participation.Role.PARTNER]),
-                "|".join(roles[Participation.Role.FUNDER]),
-                site_url + project.get_absolute_url(),
-                project.is_synthetic,
-            )
-            writer.writerow([_csv_value(v) for v in row])
+        names = exports.project_columns()
+        writer.writerow(names)
+        for row in exports.project_rows(qs, site_url, include_synthetic=include_synthetic):
+            writer.writerow(exports.csv_row(row, names))
             count += 1
             bar.update()
     return count
 
 
-def export_row(actor, bundle, ctx):
-    """The row of directory.services.export_rows, built from the links read by
-    hsds.Context.related (no per-actor queries, no prefetch querysets)."""
-    place = next((p for p in bundle.places if not p.approximate), None)
-    return {
-        "slug": actor.slug,
-        "name": ctx.basics(actor)["name"],
-        "kind": actor.kind,
-        "status": actor.status,
-        "commune": ctx.vocabulary()[2][actor.commune_id].name if actor.commune_id else "",
-        "street": place.street if place else "",
-        "postcode": place.postcode if place else "",
-        "lat": actor.lat,
-        "lon": actor.lon,
-        "location_approximate": actor.location_approximate,
-        "themes": [t.slug for t in bundle.themes],
-        "languages": [lang.code for lang in bundle.languages],
-        "website": actor.website,
-        "email": actor.email,
-        "phone": actor.phone,
-        "opening_hours": actor.opening_hours or "",
-        "company_number": format_company_number(actor.company_number),
-        "last_verified": actor.last_verified.isoformat() if actor.last_verified else "",
-        "url": ctx.basics(actor)["url"],
-        "synthetic": actor.is_synthetic,
-    }
-
-
 def _write_actor_files(archive, include_synthetic, site_url, bar):
-    """actors.csv, actors.geojson and the HSDS files of the actors, in one pass over them (a few
-    queries per 2,000 actors), with the HSDS mapping of the API (opendata.hsds)."""
+    """actors.csv, actors.geojson (their columns from ``directory.fields.ACTOR``, see
+    ``opendata.exports``) and the HSDS files of the actors, in one pass over them (a few queries per
+    2,000 actors), with the HSDS mapping of the API (opendata.hsds)."""
     ctx = hsds.Context(site_url)
-    fields = [*directory_services.EXPORT_FIELDS, "synthetic"]
+    fields = exports.actor_columns()
+    rows = exports.ActorRows(site_url, include_synthetic=include_synthetic)
     seen_places = set()
     names = ("actors.geojson", "hsds/organizations.json", "hsds/services.json", "hsds/locations.json")
     names += ("hsds/service_at_locations.json",)
@@ -401,18 +226,16 @@ def _write_actor_files(archive, include_synthetic, site_url, bar):
         geojson = _JsonArray(spools["actors.geojson"], '{"type": "FeatureCollection", "features": [\n', "\n]}\n")
         organizations, services, locations, links = (_JsonArray(spools[name]) for name in names[1:])
         with _text(archive, "actors.csv") as out:
-            writer = safe_csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
+            writer = safe_csv.writer(out)
+            writer.writerow(fields)
             qs = hsds.actor_queryset(include_synthetic=include_synthetic)
             for batch in _batches(qs.iterator(chunk_size=CHUNK)):
                 related = ctx.related(batch)
-                for actor in batch:
+                places = {pk: bundle.places for pk, bundle in related.items()}
+                for actor, row in zip(batch, rows.rows(batch, places), strict=True):
                     bundle = related[actor.pk]
-                    row = export_row(actor, bundle, ctx)
-                    writer.writerow(dict(row, themes="|".join(row["themes"]), languages="|".join(row["languages"])))
-                    lat, lon = row.pop("lat"), row.pop("lon")
-                    geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
-                    geojson.add({"type": "Feature", "geometry": geometry, "properties": row})
+                    writer.writerow(exports.csv_row(row, fields))
+                    geojson.add(exports.geojson_feature(row))
                     organizations.add(hsds.organization(actor, ctx, bundle))
                     services.add(hsds.service(actor, ctx, bundle))
                     for place in bundle.places:

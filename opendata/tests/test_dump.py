@@ -8,12 +8,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 
+from agenda.fields import EVENT
 from agenda.models import Event
 from agenda.tests.factories import EventFactory
-from directory import services as directory_services
+from directory.fields import ACTOR
 from directory.models import Actor
 from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory, ThemeFactory
-from opendata import hsds, services, tasks
+from maillage.fields import Field
+from opendata import exports, hsds, services, tasks
 from projects.models import Participation
 from projects.tests.factories import ParticipationFactory, ProjectFactory
 
@@ -153,15 +155,41 @@ def test_hsds_files_match_the_api_and_validate(data, tmp_path, schemas):
     assert len(links) == 2  # the physical places only
 
 
-def test_export_rows_are_the_directory_ones(data):
-    """The dump builds the directory's export rows itself (one pass over the actors): the same."""
-    site = "https://example.org"
-    qs = Actor.objects.order_by("pk")
-    expected = list(directory_services.export_rows(qs, site))
-    ctx = hsds.Context(site)
-    actors = list(qs)
-    related = ctx.related(actors)
-    assert [services.export_row(a, related[a.pk], ctx) for a in actors] == expected
+def test_the_dumps_actor_rows_are_the_live_exports(data, tmp_path):
+    """The dump reads its actors once for CSV, GeoJSON and HSDS: its rows are the live export's."""
+    _result, archive = build(tmp_path)
+    expected = list(exports.actor_rows(Actor.objects.filter(is_synthetic=False).order_by("pk")))
+    names = exports.actor_columns()
+    rows = read_csv(archive, "actors.csv")
+    assert list(rows[0]) == names
+    assert [list(row.values()) for row in rows] == [[str(c) for c in exports.csv_row(row, names)] for row in expected]
+
+
+def test_a_field_added_to_a_spec_is_a_column_of_the_dump(data, tmp_path):
+    ACTOR.add(Field("has_venue", "Venue", "bool"), after="phone")
+    EVENT.add(Field("is_synthetic", "Synthetic", "bool", personal=True))  # no consent on events: never shown
+    try:
+        _result, archive = build(tmp_path)
+    finally:
+        ACTOR.remove("has_venue")
+        EVENT.remove("is_synthetic")
+    rows = read_csv(archive, "actors.csv")
+    header = list(rows[0])
+    assert header.index("has_venue") == header.index("phone") + 1
+    repair = next(row for row in rows if row["name"] == "Repair Café Ixelles")
+    assert repair["has_venue"] == ("true" if data["actors"][0].has_venue else "false")
+    events = read_csv(archive, "events.csv")
+    assert {row["is_synthetic"] for row in events} == {""}
+    assert "has_venue" not in exports.actor_columns()
+
+
+def test_the_exports_columns_come_from_the_specs(db):
+    columns = exports.actor_columns()
+    assert columns[0] == "slug" and columns[-2:] == ["url", "synthetic"]
+    assert {"name", "description", "opening_hours", "themes", "audiences", "street", "company_number"} <= set(columns)
+    assert "contact_consent" not in columns and "places" not in columns and "name_fr" not in columns
+    assert {"title", "start", "rrule", "organisers", "price", "place_name"} <= set(exports.event_columns())
+    assert {"title", "summary", "themes", "leads", "funders"} <= set(exports.project_columns())
 
 
 def test_the_dump_replaces_the_published_file_atomically(data, tmp_path, settings):

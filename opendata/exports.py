@@ -1,0 +1,320 @@
+"""The rows of the exports (CSV, GeoJSON), built from the owners' field specifications when they
+are written: ``directory.fields.ACTOR``, ``agenda.fields.EVENT``, ``projects.fields.PROJECT``.
+
+Every public field of a spec is a column, read from the spec at call time (a field added to a spec
+is a new column, with no change here):
+
+- a translated field is ONE column named after its base (``name``, ``opening_hours``), in the
+  export's language, else the first language filled in;
+- a personal field (a contact person) is filled only when the person agreed to be shown
+  (``contact_consent``), as on the actor's page and in the API;
+- a link is the slugs (or codes) of what it links to ("|" between them in CSV); links to what has
+  neither (an actor's places: the merge's) are left out, the places being in the address columns;
+- the main place's pseudo fields (``place_name``, ``street``, ``postcode``) are read from the main
+  place (``directory.services.main_place`` for an actor, the event's place);
+- rich text is exported as plain text, a file as its address, a date in ISO 8601; a field's own
+  ``show`` (the company number's dotted form) is used for single values.
+
+Then come the columns the owner derives (an actor's commune and position, an event's commune and
+position, a project's participants) and the entry's address on the site. Rows are read in chunks:
+one query for the rows and one per link field, for each chunk, whatever the number of fields.
+The HSDS files keep their own, explicit mapping (``opendata.hsds``): that is a standard's.
+"""
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils import translation
+
+from agenda.fields import EVENT
+from directory import services as directory_services
+from directory.fields import ACTOR
+from directory.models import Actor, Place
+from maillage import richtext
+from maillage.links import slug_url
+from projects.fields import PROJECT
+from projects.models import Participation
+from territory.models import Commune
+
+CHUNK = 2000
+LANGS = ("fr", "nl", "en")
+# Who agreed to be shown: the personal fields of a row are exported only when it is true.
+CONSENT = "contact_consent"
+# The pseudo fields of a main place (``stored=False`` in the specs) -> the place's attribute.
+PLACE_ATTRIBUTES = {"place_name": "name", "street": "street", "postcode": "postcode"}
+
+ACTOR_DERIVED = ("commune", "lat", "lon", "location_approximate", "url", "synthetic")
+EVENT_DERIVED = ("commune", "lat", "lon", "url", "synthetic")
+PROJECT_DERIVED = ("leads", "partners", "funders", "url", "synthetic")
+
+
+# --- what a spec exports ---------------------------------------------------------------------------
+
+
+def _natural_key(model):
+    """The field that names a linked object in an export (a theme's slug, a language's code)."""
+    names = {f.name for f in model._meta.fields}
+    return next((name for name in ("slug", "code") if name in names), None)
+
+
+def exported_fields(spec):
+    """The spec's fields an export shows: the public ones, links only to what has a slug or code."""
+    return [f for f in spec if f.public and not (f.many and _natural_key(f.vocabulary) is None)]
+
+
+def spec_columns(spec):
+    """The export's columns of a spec: one per field, one per translated field's base."""
+    return list(dict.fromkeys(f.base or f.name for f in exported_fields(spec)))
+
+
+def columns(spec, derived):
+    return ["slug", *spec_columns(spec), *derived]
+
+
+def stored_names(spec):
+    """The model columns an export reads (``values()``), the consent among them when needed."""
+    fields = exported_fields(spec)
+    names = [f.name for f in fields if f.stored and not f.many]
+    if any(f.personal for f in fields) and CONSENT in {f.name for f in spec.model._meta.fields}:
+        names.append(CONSENT)
+    return names
+
+
+def read_links(spec, pks, *, include_synthetic=False):
+    """{link field: {pk: [slugs or codes]}} of the objects ``pks``: one query per link field.
+
+    Linked entries that are archived (or synthetic, unless asked) are left out."""
+    links = {}
+    for f in exported_fields(spec):
+        if not f.many:
+            continue
+        relation = spec.model._meta.get_field(f.name)
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        through = relation.remote_field.through.objects.filter(**{f"{source}_id__in": pks})
+        target_fields = {field.name for field in f.vocabulary._meta.fields}
+        if "archived_at" in target_fields:
+            through = through.filter(**{f"{target}__archived_at__isnull": True})
+        if "is_synthetic" in target_fields and not include_synthetic:
+            through = through.filter(**{f"{target}__is_synthetic": False})
+        found = links[f.name] = {}
+        key = f"{target}__{_natural_key(f.vocabulary)}"
+        for pk, value in through.order_by("pk").values_list(f"{source}_id", key):
+            found.setdefault(pk, []).append(value)
+    return links
+
+
+def _get(obj, name):
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
+def _value(f, obj, place):
+    if not f.stored:
+        attribute = PLACE_ATTRIBUTES.get(f.name)
+        return (getattr(place, attribute, "") or "") if place is not None and attribute else ""
+    value = _get(obj, f.name)
+    if f.type == "rich":
+        return richtext.plain(value or "")
+    if f.type == "file":
+        name = getattr(value, "name", value)
+        return settings.SITE_URL.rstrip("/") + default_storage.url(name) if name else ""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if f.show is not None and value not in (None, ""):
+        return f.show(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _has(obj, name):
+    return name in obj if isinstance(obj, dict) else hasattr(obj, name)
+
+
+def _translated(spec, base, obj, place, order):
+    """A translated field in the first of ``order``'s languages that is filled in."""
+    by_lang = {f.lang: f for f in spec.languages_of(base) if f.public}
+    for code in order:
+        if code in by_lang and (value := _value(by_lang[code], obj, place)):
+            return value
+    return ""
+
+
+def spec_values(spec, obj, links, *, place=None, lang=None):
+    """{column: value} of one object (a model instance or a ``values()`` dict) for the spec's
+    columns. ``links``: ``read_links``'s answer; ``place``: the main place of the pseudo fields."""
+    lang = lang or translation.get_language() or "fr"
+    order = [lang, *(code for code in LANGS if code != lang)]
+    consent = bool(_get(obj, CONSENT)) if _has(obj, CONSENT) else False
+    row = {}
+    for f in exported_fields(spec):
+        column = f.base or f.name
+        if column in row:  # a translated field's other languages
+            continue
+        if f.personal and not consent:
+            row[column] = [] if f.many else ""
+        elif f.many:
+            row[column] = links.get(f.name, {}).get(_get(obj, "pk"), [])
+        elif f.translated:
+            row[column] = _translated(spec, f.base, obj, place, order)
+        else:
+            row[column] = _value(f, obj, place)
+    return row
+
+
+def csv_row(row, names):
+    """A row's cells for a CSV writer: lists joined by "|", booleans as true/false, None empty."""
+    cells = []
+    for name in names:
+        value = row.get(name)
+        if isinstance(value, list | tuple):
+            value = "|".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif value is None:
+            value = ""
+        cells.append(value)
+    return cells
+
+
+def geojson_feature(row):
+    """A GeoJSON feature of an exported row (its lat and lon as the geometry)."""
+    properties = dict(row)
+    lat, lon = properties.pop("lat", None), properties.pop("lon", None)
+    geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _chunks(iterable, size=CHUNK):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- actors ----------------------------------------------------------------------------------------
+
+
+def actor_columns():
+    return columns(ACTOR, ACTOR_DERIVED)
+
+
+class ActorRows:
+    """The export rows of actors, read chunk by chunk; the places and vocabularies are given by the
+    caller when it already has them (the dump, which also writes HSDS from them)."""
+
+    def __init__(self, site_url=None, *, include_synthetic=False):
+        self.site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
+        self.include_synthetic = include_synthetic
+        self.communes = None
+
+    def commune_name(self, commune_id):
+        if self.communes is None:
+            self.communes = dict(Commune.objects.values_list("pk", "name"))
+        return self.communes.get(commune_id, "") if commune_id else ""
+
+    def places_of(self, actors):
+        """{actor pk: [places]} oldest first: two queries."""
+        pks = [a.pk for a in actors]
+        links = list(
+            Actor.places.through.objects.filter(actor_id__in=pks)
+            .order_by("place_id")
+            .values_list("actor_id", "place_id")
+        )
+        places = Place.objects.in_bulk({place_id for _actor, place_id in links})
+        found = {}
+        for actor_id, place_id in links:
+            found.setdefault(actor_id, []).append(places[place_id])
+        return found
+
+    def rows(self, actors, places=None):
+        """One dict per actor (model instances), in their order: its columns' values."""
+        links = read_links(ACTOR, [a.pk for a in actors], include_synthetic=self.include_synthetic)
+        places = self.places_of(actors) if places is None else places
+        for actor in actors:
+            main = directory_services.main_place(places.get(actor.pk, ()))
+            row = {"slug": actor.slug, **spec_values(ACTOR, actor, links, place=main)}
+            row.update(
+                commune=self.commune_name(actor.commune_id),
+                lat=actor.lat,
+                lon=actor.lon,
+                location_approximate=actor.location_approximate,
+                url=self.site + slug_url("directory:actor", actor.slug),
+                synthetic=actor.is_synthetic,
+            )
+            yield row
+
+    def all(self, qs):
+        """The rows of a queryset of actors, chunk by chunk."""
+        for batch in _chunks(qs.iterator(chunk_size=CHUNK)):
+            yield from self.rows(batch)
+
+
+def actor_rows(qs, site_url=None):
+    """The export rows of the actors of ``qs`` (the directory's live CSV and GeoJSON)."""
+    return ActorRows(site_url, include_synthetic=True).all(qs)
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+def event_columns():
+    return columns(EVENT, EVENT_DERIVED)
+
+
+def event_rows(qs, site_url=None, *, include_synthetic=False):
+    """The export rows of the events of ``qs``, read as values (no model instances), by chunks."""
+    site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
+    communes = dict(Commune.objects.values_list("pk", "name"))
+    names = ["pk", "slug", "place_id", "is_synthetic", *stored_names(EVENT)]
+    place_fields = ["pk", "street", "postcode", "commune_id", "lat", "lon", "approximate", "name"]
+    place_fields += [f"name_{code}" for code in LANGS]
+    for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
+        links = read_links(EVENT, [row["pk"] for row in batch], include_synthetic=include_synthetic)
+        places = Place.objects.in_bulk({r["place_id"] for r in batch if r["place_id"]})
+        for event in batch:
+            place = places.get(event["place_id"])
+            precise = place is not None and not place.approximate and place.lat is not None
+            row = {"slug": event["slug"], **spec_values(EVENT, event, links, place=place)}
+            row.update(
+                commune=communes.get(place.commune_id, "") if place else "",
+                lat=place.lat if precise else None,
+                lon=place.lon if precise else None,
+                url=site + slug_url("agenda:event", event["slug"]),
+                synthetic=event["is_synthetic"],
+            )
+            yield row
+
+
+# --- projects --------------------------------------------------------------------------------------
+
+
+def project_columns():
+    return columns(PROJECT, PROJECT_DERIVED)
+
+
+ROLES = {"leads": Participation.Role.LEAD, "partners": Participation.Role.PARTNER, "funders": Participation.Role.FUNDER}
+
+
+def project_rows(qs, site_url=None, *, include_synthetic=False):
+    """The export rows of the projects of ``qs``, with the slugs of the actors who lead, join or
+    fund them (archived or synthetic actors left out)."""
+    site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
+    names = ["pk", "slug", "is_synthetic", *stored_names(PROJECT)]
+    for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
+        pks = [row["pk"] for row in batch]
+        links = read_links(PROJECT, pks, include_synthetic=include_synthetic)
+        participations = Participation.objects.filter(project_id__in=pks, actor__archived_at__isnull=True)
+        if not include_synthetic:
+            participations = participations.filter(actor__is_synthetic=False)
+        roles = {}
+        for project_id, role, slug in participations.order_by("pk").values_list("project_id", "role", "actor__slug"):
+            roles.setdefault((project_id, role), []).append(slug)
+        for project in batch:
+            row = {"slug": project["slug"], **spec_values(PROJECT, project, links)}
+            for column, role in ROLES.items():
+                row[column] = roles.get((project["pk"], role), [])
+            row.update(url=site + slug_url("projects:project", project["slug"]), synthetic=project["is_synthetic"])
+            yield row
