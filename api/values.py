@@ -16,7 +16,7 @@ import copy
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,13 +96,23 @@ def clean_value(field, value):
             value = _URL.clean(value)
         elif field.type == "email":
             value = _EMAIL.clean(value)
-        elif field.type == "choice" and value and value not in field.choices.values:
-            raise ValidationError(forms.ChoiceField.default_error_messages["invalid_choice"] % {"value": value[:60]})
+        elif field.type == "choice" and value:
+            _check_choice(field, value)
         if not field.stored:
             _check_place_length(field, value)
     if field.validate is not None and value not in ("", []):
         value = field.validate(value)
     return value
+
+
+def _check_choice(field, value):
+    """One of the field's choices, or the slug of an entry of its vocabulary."""
+    if field.choices is not None:
+        known = value in field.choices.values
+    else:
+        known = field.vocabulary.objects.filter(**{_vocabulary_key(field.vocabulary): value}).exists()
+    if not known:
+        raise ValidationError(_unknown(field.vocabulary, value[:60]))
 
 
 def _slugs(field, value):
@@ -126,7 +136,7 @@ def _vocabulary_key(model):
 
 
 def _unknown(model, value):
-    if model._meta.model_name == "actor":
+    if model is not None and model._meta.model_name == "actor":
         return _("No actor has the address “%(slug)s”.") % {"slug": value}
     return forms.ChoiceField.default_error_messages["invalid_choice"] % {"value": value}
 
@@ -170,7 +180,7 @@ def _check_place_length(field, value):
     column = field.name.removeprefix("place_")
     try:
         limit = Place._meta.get_field(column).max_length
-    except Exception:  # noqa: BLE001 - a pseudo field that is no column of a place: nothing to measure
+    except FieldDoesNotExist:  # a pseudo field that is no column of a place: nothing to measure
         return
     if limit:
         MaxLengthValidator(limit)(value)
