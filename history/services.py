@@ -1,25 +1,28 @@
 """History, nothing lost: versions of the public objects with readable diffs, revert, archive and
 restore.
 
-Every save of an actor, event or project (and of their places, programme items, phases and
-updates) is a simple-history record, many-to-many links included (``m2m_fields`` in each app's
-translation.py). One save through the app services writes several records (the row, then each
-many-to-many ``set``); a record that only changes links, by the same person with the same reason
-seconds later, joins the previous one in one *version*, whose last record is what a revert goes
-back to.
+Every write of an actor, event or project (and of their places, programme items, phases and
+updates) goes through its owner inside a change set (``maillage.changes``), which writes one
+history record per object that changed, many-to-many links included, all tagged with the change
+set. A *version* of an object is one change set: what one action (a form, a proposal, an import
+run, a merge, a revert) did. A record written before change sets existed (no change set) is a
+version of its own.
 
-Archiving sets ``archived_at``: the default managers leave the object out of every public page,
-and the app services take it out of search, the in-memory index (map, facets) and the agenda.
+Reverting to a version restores exactly that change set: the object and every part of it the same
+change set wrote (the actor's place changed with it...) are written back, through their owners, in
+a new change set whose source is the revert (and its id, the version's record).
+
+Archiving sets ``archived_at`` through the owner: the default managers leave the object out of
+every public page, and the owner takes it out of search, the in-memory index (map, facets) and
+the agenda.
 """
 
 import difflib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -31,11 +34,10 @@ from agenda import services as agenda_services
 from agenda.models import Event, ProgrammeItem
 from directory import services as directory_services
 from directory.models import Actor, Audience, Language, Place, Theme
+from maillage import changes
 from projects import services as project_services
 from projects.models import Phase, Project, Update
 
-# Records of one save (the row, then each many-to-many set) are at most this far apart.
-SAME_VERSION = timedelta(seconds=5)
 VERSIONS_PER_PAGE = 20
 ARCHIVED_PER_KIND = 200
 
@@ -44,14 +46,14 @@ ARCHIVED_PER_KIND = 200
 
 
 def _save_actor(actor, links):
-    # Places first (links only: the places keep their own versions), then the one entry point,
-    # which refreshes the position, search document and in-memory index from them.
-    actor.places.set(links["places"])
+    # The places as they are now (a place of the same change set was restored just before): the
+    # owner writes only what changed, and derives the position, search document and index again.
     directory_services.save_actor(
         actor,
         themes=list(Theme.objects.filter(pk__in=links["themes"])),
         audiences=list(Audience.objects.filter(pk__in=links["audiences"])),
         languages=list(Language.objects.filter(pk__in=links["languages"])),
+        places=list(Place.objects.filter(pk__in=links["places"])),
     )
 
 
@@ -70,24 +72,41 @@ def _save_project(project, links):
 
 
 def _save_place(place, links):
-    directory_services.locate_place(place)
-    place.full_clean()
-    place.save()  # signals refresh the actors and events at this place
+    place.full_clean(exclude=["commune"])
+    directory_services.save_place(place)  # located, its actors derived again
 
 
 def _save_programme_item(item, links):
     item.full_clean()
-    item.save()
-    item.organisers.set(links["organisers"])
+    with changes.quietly(item):
+        item.save()
+        item.organisers.set(links["organisers"])
+    changes.record(item, "~", m2m={"organisers": sorted(links["organisers"])})
 
 
 def _save_plain(obj, links):
     obj.full_clean()
-    obj.save()
+    with changes.quietly(obj):
+        obj.save()
+    changes.record(obj, "~")
 
 
-def _refresh_actor(actor):
-    directory_services.refresh_actor(actor)
+def _owner_archive(archive, restore, refresh):
+    """(archive, restore) through the owner's functions, by name, else by hand with ``refresh``."""
+
+    def by_hand(archived):
+        def write(obj, user, reason):
+            with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
+                obj.archived_at = timezone.now() if archived else None
+                with changes.quietly(obj):
+                    obj.save(update_fields=["archived_at", "updated"])
+                refresh(obj)
+                changes.record(obj, "~")
+            return obj
+
+        return write
+
+    return archive or by_hand(True), restore or by_hand(False)
 
 
 def _refresh_event(event):
@@ -104,12 +123,13 @@ class Kind:
     model: type
     m2m: tuple = ()  # versioned many-to-many fields: (field, related model)
     hidden: tuple = ()  # tracked but derived: neither shown nor reverted
-    save: object = _save_plain  # writes a reverted object through the app services
-    refresh: object = None  # archivable kinds: recompute what derives from the object
+    save: object = _save_plain  # writes a reverted object through its owner
+    archive: object = None  # archivable kinds: (obj, user, reason) -> obj, through the owner
+    restore: object = None
 
     @property
     def archivable(self):
-        return self.refresh is not None
+        return self.archive is not None
 
     def manager(self):
         return getattr(self.model, "all_objects", self.model._default_manager)
@@ -124,6 +144,15 @@ class Kind:
         return capfirst(self.model._meta.verbose_name_plural)
 
 
+_event_archive = _owner_archive(
+    getattr(agenda_services, "archive_event", None), getattr(agenda_services, "restore_event", None), _refresh_event
+)
+_project_archive = _owner_archive(
+    getattr(project_services, "archive_project", None),
+    getattr(project_services, "restore_project", None),
+    _refresh_project,
+)
+
 KINDS = {
     k.name: k
     for k in (
@@ -133,7 +162,8 @@ KINDS = {
             m2m=(("themes", Theme), ("audiences", Audience), ("languages", Language), ("places", Place)),
             hidden=("has_venue",),
             save=_save_actor,
-            refresh=_refresh_actor,
+            archive=directory_services.archive_actor,
+            restore=directory_services.restore_actor,
         ),
         Kind(
             "event",
@@ -141,15 +171,25 @@ KINDS = {
             m2m=(("organisers", Actor), ("themes", Theme), ("audiences", Audience), ("languages", Language)),
             hidden=("commune",),  # from the place
             save=_save_event,
-            refresh=_refresh_event,
+            archive=_event_archive[0],
+            restore=_event_archive[1],
         ),
-        Kind("project", Project, m2m=(("themes", Theme),), save=_save_project, refresh=_refresh_project),
+        Kind(
+            "project",
+            Project,
+            m2m=(("themes", Theme),),
+            save=_save_project,
+            archive=_project_archive[0],
+            restore=_project_archive[1],
+        ),
         Kind("place", Place, save=_save_place),
         Kind("programme_item", ProgrammeItem, m2m=(("organisers", Actor),), save=_save_programme_item),
         Kind("phase", Phase),
         Kind("update", Update),
     )
 }
+# The parts a change set may have written with each kind, restored with it by a revert.
+PARTS = {"actor": ("place",), "event": ("programme_item",), "project": ("phase", "update")}
 ARCHIVABLE = tuple(k for k in KINDS.values() if k.archivable)
 
 
@@ -230,7 +270,7 @@ class Change:
 
 @dataclass
 class Version:
-    """Consecutive records of one save (see the module's docstring)."""
+    """The records of one object in one change set (see the module's docstring): usually one."""
 
     records: list
     number: int = 0  # 1 for the oldest
@@ -239,12 +279,16 @@ class Version:
 
     @property
     def record(self):
-        """The record a revert goes back to: the state after the whole save."""
+        """The record a revert goes back to: the state after the whole change set."""
         return self.records[-1]
 
     @property
     def first(self):
         return self.records[0]
+
+    @property
+    def change_set_id(self):
+        return self.first.change_set_id
 
     @property
     def date(self):
@@ -277,24 +321,13 @@ def user_display(user):
     return f"{name} <{user.email}>" if user.email and user.email != name else name
 
 
-def _same_save(previous, record, fields):
-    """True when ``record`` continues the save that wrote ``previous``: the same person and reason,
-    seconds later, and no shown field changed (only many-to-many links or derived data)."""
-    return (
-        record.history_type != "+"
-        and record.history_user_id == previous.history_user_id
-        and (record.history_change_reason or "") == (previous.history_change_reason or "")
-        and record.history_date - previous.history_date <= SAME_VERSION
-        and all(getattr(record, f.attname) == getattr(previous, f.attname) for f in fields)
-    )
-
-
 def group_records(kind, records):
-    """Records (oldest first) -> versions (oldest first)."""
-    fields = versioned_fields(kind)
+    """Records (oldest first) -> versions (oldest first): one per change set; a record written
+    without a change set (before they existed) is a version of its own."""
     versions = []
     for record in records:
-        if versions and _same_save(versions[-1].records[-1], record, fields):
+        previous = versions[-1].records[-1] if versions else None
+        if previous is not None and record.change_set_id and record.change_set_id == previous.change_set_id:
             versions[-1].records.append(record)
         else:
             versions.append(Version(records=[record], number=len(versions) + 1))
@@ -460,8 +493,8 @@ def versions_page(kind, pk, number):
     page = paginator.get_page(number)
     previous = {v.number: versions[v.number - 2] if v.number > 1 else None for v in page.object_list}
     pairs = [(v.record, previous[v.number].record if previous[v.number] else None) for v in page.object_list]
-    for version, changes in zip(page.object_list, describe(kind, pairs), strict=True):
-        version.changes = changes
+    for version, described in zip(page.object_list, describe(kind, pairs), strict=True):
+        version.changes = described
     return page, len(versions)
 
 
@@ -480,62 +513,62 @@ def revert_preview(kind, target, current):
 # --- revert, archive, restore --------------------------------------------------------------------
 
 
-@contextmanager
-def stamped(obj, user, reason):
-    """Who and why, for every record the saves of ``obj`` write meanwhile (the row's and the links')."""
-    obj._history_user, obj._change_reason = user, str(reason)[:100]
-    try:
-        yield obj
-    finally:
-        for attr in ("_history_user", "_change_reason"):
-            if hasattr(obj, attr):
-                delattr(obj, attr)
-
-
-@transaction.atomic
-def revert(kind, obj, target, user):
-    """Bring ``obj`` back to the state of a version, links included, as a new version.
-
-    The object is saved through its app's services, so its search document, the map, the
-    in-memory index and the agenda show the old content again. Raises ValidationError when the
-    old content is no longer valid (e.g. its address was taken since).
-    """
-    record = target.record
+def _restore_record(kind, obj, record, links):
     for f in versioned_fields(kind):
         setattr(obj, f.attname, getattr(record, f.attname))
-    links = {name: set(ids.get(record.history_id, ())) for name, ids in _links(kind, [record.history_id]).items()}
-    # Who reverted is the record's ``history_user``: the reason names nobody, so no name or
-    # address outlives a deleted account.
+    kind.save(obj, {name: ids.get(record.history_id, set()) for name, ids in links.items()})
+
+
+def _parts_of_change_set(kind, record):
+    """The parts (places, programme items...) the version's change set wrote besides the object,
+    each as (kind, its last record in that change set)."""
+    if not record.change_set_id:
+        return []
+    parts = []
+    for name in PARTS.get(kind.name, ()):
+        part_kind = KINDS[name]
+        last = {}
+        for part in part_kind.history_model().objects.filter(change_set_id=record.change_set_id).order_by("history_id"):
+            last[part.id] = part
+        parts.extend((part_kind, part) for part in last.values())
+    return parts
+
+
+def revert(kind, obj, target, user):
+    """Bring ``obj`` back to the state of a version, links included, with every part that the
+    version's change set wrote (its place...), as one new change set (source: revert).
+
+    Each object is written through its owner, so the search document, the map, the in-memory
+    index and the agenda show the old content again. Raises ValidationError when the old content
+    is no longer valid (e.g. its address was taken since).
+    """
+    record = target.record
+    # Who reverted is the change set's user: the reason names nobody, so no name or address
+    # outlives a deleted account.
     reason = _("Reverted to version of %(date)s") % {"date": date_label(record.history_date)}
-    with stamped(obj, user, reason):
-        kind.save(obj, links)
+    with changes.recording(user=user, reason=reason, source=changes.Source.REVERT, source_id=record.history_id):
+        for part_kind, part_record in _parts_of_change_set(kind, record):
+            part = part_kind.manager().filter(pk=part_record.id).first()
+            if part is not None:  # deleted since: nothing to write back
+                links = _links(part_kind, [part_record.history_id]) if part_kind.m2m else {}
+                _restore_record(part_kind, part, part_record, links)
+        links = _links(kind, [record.history_id]) if kind.m2m else {}
+        _restore_record(kind, obj, record, links)
     return obj
 
 
-def _set_archived(kind, obj, user, archived_at, reason):
-    obj.archived_at = archived_at
-    with stamped(obj, user, reason):
-        obj.save(update_fields=["archived_at", "updated"])
-    kind.refresh(obj)
-    return obj
-
-
-@transaction.atomic
 def archive(obj, user, *, reason=None):
     """Take an object off every public page, search, the map and the feeds; nothing is deleted."""
-    kind = kind_of(obj)
     if obj.archived_at is not None:
         return obj
-    return _set_archived(kind, obj, user, timezone.now(), reason or _("Archived"))
+    return kind_of(obj).archive(obj, user, reason or _("Archived"))
 
 
-@transaction.atomic
 def restore(obj, user, *, reason=None):
     """Put an archived object back where it was."""
-    kind = kind_of(obj)
     if obj.archived_at is None:
         return obj
-    return _set_archived(kind, obj, user, None, reason or _("Restored"))
+    return kind_of(obj).restore(obj, user, reason or _("Restored"))
 
 
 @dataclass

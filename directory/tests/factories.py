@@ -2,6 +2,7 @@ import factory
 
 from directory import services
 from directory.models import Actor, Audience, Language, Place, Theme
+from maillage import changes
 from territory.tests.factories import CommuneFactory
 
 
@@ -50,6 +51,15 @@ class ActorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Actor
         skip_postgeneration_save = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # An actor made for a test is one change set, like one written by its owner (its row and
+        # links then read as one version in the history).
+        if strategy != factory.enums.CREATE_STRATEGY:
+            return super()._generate(strategy, params)
+        with changes.recording(source=changes.Source.SYSTEM):
+            return super()._generate(strategy, params)
 
     slug = factory.Sequence(lambda n: f"actor-{n}")
     name_fr = factory.Sequence(lambda n: f"Association {n}")
