@@ -6,4 +6,6 @@ app_name = "opendata"
 urlpatterns = [
     path("", views.index, name="index"),
     path("maillage-open-data.zip", views.download, name="download"),
+    path("actors.csv", views.actors_csv, name="actors_csv"),
+    path("actors.geojson", views.actors_geojson, name="actors_geojson"),
 ]

@@ -1,16 +1,21 @@
-"""Open data: the HSDS 3.0 API (/api/hsds/), the "Open data" page and the dump's download."""
+"""Open data: the HSDS 3.0 API (/api/hsds/), the "Open data" page, the dump's download and the
+directory's live CSV and GeoJSON (its filters, as on the directory page)."""
 
+import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import hsds, services
+from directory import services as directory_services
+from maillage import csv as safe_csv
+
+from . import exports, hsds, services
 
 # --- HSDS ----------------------------------------------------------------------------------------
 
@@ -162,3 +167,34 @@ def download(request):
     response = FileResponse(handle, as_attachment=True, filename=services.DUMP_NAME)
     response["Last-Modified"] = info.http_date
     return response
+
+
+# --- the directory's live exports ------------------------------------------------------------------
+
+
+def _filtered_actors(request):
+    """The actors of the directory's filters in the address, by name (as the directory lists them)."""
+    vocab = directory_services.vocabularies()
+    filters = directory_services.parse_actor_filters(request.GET, vocab)
+    return directory_services.sorted_by_name(directory_services.filter_actors(filters, vocab))
+
+
+@require_GET
+def actors_csv(request):
+    """The directory's actors as CSV, its columns from ``directory.fields.ACTOR`` (``opendata.exports``)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="maillage-actors.csv"'
+    writer = safe_csv.writer(response)
+    names = exports.actor_columns()
+    writer.writerow(names)
+    for row in exports.actor_rows(_filtered_actors(request)):
+        writer.writerow(exports.csv_row(row, names))
+    return response
+
+
+@require_GET
+def actors_geojson(request):
+    """The same actors as GeoJSON points (no geometry when the place is unknown)."""
+    features = [exports.geojson_feature(row) for row in exports.actor_rows(_filtered_actors(request))]
+    data = {"type": "FeatureCollection", "features": features}
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")

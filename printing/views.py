@@ -6,11 +6,9 @@ Views are thin: ``printing.services`` decides what is produced, when and where.
 
 from functools import wraps
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_moderator
@@ -34,17 +32,6 @@ def _not_for_robots(view):
         return response
 
     return wrapped
-
-
-@require_GET
-def robots_txt(request):
-    """/robots.txt: crawlers keep out of the print pages of every language (each GET there may
-    typeset a document). Mounted by the project's urls, outside the language prefixes."""
-    lines = ["User-agent: *"]
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            lines.append(f"Disallow: {reverse('printing:index')}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _deliver(request, kind, params):
