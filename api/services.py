@@ -432,7 +432,6 @@ def _build_upcoming(day):
 
 
 _upcoming = VersionedCache("api.upcoming", (EVENTS,), _build_upcoming, seconds=UPCOMING_CACHE_SECONDS)
-reset_upcoming = _upcoming.reset  # the tests' fixture calls it until it resets every cache
 
 
 def upcoming(day):
@@ -628,6 +627,13 @@ def _build_public_place_ids():
 
 
 _public_place_ids = VersionedCache("api.places", VERSIONS_OF["places"], lambda: array("q", _build_public_place_ids()))
+
+
+def reset_upcoming():
+    """Forget the API's kept values (the tests' fixture calls it until it calls
+    ``maillage.caches.reset_all``)."""
+    _upcoming.reset()
+    _public_place_ids.reset()
 
 
 def public_place_ids(actors_version, events_version):
