@@ -1,14 +1,19 @@
 """Merging two directory entries into one, and undoing it.
 
 ``merge(kept, other, choices, user)`` applies the values chosen field by field to the kept actor,
-unites their themes, audiences, languages and places, moves every link of the other actor to the
-kept one (source records, editors, claims, invitations, events and programme items organised,
+unites their links (themes, audiences, languages, places), moves every link of the other actor to
+the kept one (source records, editors, claims, invitations, events and programme items organised,
 project participations, relations between actors) and archives the other one. A ``Merge`` keeps
 the kept actor's previous values and the id of every link moved, so ``undo`` puts everything back.
 
-Both actors' histories show the merge: who (the version's user) and why (its reason). Proposals
-that target the other actor are left as they are (they keep their target; the archived entry
-tells the moderator where it went).
+The fields offered are those the actor's owner lets a merge set (``directory.fields.ACTOR``,
+``settable_by(MERGE)``), read when a screen is built. The actors, events and projects are written
+through their owners' functions (``save_actor``, ``archive_actor``, ``move_organisers``,
+``move_participations``...), and a merge, like its undo, is one change set (source "merge", the
+merge's number): both actors' histories show one version for it, with who and why.
+
+Proposals that target the other actor are left as they are (they keep their target; the archived
+entry tells the moderator where it went).
 
 ``probable_pairs()`` lists the pairs worth a look: the duplicate detection run for actors created
 lately and for imported actors (those with source records), computed on demand and kept while
@@ -19,23 +24,25 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from modeltranslation.fields import TranslationField
 
 from accounts.models import Claim, Editorship, Invitation
+from agenda import services as agenda_services
 from agenda.models import Event, ProgrammeItem
 from directory import duplicates
+from directory import services as directory_services
+from directory.fields import ACTOR
 from directory.models import Actor, ActorRelation
-from directory.services import actor_fields
-from history import services as history_services
 from imports.models import SourceRecord
-from maillage import data_version, richtext
+from maillage import changes, data_version, richtext
+from maillage.caches import VersionedCache
+from maillage.fields import MERGE
+from projects import services as project_services
 from projects.models import Participation
 
 from .models import Merge
@@ -52,39 +59,51 @@ class Choice:
     label: object
 
 
-# Fields chosen together, on one radio: a contact person's details go with their consent.
-GROUPS = (
-    (("contact_name", "contact_email", "contact_phone", "contact_consent"), "contact", gettext_lazy("Contact person")),
-)
+# A contact person's details (the spec's personal fields) are chosen together, with their consent.
+CONTACT, CONTACT_LABEL, CONSENT = "contact", gettext_lazy("Contact person"), "contact_consent"
 
 
-def _label(name):
-    """'Opening hours (NL)' for ``opening_hours_nl``, 'Website' for ``website``."""
-    field = Actor._meta.get_field(name)
-    if isinstance(field, TranslationField):
-        return f"{str(field.translated_field.verbose_name).capitalize()} ({field.language.upper()})"
-    return str(field.verbose_name).capitalize()
+def _merge_fields():
+    """The actor's fields a merge sets, as its owner declares them now."""
+    return ACTOR.settable_by(MERGE)
+
+
+def value_fields():
+    """The spec's fields whose value a person chooses (links are united, not chosen)."""
+    return [f for f in _merge_fields() if f.stored and not f.many]
+
+
+def link_fields():
+    """The links both actors' are united in."""
+    return [f for f in _merge_fields() if f.many]
+
+
+def _contact_group(fields):
+    names = [f.name for f in fields if f.personal]
+    if names and CONSENT in {f.name for f in fields}:
+        names.append(CONSENT)
+    return tuple(names)
 
 
 def choices_spec():
-    """The radios of the merge screen, in the model's order: one per field a person chooses
-    (``directory.services.actor_fields``, each language apart), a group of fields on one radio;
-    many-to-many links are united, not chosen."""
-    grouped = {name: group for group in GROUPS for name in group[0]}
+    """The radios of the merge screen, in the spec's order: one per field (each language apart),
+    the contact person's details on one radio."""
+    fields = value_fields()
+    contact = _contact_group(fields)
     spec = []
-    for name in actor_fields():
-        if Actor._meta.get_field(name).many_to_many:
-            continue
-        if name not in grouped:
-            spec.append(Choice(name, (name,), _label(name)))
-        elif grouped[name][0][0] == name:  # at the place of the group's first field
-            fields, key, label = grouped[name]
-            spec.append(Choice(key, fields, label))
+    for field in fields:
+        if field.name not in contact:
+            spec.append(Choice(field.name, (field.name,), field.label))
+        elif field.name == contact[0]:  # at the place of the group's first field
+            spec.append(Choice(CONTACT, contact, CONTACT_LABEL))
     return spec
 
 
-SCALAR_FIELDS = tuple(f for choice in choices_spec() for f in choice.fields)
-M2M_FIELDS = tuple(name for name in actor_fields() if Actor._meta.get_field(name).many_to_many)
+def scalar_fields():
+    """The names of the fields chosen, radio after radio."""
+    return tuple(name for choice in choices_spec() for name in choice.fields)
+
+
 RELATED = {"places": ("commune",)}  # what their names read
 
 
@@ -93,7 +112,7 @@ RELATED = {"places": ("commune",)}  # what their names read
 
 def _raw(actor, name):
     value = getattr(actor, name)
-    if name == "logo":
+    if ACTOR[name].type == "file":
         return value.name or ""
     return value
 
@@ -142,21 +161,23 @@ def clean_choices(kept, other, submitted):
 
 
 def _display(actor, name):
-    field = Actor._meta.get_field(name)
+    """A value as the merge screen shows it: a choice's label, yes or no, a text without its
+    markup, otherwise as the spec shows it."""
+    field = ACTOR[name]
     value = _raw(actor, name)
     if value in (None, "", []):
         return ""
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
+    if field.show is not None:
+        return field.shown(value)
+    if field.type == "choice":
+        return str(dict(field.choices.choices).get(value, value))
+    if field.type == "bool":
         return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, datetime.date):
+    if field.type in ("date", "datetime"):
         return value.isoformat()
-    if name.startswith("description_"):
+    if field.type == "rich":
         return richtext.plain(value)  # the text, not its markup
-    return str(value)
+    return field.shown(value)
 
 
 @dataclass
@@ -183,9 +204,10 @@ def comparison(kept, other, choices):
 
 
 def united_links(kept, other):
-    """{field: (kept's, other's only, united)} for themes, audiences, languages and places, by name."""
+    """{link: (kept's, other's only, united)} for each link united (themes, places...), by name."""
     links = {}
-    for name in M2M_FIELDS:
+    for field in link_fields():
+        name = field.name
         mine, theirs = (list(getattr(actor, name).select_related(*RELATED.get(name, ()))) for actor in (kept, other))
         theirs = [obj for obj in theirs if obj not in mine]
         links[name] = (mine, theirs, mine + theirs)
@@ -197,86 +219,38 @@ def united_links(kept, other):
 
 def _serialise(actor):
     values = {}
-    for name in SCALAR_FIELDS:
+    for name in scalar_fields():
         value = _raw(actor, name)
         values[name] = value.isoformat() if isinstance(value, datetime.date) else value
     return values
 
 
 def _restore_values(actor, values):
+    """The values ``_serialise`` kept (those of a field no longer declared are left aside)."""
     for name, value in values.items():
-        if name == "last_verified" and value:
+        if name not in ACTOR:
+            continue
+        if ACTOR[name].type == "date" and value:
             value = datetime.date.fromisoformat(value)
         setattr(actor, name, value)
 
 
 def _m2m_ids(actor):
-    return {name: sorted(getattr(actor, name).values_list("pk", flat=True)) for name in M2M_FIELDS}
+    return {f.name: sorted(getattr(actor, f.name).values_list("pk", flat=True)) for f in link_fields()}
 
 
-def _save_with_links(actor, links, user, reason):
-    """Save as a revert does (places, then the directory's one entry point), so search, the map
-    and history follow."""
-    with history_services.stamped(actor, user, reason):
-        history_services.kind_for("actor").save(actor, links)
+def _save_with_links(actor, links):
+    """Write the actor and its links (ids) through the directory's write path."""
+    objects = {name: list(ACTOR[name].vocabulary.objects.filter(pk__in=ids)) for name, ids in links.items()}
+    if "places" in objects:
+        objects["places"].sort(key=lambda place: place.pk)  # oldest first: the main place rule
+    directory_services.save_actor(actor, **objects)
 
 
 # --- moving links ---------------------------------------------------------------------------------
 
 
-def _move_m2m(through_model, owner_field, kept, other, user, reason, owner_model):
-    """Move other -> kept in an organisers-like many-to-many. Returns [[owner id, kept was there]]."""
-    rows = list(through_model.objects.filter(actor_id=other.pk).values_list(f"{owner_field}_id", flat=True))
-    if not rows:
-        return []
-    already = set(
-        through_model.objects.filter(actor_id=kept.pk, **{f"{owner_field}_id__in": rows}).values_list(
-            f"{owner_field}_id", flat=True
-        )
-    )
-    moved = []
-    manager = getattr(owner_model, "all_objects", owner_model._default_manager)
-    for owner in manager.filter(pk__in=rows).order_by("pk"):
-        with history_services.stamped(owner, user, reason):
-            owner.organisers.remove(other.pk)
-            if owner.pk not in already:
-                owner.organisers.add(kept.pk)
-        moved.append([owner.pk, owner.pk in already])
-    return moved
-
-
-def _move_back_m2m(owner_model, moved, kept, other, user, reason):
-    manager = getattr(owner_model, "all_objects", owner_model._default_manager)
-    by_pk = manager.in_bulk([pk for pk, _was in moved])
-    for pk, kept_was_there in moved:
-        owner = by_pk.get(pk)
-        if owner is None:
-            continue
-        with history_services.stamped(owner, user, reason):
-            if not kept_was_there:
-                owner.organisers.remove(kept.pk)
-            owner.organisers.add(other.pk)
-
-
-def _save_stamped(obj, user, reason, **changes):
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    with history_services.stamped(obj, user, reason):
-        obj.save()
-
-
-def _move_participations(kept, other, user, reason):
-    moved = []
-    existing = set(Participation.objects.filter(actor=kept).values_list("project_id", "role"))
-    for participation in Participation.objects.filter(actor=other):
-        if (participation.project_id, participation.role) in existing:
-            continue  # the kept actor already has this role: the other's stays with the archived entry
-        _save_stamped(participation, user, reason, actor_id=kept.pk)
-        moved.append(participation.pk)
-    return moved
-
-
-def _move_relations(kept, other, user, reason):
+def _move_relations(kept, other):
     """Relations of the other actor, both directions, now of the kept one. A relation that would
     link the kept actor to itself, or repeat one it has, is deleted (and kept in the snapshot)."""
     moved, dropped = [], []
@@ -291,15 +265,40 @@ def _move_relations(kept, other, user, reason):
             dropped.append(
                 {"id": relation.pk, "source": relation.source_id, "target": relation.target_id, "kind": relation.kind}
             )
-            with history_services.stamped(relation, user, reason):
-                relation.delete()
+            relation.delete()
             continue
         moved.append(
             {"id": relation.pk, "source": relation.source_id == other.pk, "target": relation.target_id == other.pk}
         )
-        _save_stamped(relation, user, reason, source_id=source, target_id=target)
+        relation.source_id, relation.target_id = source, target
+        relation.save(update_fields=["source", "target"])
         existing.add((source, target, relation.kind))
     return moved, dropped
+
+
+def _move_relations_back(kept, other, moved, dropped):
+    by_pk = ActorRelation.objects.in_bulk([r["id"] for r in moved])
+    for item in moved:
+        relation = by_pk.get(item["id"])
+        if relation is None:
+            continue
+        if item["source"]:
+            relation.source_id = other.pk
+        if item["target"]:
+            relation.target_id = other.pk
+        relation.save(update_fields=["source", "target"])
+    for item in dropped:
+        exists = ActorRelation.objects.filter(source_id=item["source"], target_id=item["target"], kind=item["kind"])
+        actors_exist = Actor.all_objects.filter(pk__in=[item["source"], item["target"]]).count() == len(
+            {item["source"], item["target"]}
+        )
+        if not exists.exists() and actors_exist:
+            ActorRelation.objects.create(
+                pk=None if ActorRelation.objects.filter(pk=item["id"]).exists() else item["id"],
+                source_id=item["source"],
+                target_id=item["target"],
+                kind=item["kind"],
+            )
 
 
 # --- merge and undo -------------------------------------------------------------------------------
@@ -307,6 +306,10 @@ def _move_relations(kept, other, user, reason):
 
 class MergeError(ValidationError):
     pass
+
+
+def _why(text, reason):
+    return f"{text}: {reason}" if reason else text
 
 
 @transaction.atomic
@@ -321,46 +324,42 @@ def merge(kept, other, choices, user, reason=""):
         raise MergeError(_("Both entries must exist and not be archived."))
     kept, other = actors[kept.pk], actors[other.pk]
     choices = clean_choices(kept, other, choices)
-    snapshot = {"kept": _serialise(kept), "kept_links": _m2m_ids(kept), "moved": {}, "dropped": {}}
-    other_links = _m2m_ids(other)
-    kept_reason = _("Merged with “%(name)s”") % {"name": other}
-    other_reason = _("Merged into “%(name)s”") % {"name": kept}
-    if reason:
-        kept_reason, other_reason = f"{kept_reason}: {reason}", f"{other_reason}: {reason}"
+    record = Merge.objects.create(kept=kept, other=other, by=user, reason=reason, choices=choices)
+    why = _why(_("“%(other)s” merged into “%(kept)s”") % {"other": other, "kept": kept}, reason)
+    with changes.recording(user=user, reason=why, source=changes.Source.MERGE, source_id=record.pk):
+        snapshot = {"kept": _serialise(kept), "kept_links": _m2m_ids(kept), "moved": {}, "dropped": {}}
+        other_links = _m2m_ids(other)
 
-    # Values and many-to-many links.
-    for choice in choices_spec():
-        if choices[choice.key] == OTHER:
-            for name in choice.fields:
-                setattr(kept, name, _raw(other, name))
-    united = {
-        name: snapshot["kept_links"][name] + [pk for pk in other_links[name] if pk not in snapshot["kept_links"][name]]
-        for name in M2M_FIELDS
-    }
-    _save_with_links(kept, united, user, kept_reason)
+        # Values and links.
+        for choice in choices_spec():
+            if choices[choice.key] == OTHER:
+                for name in choice.fields:
+                    setattr(kept, name, _raw(other, name))
+        mine = snapshot["kept_links"]
+        _save_with_links(
+            kept, {name: mine[name] + [pk for pk in ids if pk not in mine[name]] for name, ids in other_links.items()}
+        )
 
-    # Links of the other actor.
-    moved = snapshot["moved"]
-    moved["source_records"] = list(SourceRecord.objects.filter(actor=other).values_list("pk", flat=True))
-    SourceRecord.objects.filter(pk__in=moved["source_records"]).update(actor=kept)
-    editors = set(Editorship.objects.filter(actor=kept).values_list("user_id", flat=True))
-    moved["editorships"] = list(
-        Editorship.objects.filter(actor=other).exclude(user_id__in=editors).values_list("pk", flat=True)
-    )
-    Editorship.objects.filter(pk__in=moved["editorships"]).update(actor=kept)
-    for name, model in (("claims", Claim), ("invitations", Invitation)):
-        moved[name] = list(model.objects.filter(actor=other).values_list("pk", flat=True))
-        model.objects.filter(pk__in=moved[name]).update(actor=kept)
-    moved["events"] = _move_m2m(Event.organisers.through, "event", kept, other, user, other_reason, Event)
-    moved["programme_items"] = _move_m2m(
-        ProgrammeItem.organisers.through, "programmeitem", kept, other, user, other_reason, ProgrammeItem
-    )
-    moved["participations"] = _move_participations(kept, other, user, other_reason)
-    moved["relations"], snapshot["dropped"]["relations"] = _move_relations(kept, other, user, other_reason)
+        # Links of the other actor.
+        moved = snapshot["moved"]
+        moved["source_records"] = list(SourceRecord.objects.filter(actor=other).values_list("pk", flat=True))
+        SourceRecord.objects.filter(pk__in=moved["source_records"]).update(actor=kept)
+        editors = set(Editorship.objects.filter(actor=kept).values_list("user_id", flat=True))
+        moved["editorships"] = list(
+            Editorship.objects.filter(actor=other).exclude(user_id__in=editors).values_list("pk", flat=True)
+        )
+        Editorship.objects.filter(pk__in=moved["editorships"]).update(actor=kept)
+        for name, model in (("claims", Claim), ("invitations", Invitation)):
+            moved[name] = list(model.objects.filter(actor=other).values_list("pk", flat=True))
+            model.objects.filter(pk__in=moved[name]).update(actor=kept)
+        moved.update(agenda_services.move_organisers(other, kept))  # events, programme_items
+        moved.update(project_services.move_participations(other, kept))  # participations
+        moved["relations"], snapshot["dropped"]["relations"] = _move_relations(kept, other)
 
-    history_services.archive(other, user, reason=other_reason)
-    record = Merge.objects.create(kept=kept, other=other, by=user, reason=reason, choices=choices, snapshot=snapshot)
-    data_version.bump(data_version.ACTORS)
+        directory_services.archive_actor(other, user, why)
+        changes.bump(data_version.ACTORS)  # editors, claims and relations moved too
+    record.snapshot = snapshot
+    record.save(update_fields=["snapshot"])
     return record
 
 
@@ -393,53 +392,29 @@ def undo(record, user):
     moved = snapshot.get("moved", {})
     reason = _("Merge of “%(other)s” into “%(kept)s” undone") % {"other": other, "kept": kept}
 
-    if other.archived_at is not None:
-        history_services.restore(other, user, reason=reason)
-    SourceRecord.objects.filter(pk__in=moved.get("source_records", []), actor=kept).update(actor=other)
-    users_on_other = set(Editorship.objects.filter(actor=other).values_list("user_id", flat=True))
-    Editorship.objects.filter(pk__in=moved.get("editorships", []), actor=kept).exclude(
-        user_id__in=users_on_other
-    ).update(actor=other)
-    Claim.objects.filter(pk__in=moved.get("claims", []), actor=kept).update(actor=other)
-    Invitation.objects.filter(pk__in=moved.get("invitations", []), actor=kept).update(actor=other)
-    _move_back_m2m(Event, moved.get("events", []), kept, other, user, reason)
-    _move_back_m2m(ProgrammeItem, moved.get("programme_items", []), kept, other, user, reason)
-    for participation in Participation.objects.filter(pk__in=moved.get("participations", []), actor=kept):
-        _save_stamped(participation, user, reason, actor_id=other.pk)
-    by_pk = ActorRelation.objects.in_bulk([r["id"] for r in moved.get("relations", [])])
-    for item in moved.get("relations", []):
-        relation = by_pk.get(item["id"])
-        if relation is None:
-            continue
-        changes = {}
-        if item["source"]:
-            changes["source_id"] = other.pk
-        if item["target"]:
-            changes["target_id"] = other.pk
-        _save_stamped(relation, user, reason, **changes)
-    for item in snapshot.get("dropped", {}).get("relations", []):
-        exists = ActorRelation.objects.filter(source_id=item["source"], target_id=item["target"], kind=item["kind"])
-        actors_exist = Actor.all_objects.filter(pk__in=[item["source"], item["target"]]).count() == len(
-            {item["source"], item["target"]}
-        )
-        if not exists.exists() and actors_exist:
-            relation = ActorRelation(
-                pk=None if ActorRelation.objects.filter(pk=item["id"]).exists() else item["id"],
-                source_id=item["source"],
-                target_id=item["target"],
-                kind=item["kind"],
-            )
-            _save_stamped(relation, user, reason)
+    with changes.recording(user=user, reason=reason, source=changes.Source.MERGE, source_id=record.pk):
+        if other.archived_at is not None:
+            directory_services.restore_actor(other, user, reason)
+        SourceRecord.objects.filter(pk__in=moved.get("source_records", []), actor=kept).update(actor=other)
+        users_on_other = set(Editorship.objects.filter(actor=other).values_list("user_id", flat=True))
+        Editorship.objects.filter(pk__in=moved.get("editorships", []), actor=kept).exclude(
+            user_id__in=users_on_other
+        ).update(actor=other)
+        Claim.objects.filter(pk__in=moved.get("claims", []), actor=kept).update(actor=other)
+        Invitation.objects.filter(pk__in=moved.get("invitations", []), actor=kept).update(actor=other)
+        agenda_services.restore_organisers(moved, other, kept)
+        project_services.restore_participations(moved, other, kept)
+        _move_relations_back(kept, other, moved.get("relations", []), snapshot.get("dropped", {}).get("relations", []))
 
-    # The kept actor's values and links as they were.
-    kept = Actor.all_objects.get(pk=kept.pk)
-    _restore_values(kept, snapshot["kept"])
-    _save_with_links(kept, snapshot["kept_links"], user, reason)
+        # The kept actor's values and links as they were.
+        kept = Actor.all_objects.get(pk=kept.pk)
+        _restore_values(kept, snapshot["kept"])
+        _save_with_links(kept, snapshot["kept_links"])
+        changes.bump(data_version.ACTORS)
 
     record.undone_at = timezone.now()
     record.undone_by = user
     record.save(update_fields=["undone_at", "undone_by"])
-    data_version.bump(data_version.ACTORS)
     return record
 
 
@@ -527,15 +502,18 @@ def _compute_pairs():
     return sorted(pairs.values(), key=lambda p: (-p.score, p.kept_id, p.other_id))
 
 
+# Kept in each process while the actors' data version holds (the duplicate index it reads is the
+# process's too), at most an hour: "created lately" moves with the clock.
+_pairs = VersionedCache("merges.pairs", (data_version.ACTORS,), _compute_pairs, seconds=PAIRS_CACHE_SECONDS)
+
+
 def probable_pairs():
-    """Probable duplicate pairs (older entry first), best first; cached per actors' data version."""
-    version = data_version.current(data_version.ACTORS)
-    key = f"merges:pairs:{version}"
-    pairs = cache.get(key)
-    if pairs is None:
-        pairs = _compute_pairs()
-        cache.set(key, pairs, PAIRS_CACHE_SECONDS)
-    return pairs
+    """Probable duplicate pairs (older entry first), best first; kept per actors' data version."""
+    return _pairs.get()
+
+
+def reset_pairs():
+    _pairs.reset()
 
 
 def with_actors(pairs):

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.views import moderator_required
+from accounts.permissions import moderator_required
 from directory.models import Actor
+from maillage import pagination
 
 from . import services
 from .forms import MergeForm
@@ -18,12 +18,16 @@ PAIRS_PER_PAGE = 20
 @require_GET
 @moderator_required
 def index(request):
-    page = Paginator(services.probable_pairs(), PAIRS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "merges/index.html",
-        {"page": page, "pairs": services.with_actors(page.object_list), "merges": services.recent_merges()},
-    )
+    notices = []
+    page = pagination.page_of_request(request.GET, services.probable_pairs(), PAIRS_PER_PAGE, notices)
+    context = {
+        "page": page,
+        "pairs": services.with_actors(page.object_list),
+        "merges": services.recent_merges(),
+        "notices": notices,
+        "query": [],
+    }
+    return render(request, "merges/index.html", context)
 
 
 @require_http_methods(["GET", "POST"])

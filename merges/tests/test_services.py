@@ -18,7 +18,7 @@ def state(actor):
     """Everything a merge may change about an actor, to compare before and after an undo."""
     actor = Actor.all_objects.get(pk=actor.pk)
     return {
-        "fields": {name: services._raw(actor, name) for name in services.SCALAR_FIELDS},
+        "fields": {name: services._raw(actor, name) for name in services.scalar_fields()},
         "archived": actor.archived_at is not None,
         "m2m": services._m2m_ids(actor),
         "records": sorted(SourceRecord.objects.filter(actor=actor).values_list("pk", flat=True)),
