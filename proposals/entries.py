@@ -326,18 +326,17 @@ def apply_event(event, values):
 
 
 def apply_project(project, values):
+    """Change a project, through ``projects.services.save_project``."""
     fields = proposable(PROJECT)
     _set_plain(project, fields, values)
     return project_services.save_project(project, **_links(fields, values))
 
 
 def apply_update(project, values):
-    """Add news to ``project``."""
+    """Add news to ``project``, through ``projects.services.save_update``."""
     update = Update(project=project)
     _set_plain(update, proposable(UPDATE), values)
-    update.full_clean()
-    update.save()
-    return update
+    return project_services.save_update(update)
 
 
 # --- reading ----------------------------------------------------------------------------------

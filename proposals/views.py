@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +15,7 @@ from accounts import permissions
 from charter import services as charter_services
 from directory.duplicates import REASON_LABELS
 from directory.models import Actor
-from maillage import richtext
-from maillage.params import page_number
+from maillage import pagination, richtext
 
 from . import entries, forms, services
 from .models import Proposal
@@ -298,8 +296,7 @@ def queue(request):
     assigned = request.GET.get("assigned") if request.GET.get("assigned") in ("me", "nobody") else None
     qs = services.queue(status=status, kind=kind, assigned=assigned, user=moderator)
     notices = []
-    number = page_number(request.GET, notices)
-    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(number)
+    page = pagination.page_of_request(request.GET, qs, QUEUE_PAGE_SIZE, notices)
     proposals = services.with_comment_counts(list(page.object_list))
     # One reverse() for the whole page, not one per row.
     # Per-row texts computed once here: 50 rows of lookups and translations cost more in a template.
@@ -325,6 +322,7 @@ def queue(request):
             "kinds": Proposal.Kind.choices,
             "duplicate_label": _("possible duplicate"),
             "query": [(k, v) for k, v in (("status", status), ("kind", kind), ("assigned", assigned)) if v],
+            "notices": notices,
         },
     )
 
