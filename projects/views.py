@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from directory.services import vocabularies
-from maillage.params import page_number
+from maillage.pagination import page_of_request
 
 from . import services
 from .models import Project
@@ -19,12 +18,7 @@ PAGE_SIZE = 20
 def project_list(request):
     vocab = vocabularies()
     filters = services.parse_project_filters(request.GET, vocab)
-    number = page_number(request.GET, filters.notices)
-    paginator = Paginator(services.filter_projects(filters), PAGE_SIZE)
-    if number > paginator.num_pages:
-        filters.notices.append(_("There is no page %(page)s; showing the last page.") % {"page": number})
-        number = paginator.num_pages
-    page = paginator.page(number)
+    page = page_of_request(request.GET, services.filter_projects(filters), PAGE_SIZE, filters.notices)
     return render(
         request,
         "projects/project_list.html",
