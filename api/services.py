@@ -29,7 +29,7 @@ from directory.models import Actor, Place
 from maillage import data_version
 from maillage.caches import VersionedCache
 from maillage.pagination import ERROR, NoSuchPage, frame, paginate
-from maillage.params import MAX_PAGE, InvalidParam, read_day, read_whole_number
+from maillage.params import MAX_PAGE, InvalidParam, read_whole_number
 from projects import services as project_services
 from proposals import entries
 from search import index as search_index
@@ -308,20 +308,12 @@ OCCURRENCE_FIELDS = (
 )
 
 
-def parse_day(params, name, messages):
-    try:
-        return read_day(params.get(name), name=name)
-    except InvalidParam as error:
-        messages.append(str(error))
-        return None
-
-
 def event_filters(params, vocab):
     """The agenda's filters, plus ``from`` and ``to`` (days, inclusive)."""
     filters = agenda_services.parse_event_filters(params, vocab)
     messages = []
-    first = parse_day(params, "from", messages)
-    last = parse_day(params, "to", messages)
+    first = agenda_services.parse_day(params, "from", messages)
+    last = agenda_services.parse_day(params, "to", messages)
     if first and last and last < first:
         messages.append(_("The end date must not come before the start date."))
     if messages:
