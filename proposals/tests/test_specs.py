@@ -145,3 +145,23 @@ def test_the_diff_shows_values_as_the_spec_shows_them(taxonomy):
     rows = entries.diff("change_actor", {**base, "company_number": "0203071973"}, base, base)
     row = next(r for r in rows if r.label == str(ACTOR["company_number"].label))
     assert row.proposed == "0203.071.973" and row.changed
+
+
+def test_open_event_proposals_get_their_price_in_their_own_language():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("proposals.migrations.0002_price_in_its_language")
+    common = {"target_label": "x", "submission": uuid.uuid4(), "language": "nl"}
+    open_one = Proposal.objects.create(
+        kind="change_event", status="pending", data={"price": "5 €"}, base={"price": "3 €"}, **common
+    )
+    decided = Proposal.objects.create(
+        kind="change_event", status="approved", data={"price": "5 €"}, **{**common, "submission": uuid.uuid4()}
+    )
+    migration.price_in_its_language(apps, None)
+    open_one.refresh_from_db()
+    decided.refresh_from_db()
+    assert (open_one.data, open_one.base) == ({"price_nl": "5 €"}, {"price_nl": "3 €"})
+    assert decided.data == {"price": "5 €"}  # what was decided stays as it was
