@@ -133,25 +133,22 @@ def _event_rules(data):
     return {}
 
 
-def _event_data(values, event):
-    """The event's plain values after the change (a new event: its fields' defaults first), checked."""
-    spec = event_fields.EVENT
-    if event is None:
-        start = {f.name: api_values.empty(f, Event) for f in api_values.api_fields(spec)}
-    else:
-        start = entries.snapshot(event)
+def _event_data(values, event, current):
+    """The event's plain values after the change, checked: ``current`` (its snapshot; for a new
+    event, its fields' defaults) with ``values`` sent."""
 
     def rules(cleaned):
-        return _event_rules({**start, **cleaned})
+        return _event_rules({**current, **cleaned})
 
-    cleaned = _clean(spec, _with_former_fields(values), event or Event(), rules=rules)
-    return {**start, **cleaned}
+    cleaned = _clean(event_fields.EVENT, _with_former_fields(values), event or Event(), rules=rules)
+    return {**current, **cleaned}
 
 
 def new_event(token, values):
     user = token.user
     check_charter(user)
-    data = _event_data(values, None)
+    defaults = {f.name: api_values.empty(f, Event) for f in api_values.api_fields(event_fields.EVENT)}
+    data = _event_data(values, None, defaults)
     if not services.may_publish(user, Kind.NEW_EVENT, None, data):
         raise Refused(_("Your token may only add events organised by an entry you edit."))
     return _publish(Kind.NEW_EVENT, data, token)
@@ -163,7 +160,7 @@ def change_event(token, event, values, *, if_match=None):
         raise Refused(_("Your token may only change the events of the entries you edit."))
     check_charter(user)
     current = entries.snapshot(event)
-    data = _event_data(values, event)
+    data = _event_data(values, event, current)
     # Organisers follow the website's rule (proposals.services.submit): other actors named or
     # removed, or the event handed over, wait for approval.
     return _publish(Kind.CHANGE_EVENT, data, token, target=event, base=current, if_match=if_match)
