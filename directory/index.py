@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from maillage import data_version
+from maillage.caches import VersionedCache
 from maillage.text import fold
 
 from .models import Actor
@@ -109,9 +110,9 @@ class ActorIndex:
         return "[" + ",".join(f for f in (fragments[p] for p in bit_positions(mask)) if f) + "]"
 
 
-def build():
+def build(versions=None):
     """Read the actors and their relations (four queries) into a fresh index."""
-    version = data_version.current(data_version.ACTORS)
+    version = data_version.current(data_version.ACTORS) if versions is None else versions[0]
     rows = list(
         Actor.objects.values_list(
             "id",
@@ -176,22 +177,13 @@ def _points(rows, lang_index):
     ]
 
 
-_lock = threading.Lock()
-_current = None
+_lock = threading.Lock()  # builds each language's map points once
+_cache = VersionedCache("directory.index", (data_version.ACTORS,), build)
 
 
 def get_index():
     """The index for the current data; rebuilt when the data version moved on."""
-    global _current
-    version = data_version.current(data_version.ACTORS)
-    index = _current
-    if index is None or index.version != version:
-        with _lock:
-            index = _current
-            if index is None or index.version != version:
-                index = build()
-                _current = index
-    return index
+    return _cache.get()
 
 
 def map_points_json(index, mask, lang):
@@ -205,5 +197,4 @@ def map_points_json(index, mask, lang):
 
 
 def reset():
-    global _current
-    _current = None
+    _cache.reset()

@@ -11,6 +11,7 @@ from modeltranslation.translator import translator
 
 from maillage import changes, data_version, richtext
 from maillage import csv as safe_csv
+from maillage.caches import VersionedCache
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
 from maillage.text import fold_all
@@ -20,8 +21,8 @@ from territory.models import Commune
 from territory.services import commune_id_for, resolve_commune
 
 from . import index as actor_index
+from .fields import ACTOR
 from .models import Actor, Audience, Language, Place, Theme
-from .validators import format_company_number
 
 LANGS = ("fr", "nl", "en")
 
@@ -394,21 +395,11 @@ def vocabularies(version=None):
 
     ``version``: the actors' data version when the caller already read it (``index.version``
     of the index just fetched), so a request reads it once."""
-    global _vocabularies
-    if version is None:
-        version = data_version.current(data_version.ACTORS)
-    cached = _vocabularies
-    if cached is None or cached[0] != version:
-        cached = _vocabularies = (version, _load_vocabularies())
-    return cached[1]
-
-
-_vocabularies = None
+    return _vocabularies.get(versions=None if version is None else (version,))
 
 
 def reset_vocabularies():
-    global _vocabularies
-    _vocabularies = None
+    _vocabularies.reset()
 
 
 def _load_vocabularies():
@@ -420,6 +411,9 @@ def _load_vocabularies():
         "languages": list(Language.objects.all()),
         "audiences": list(Audience.objects.all()),
     }
+
+
+_vocabularies = VersionedCache("directory.vocabularies", (data_version.ACTORS,), _load_vocabularies)
 
 
 def resolve_theme(text, themes=None):
@@ -603,66 +597,81 @@ def relations_of(actor):
 
 # --- exports ----------------------------------------------------------------------------------
 
-EXPORT_FIELDS = (
-    "slug",
-    "name",
-    "kind",
-    "status",
-    "commune",
-    "street",
-    "postcode",
-    "lat",
-    "lon",
-    "location_approximate",
-    "themes",
-    "languages",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "company_number",
-    "last_verified",
-    "url",
-)
+# The columns the owner derives, after the spec's (the same as the open-data dump's).
+EXPORT_DERIVED = ("commune", "lat", "lon", "location_approximate", "url", "synthetic")
+# The main place's pseudo fields (``stored=False``) -> the place's attribute.
+PLACE_ATTRIBUTES = {"place_name": "name", "street": "street", "postcode": "postcode"}
+
+
+def _exported(field):
+    # Links are exported by slug or code: places have neither (they are the address columns).
+    return field.public and not (field.many and field.vocabulary is Place)
+
+
+def export_columns():
+    """The CSV's columns, read from ``directory.fields.ACTOR`` at call time: its public fields (a
+    translated field once, in the page's language), then what the owner derives."""
+    return ["slug", *dict.fromkeys(f.base or f.name for f in ACTOR if _exported(f)), *EXPORT_DERIVED]
+
+
+def _export_value(field, actor, place, site_url):
+    if not field.stored:
+        return (getattr(place, PLACE_ATTRIBUTES[field.name], "") or "") if place is not None else ""
+    if field.many:
+        key = "code" if field.vocabulary is Language else "slug"
+        return [getattr(o, key) for o in getattr(actor, field.name).all()]
+    value = getattr(actor, field.name)
+    if field.type == "rich":
+        return richtext.plain(value or "")
+    if field.type == "file":
+        return (site_url + value.url if value.url.startswith("/") else value.url) if value else ""
+    if field.show is not None and value not in (None, "", []):
+        return field.show(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else value
 
 
 def export_rows(qs, site_url):
-    """One dict per actor for CSV and GeoJSON; three queries whatever the list's length."""
-    qs = qs.select_related("commune").prefetch_related("themes", "languages", "places")
+    """One dict per actor for CSV and GeoJSON, its keys ``export_columns()``: a translated field in
+    the page's language (else the first filled in), a contact person only with their consent,
+    links as slugs or codes; a few queries whatever the list's length."""
+    lang = translation.get_language() or "fr"
+    order = [lang, *(code for code in LANGS if code != lang)]
+    fields = [f for f in ACTOR if _exported(f)]
+    links = [f.name for f in fields if f.many]
+    qs = qs.select_related("commune").prefetch_related(*links, "places")
     for actor in qs.iterator(chunk_size=2000):
-        place = next((p for p in actor.places.all() if not p.approximate), None)
-        yield {
-            "slug": actor.slug,
-            "name": actor.name,
-            "kind": actor.kind,
-            "status": actor.status,
-            "commune": actor.commune.name if actor.commune else "",
-            "street": place.street if place else "",
-            "postcode": place.postcode if place else "",
-            "lat": actor.lat,
-            "lon": actor.lon,
-            "location_approximate": actor.location_approximate,
-            "themes": [t.slug for t in actor.themes.all()],
-            "languages": [lang.code for lang in actor.languages.all()],
-            "website": actor.website,
-            "email": actor.email,
-            "phone": actor.phone,
-            "opening_hours": actor.opening_hours or "",  # the active language, else the first one filled in
-            "company_number": format_company_number(actor.company_number),
-            "last_verified": actor.last_verified.isoformat() if actor.last_verified else "",
-            "url": site_url + actor.get_absolute_url(),
-            "synthetic": actor.is_synthetic,
-        }
+        place = main_place(actor.places.all())
+        row = {"slug": actor.slug}
+        for f in fields:
+            column = f.base or f.name
+            if column in row:
+                continue
+            if f.personal and not actor.contact_consent:
+                row[column] = [] if f.many else ""
+            elif f.translated:
+                values = {g.lang: _export_value(g, actor, place, site_url) for g in ACTOR.languages_of(f.base)}
+                row[column] = next((values[code] for code in order if values.get(code)), "")
+            else:
+                row[column] = _export_value(f, actor, place, site_url)
+        row.update(
+            commune=actor.commune.name if actor.commune else "",
+            lat=actor.lat,
+            lon=actor.lon,
+            location_approximate=actor.location_approximate,
+            url=site_url + actor.get_absolute_url(),
+            synthetic=actor.is_synthetic,
+        )
+        yield row
 
 
 def actors_csv(qs, site_url):
     buffer = io.StringIO()
-    writer = safe_csv.DictWriter(buffer, fieldnames=[*EXPORT_FIELDS, "synthetic"], extrasaction="ignore")
+    writer = safe_csv.DictWriter(buffer, fieldnames=export_columns(), extrasaction="ignore")
     writer.writeheader()
     for row in export_rows(qs, site_url):
-        row["themes"] = "|".join(row["themes"])
-        row["languages"] = "|".join(row["languages"])
-        writer.writerow(row)
+        writer.writerow({k: "|".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
     return buffer.getvalue()
 
 

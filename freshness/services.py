@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Editorship
+from directory import services as directory_services
 from directory.models import Actor, Theme
 from maillage import network
 from territory.models import Commune
@@ -150,11 +151,7 @@ def mark_verified(actor, *, now=None):
     """Verified today (by a moderator, or an editor answering a reminder). Idempotent: returns
     whether the date changed. Open reminders count as answered."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    changed = actor.last_verified != today
-    if changed:
-        actor.last_verified = today
-        actor.save(update_fields=["last_verified", "updated"])  # keeps a version in the history
+    changed = directory_services.mark_verified(actor, timezone.localdate(now))  # a version in the history
     Reminder.objects.filter(actor_id=actor.pk, answered_at__isnull=True).update(answered_at=now)
     return changed
 

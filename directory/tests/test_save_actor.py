@@ -181,3 +181,25 @@ def test_theme_tree_puts_sub_themes_under_their_top_theme(themes):
     top, sub = themes
     other = ThemeFactory(slug="culture")
     assert services.theme_tree([top, other, sub]) == [(top, [sub]), (other, [])]
+
+
+def test_the_csv_export_is_built_from_the_spec_and_keeps_contacts_without_consent_out(themes):
+    import csv
+    import io
+
+    from directory.fields import ACTOR
+    from maillage.fields import Field
+
+    shown = ActorFactory(slug="shown", contact_name="Ada", contact_consent=True, themes=themes)
+    ActorFactory(slug="hidden", contact_name="Bob", contact_consent=False)
+    ACTOR.add(Field("is_synthetic", "Synthetic", "bool"), after="status")
+    try:
+        text = services.actors_csv(Actor.objects.order_by("slug"), "https://example.org")
+    finally:
+        ACTOR.remove("is_synthetic")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["shown"]["contact_name"] == "Ada" and rows["hidden"]["contact_name"] == ""
+    assert rows["shown"]["themes"] == "|".join(t.slug for t in shown.themes.all())
+    header = text.splitlines()[0].split(",")
+    assert header.index("is_synthetic") == header.index("status") + 1  # a field added to the spec
+    assert "contact_consent" not in header and "places" not in header
