@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from directory.services import vocabularies
-from maillage.params import day_or_none, month_or_current, page_number
+from maillage.params import month_or_current, page_number
 
 from . import services
 from .models import Event
@@ -36,7 +36,7 @@ def _context(vocab, filters, **extra):
 def upcoming(request):
     vocab, filters = _filters(request)
     number = page_number(request.GET, filters.notices)
-    day = day_or_none(request.GET.get("from"), filters.notices)
+    day = services.parse_day(request.GET, "from", filters.notices)
     start = dt.datetime.combine(day, dt.time(0), tzinfo=services.TZ) if day else None
     running, later, has_next = services.upcoming(filters, start=start, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render(
