@@ -57,7 +57,7 @@ def _event_post(**extra):
         "end_time": "21:00",
         "street": "Rue Bonnevie 40",
         "postcode": "1080",
-        "price": "Gratuit",
+        "price_fr": "Gratuit",
         "status": "scheduled",
         "proposer_email": "visitor@example.org",
         "proposer_name": "Visiteuse",
@@ -111,6 +111,7 @@ def test_visitor_proposes_event_confirms_and_moderator_approves(client, territor
     assert "<script>" not in event.description_fr and "<strong>pour tous</strong>" in event.description_fr
     assert event.place.commune.name_fr == "Molenbeek-Saint-Jean"
     assert timezone.localtime(event.start).hour == 18
+    assert event.price_fr == "Gratuit"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.APPROVED and proposal.target == event
     assert "Soupe de quartier" in client.get(reverse("agenda:upcoming")).content.decode()
