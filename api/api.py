@@ -21,12 +21,15 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from agenda import fields as event_fields
 from agenda.models import Event
+from directory import fields as actor_fields
 from directory.models import Actor
 from maillage import data_version
 from projects.models import Project
 
 from . import schemas, services, writes
+from . import values as api_values
 from .auth import TokenAuth
 
 LANGS = services.LANGS
@@ -360,6 +363,17 @@ def _write(request, action, status=200):
     )
 
 
+def _sent(request, parsed, spec):
+    """The values sent: those of the route's schema (built with the OpenAPI document), and those of
+    the fields the spec declared since, read from the body as sent (``api.values`` checks them all)."""
+    values = parsed.model_dump(exclude_unset=True)
+    later = {f.name for f in api_values.api_fields(spec)} - set(type(parsed).model_fields)
+    if later:
+        body = json.loads(request.body)  # a JSON object: the schema read it
+        values.update({name: body[name] for name in later if name in body})
+    return values
+
+
 def _get(model, slug):
     return model.objects.filter(slug=slug).first()
 
@@ -379,7 +393,7 @@ def patch_actor(request, slug: str, changes: schemas.ActorChange):
     actor = _get(Actor, slug)
     if actor is None:
         return _error(404, _("Nothing has this address."))
-    values = changes.model_dump(exclude_unset=True)
+    values = _sent(request, changes, actor_fields.ACTOR)
     if_match = request.headers.get("If-Match")
     return _write(request, lambda token: writes.change_actor(token, actor, values, if_match=if_match))
 
@@ -396,7 +410,7 @@ def patch_actor(request, slug: str, changes: schemas.ActorChange):
     tags=["write"],
 )
 def post_event(request, event: schemas.NewEvent):
-    values = event.model_dump(exclude_unset=True)
+    values = _sent(request, event, event_fields.EVENT)
     return _write(request, lambda token: writes.new_event(token, values), status=201)
 
 
@@ -415,6 +429,6 @@ def patch_event(request, slug: str, changes: schemas.EventChange):
     event = _get(Event, slug)
     if event is None:
         return _error(404, _("Nothing has this address."))
-    values = changes.model_dump(exclude_unset=True)
+    values = _sent(request, changes, event_fields.EVENT)
     if_match = request.headers.get("If-Match")
     return _write(request, lambda token: writes.change_event(token, event, values, if_match=if_match))

@@ -113,3 +113,23 @@ def test_the_price_sent_in_one_language_is_the_requests(client, editor):  # noqa
     assert response.status_code == 201, response.content
     event = Event.objects.get(slug=response.json()["slug"])
     assert (event.price_fr, event.price_nl) == ("5 €", "5 euro")
+
+
+def test_a_field_the_spec_lets_the_api_set_since_the_document_was_built_is_written(client, editor):  # noqa: F811
+    """The route's schema was built at start; the values are read through the spec as it is now."""
+    _user, actor, key = editor
+    original = ACTOR["last_verified"]
+    before = ACTOR.names()[ACTOR.names().index("last_verified") - 1]
+    ACTOR.remove("last_verified")
+    ACTOR.add(Field("last_verified", original.label, "date"), after=before)  # every writer now
+    try:
+        wrong = send(client, "patch", f"/api/actors/{actor.slug}", key, {"last_verified": "soon"})
+        assert wrong.status_code == 422 and set(wrong.json()["errors"]) == {"last_verified"}
+        response = send(client, "patch", f"/api/actors/{actor.slug}", key, {"last_verified": "2026-05-04"})
+        assert response.status_code == 200, response.content
+    finally:
+        ACTOR.remove("last_verified")
+        ACTOR.add(original, after=before)
+    actor.refresh_from_db()
+    assert actor.last_verified == dt.date(2026, 5, 4)
+    assert "last_verified" not in schemas.ActorChange.model_fields
