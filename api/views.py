@@ -108,7 +108,7 @@ def token_list(request):
             "form": form,
             "tokens": tokens,
             "new_key": key,
-            "edits_entries": bool(permissions.edited_actor_ids(request.user)) or permissions.is_moderator(request.user),
+            "edits_entries": bool(permissions.edited_actor_ids(request.user)) or permissions.can_moderate(request.user),
         },
     )
 
