@@ -17,8 +17,7 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 from tqdm import tqdm
 
-from directory.models import Theme
-from directory.services import pick_communes, pick_themes
+from directory.services import pick_communes, pick_themes, with_parent_themes
 from maillage import changes, data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.links import slug_url
@@ -159,6 +158,8 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
     with changes.recording(user=getattr(event, "_history_user", None), reason=getattr(event, "_change_reason", "")):
         created = event._state.adding
         event.full_clean(exclude=_trusted(event))
+        if themes is not None:
+            links["themes"] = with_parent_themes(themes)
         _save(event, created, {name: _ids(values) for name, values in links.items() if values is not None})
         changes.bump(data_version.EVENTS)
     return event
@@ -209,11 +210,10 @@ def _create_events(items, batch_size=500):
     Occurrence.objects.bulk_create(
         (Occurrence.at(e.pk, start, end) for e in public for start, end in occurrence_times(e)), batch_size=batch_size
     )
-    parents = theme_parents({pk for item in items for pk in _ids(item.themes or [])})
     rows = {name: [] for name in LINKS}
     for item in items:
         links = {name: _ids(getattr(item, name) or []) for name in LINKS}
-        links["themes"] = _with_parents(links["themes"], parents)
+        links["themes"] = with_parent_themes(item.themes or [])
         for name, ids in links.items():
             rows[name] += _through_rows(name, item.event.pk, ids)
         changes.record(item.event, "+", m2m=links)
@@ -229,8 +229,6 @@ def _save(event, created, links):
         _set_texts(event)
     with changes.quietly(event):
         event.save()
-    if "themes" in links:
-        links["themes"] = _with_parents(links["themes"], theme_parents(links["themes"]))
     for name, ids in links.items():
         _set_links(event, name, ids, created)
     if created:
@@ -253,19 +251,7 @@ def _trusted(event):
 
 
 def _ids(values):
-    return [v if isinstance(v, int) else v.pk for v in values]
-
-
-def theme_parents(theme_ids):
-    """{sub-theme id: its top theme id} for the given themes (one query; none when there are none)."""
-    if not theme_ids:
-        return {}
-    return dict(Theme.objects.filter(pk__in=theme_ids, parent__isnull=False).values_list("pk", "parent_id"))
-
-
-def _with_parents(theme_ids, parents):
-    """A sub-theme implies its top theme, so filtering by a top theme is one lookup."""
-    return list(dict.fromkeys([*theme_ids, *(parents[pk] for pk in theme_ids if pk in parents)]))
+    return [getattr(v, "pk", v) for v in values]
 
 
 def _through_rows(name, event_id, ids):

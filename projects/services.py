@@ -4,8 +4,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Theme
-from directory.services import pick_themes
+from directory.services import pick_themes, with_parent_themes
 from maillage import changes, data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
@@ -56,22 +55,13 @@ def save_project(project, *, themes=None, participants=None):
             project.save()
         links = {"themes": []} if created else {}
         if themes is not None:
-            ids = [t if isinstance(t, int) else t.pk for t in themes]
-            links["themes"] = _set_themes(project, _with_parents(ids), created)
+            links["themes"] = _set_themes(project, with_parent_themes(themes), created)
         if participants is not None:
             _set_participations(project, [(actor.pk, role) for actor, role in participants], created)
         _index(project, created)
         changes.record(project, "+" if created else "~", m2m=links)
         changes.bump(data_version.PROJECTS)
     return project
-
-
-def _with_parents(theme_ids):
-    """A sub-theme implies its top theme, so filtering by a top theme is one lookup."""
-    if not theme_ids:
-        return []
-    parents = Theme.objects.filter(pk__in=theme_ids, parent__isnull=False).values_list("parent_id", flat=True)
-    return list(dict.fromkeys([*theme_ids, *parents]))
 
 
 def _set_themes(project, ids, created):
