@@ -97,11 +97,12 @@ def theme_tree(themes):
     return [(top, children.get(top.pk, [])) for top in themes if top.parent_id is None]
 
 
-def save_actors(items, *, user=None, reason="", source=None, source_id=None, **options):
-    """The bulk write path (imports, synthetic data): ``directory.bulk.save_actors``."""
-    from . import bulk  # written by the imports' owner; imported here so this module loads without it
+def save_actors(items, **options):
+    """The bulk write path (imports, synthetic data): ``directory.bulk.save_actors`` (``user``,
+    ``reason``, ``source``, ``source_id``, ``batch_size``, ``saved``)."""
+    from . import bulk  # it imports this module: imported when called
 
-    return bulk.save_actors(items, user=user, reason=reason, source=source, source_id=source_id, **options)
+    return bulk.save_actors(items, **options)
 
 
 def refresh_actor(actor):
