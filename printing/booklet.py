@@ -26,7 +26,8 @@ from pypdf.generic import NameObject
 
 from directory import index as actor_index
 from directory import services
-from directory.models import Actor
+from directory.fields import ACTOR
+from directory.models import Actor, Place
 from maillage import richtext
 from maillage.links import slug_url
 from maillage.text import fold
@@ -112,32 +113,64 @@ def _chunks(ids):
         yield ids[start : start + CHUNK]
 
 
+# What the entry's design places itself (names, kind, themes, address, description, hours...); the
+# spec's other public fields are printed after them as "label: value" lines (``_more``), but for
+# these, left out on purpose: the status (only active actors are meant to be reached), the logo,
+# links to social networks and the company number (of no use on paper), the audiences (the themes
+# say it), the places and the place's name (the address is the main place's street and commune).
+PLACED = {
+    "name", "acronym", "kind", "description", "themes", "languages", "street", "postcode",
+    "email", "phone", "opening_hours", "website", "last_verified",
+}  # fmt: skip
+LEFT_OUT = {"status", "logo", "social_links", "company_number", "audiences", "places", "place_name"}
+# What the entry reads besides the spec's fields: what the owner derives (its commune, position).
+DERIVED = ["id", "slug", "commune_id", "lat", "lon", "location_approximate", "contact_consent"]
+
+
+def printed_fields():
+    """The actor's public fields a printed entry shows, from ``directory.fields.ACTOR`` now."""
+    return [f for f in ACTOR if f.public and f.type != "file" and (f.base or f.name) not in LEFT_OUT]
+
+
+def _more_fields():
+    return [f for f in printed_fields() if (f.base or f.name) not in PLACED and not f.personal and not f.many]
+
+
+def _shown(f, value, langs):
+    """A value of one of the spec's other fields, as printed in the document's language(s)."""
+    if f.type == "bool":
+        return in_each(langs, lambda: _("Yes") if value else _("No"))
+    if f.type == "choice" and f.choices is not None:
+        return in_each(langs, lambda: f.choices(value).label)
+    if f.type in ("date", "datetime"):
+        return in_each(langs, lambda: formats.date_format(value, "DATE_FORMAT"))
+    if f.type == "rich":
+        return " ".join(richtext.plain(value).split())
+    return f.shown(value)
+
+
+def _more(actor, labels):
+    """[[label, value]] of the spec's public fields the entry's design does not place (see PLACED)."""
+    lines = []
+    for base, fields, label in labels.more:
+        if fields[0].translated:
+            value = " / ".join(_each(actor, base, labels.langs))
+        else:
+            raw = getattr(actor, base)
+            value = "" if raw in (None, "") else _shown(fields[0], raw, labels.langs)
+        if value:
+            lines.append([label, value])
+    return lines
+
+
 def _load(ids):
-    """Actors, their theme and language ids and their places: four queries per 10,000 entries."""
-    fields = [
-        "id",
-        "slug",
-        "acronym",
-        "kind",
-        "email",
-        "phone",
-        "website",
-        "commune_id",
-        "lat",
-        "lon",
-        "location_approximate",
-        "last_verified",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
-    ]
-    for base in ("name", "description", "opening_hours"):
-        fields += [f"{base}_{lang}" for lang in services.LANGS if hasattr(Actor, f"{base}_{lang}")]
+    """Actors (the spec's printed columns), their theme and language ids and their places: five
+    queries per 10,000 entries."""
+    fields = [*DERIVED, *(f.name for f in printed_fields() if f.stored and not f.many)]
     actors, themes, languages, places = {}, {}, {}, {}
-    place_fields = ("actor_id", "place__street", "place__postcode", "place__commune_id", "place__approximate")
+    place_fields = ("street", "postcode", "commune_id", "approximate", "lat", "lon")
     for chunk in _chunks(ids):
-        for actor in Actor.objects.filter(pk__in=chunk).only(*fields):
+        for actor in Actor.objects.filter(pk__in=chunk).only(*dict.fromkeys(fields)):
             actors[actor.pk] = actor
         through = Actor.themes.through.objects.filter(actor_id__in=chunk)
         for actor_id, theme_id in through.values_list("actor_id", "theme_id"):
@@ -145,9 +178,14 @@ def _load(ids):
         through = Actor.languages.through.objects.filter(actor_id__in=chunk)
         for actor_id, language_id in through.values_list("actor_id", "language_id"):
             languages.setdefault(actor_id, set()).add(language_id)
-        through = Actor.places.through.objects.filter(actor_id__in=chunk).order_by("place_id")
-        for actor_id, street, postcode, commune_id, approximate in through.values_list(*place_fields):
-            places.setdefault(actor_id, []).append((street, postcode, commune_id, approximate))
+        links = list(
+            Actor.places.through.objects.filter(actor_id__in=chunk)
+            .order_by("place_id")
+            .values_list("actor_id", "place")
+        )
+        by_pk = Place.objects.only(*place_fields).in_bulk({place_id for _actor, place_id in links})
+        for actor_id, place_id in links:
+            places.setdefault(actor_id, []).append(by_pk[place_id])
     return actors, themes, languages, places
 
 
@@ -179,6 +217,18 @@ class _Labels:
             language.pk: " / ".join(_each(language, "name", langs)) for language in vocab["languages"]
         }
         self.communes = {c.pk: c for c in vocab["communes"]}
+        more = {}
+        for f in _more_fields():
+            more.setdefault(f.base or f.name, []).append(f)
+        # A translated field's label without its language: "Opening hours (FR)" -> "Opening hours".
+        self.more = [
+            (
+                base,
+                fields,
+                in_each(langs, lambda f=fields[0]: str(f.label).rsplit(" (", 1)[0] if f.translated else f.label),
+            )
+            for base, fields in more.items()
+        ]
         self.commune_names = {c.pk: " / ".join(_each(c, "name", langs)) for c in vocab["communes"]}
         self.verified = {}
 
@@ -193,12 +243,11 @@ class _Labels:
 def _entry(actor, theme_ids, language_ids, places, labels, url):
     langs = labels.langs
     top = [pk for pk in labels.themes if pk in theme_ids]  # in the themes' order
-    place = next((p for p in places if not p[3]), None)
+    place = services.main_place(places)
     address = ""
-    if place is not None:
-        street, postcode, commune_id, _approximate = place
-        commune = labels.commune_names.get(commune_id, "")
-        address = ", ".join(part for part in (street, f"{postcode} {commune}".strip()) if part)
+    if place is not None and not place.approximate:
+        commune = labels.commune_names.get(place.commune_id, "")
+        address = ", ".join(part for part in (place.street, f"{place.postcode} {commune}".strip()) if part)
     elif actor.commune_id:
         address = labels.commune_names.get(actor.commune_id, "")
     descriptions = []
@@ -208,8 +257,9 @@ def _entry(actor, theme_ids, language_ids, places, labels, url):
             text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
         descriptions.append(text)
     contact = ""
-    if actor.contact_consent and actor.contact_name:
-        contact = " · ".join(p for p in (actor.contact_name, actor.contact_email, actor.contact_phone) if p)
+    personal = [getattr(actor, f.name) for f in printed_fields() if f.personal and f.stored and not f.many]
+    if actor.contact_consent and personal and personal[0]:  # the person's name first
+        contact = " · ".join(str(value) for value in personal if value)
     return {
         "id": actor.pk,
         "names": _each(actor, "name", langs),
@@ -225,6 +275,7 @@ def _entry(actor, theme_ids, language_ids, places, labels, url):
         "website": actor.website,
         "languages": ", ".join(labels.language_names[pk] for pk in labels.language_names if pk in language_ids),
         "contact": contact,
+        "more": _more(actor, labels),
         "verified": labels.verified_on(actor.last_verified) if actor.last_verified else labels.text["not_verified"],
         "url": url,  # its QR code is made when its part is typeset (see _typeset)
         # Where the entry stands on its commune's map (approximate places are left off the map).

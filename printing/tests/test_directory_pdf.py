@@ -430,3 +430,21 @@ def test_parts_keep_groups_whole_and_cut_a_larger_one_in_equal_pieces():
         [(501, 1, True, None), (2, 2, False, "<svg/>")],
         [(500, 3, False, "<svg/>")],
     ]
+
+
+def test_a_field_added_to_the_actors_spec_is_printed_in_its_entry(data, monkeypatch):
+    from directory.fields import ACTOR
+    from maillage.fields import Field
+
+    seen, typeset = {}, booklet._typeset
+    monkeypatch.setattr(booklet, "_typeset", lambda data: seen.update(data=data) or b"%PDF")
+    ACTOR.add(Field("location_approximate", "Only the commune is known", "bool"), after="website")
+    try:
+        directory_pdf(directory_params({"commune": ["ixelles"]}))
+    finally:
+        ACTOR.remove("location_approximate")
+    [entry] = seen["data"]["groups"][0]["entries"]
+    assert entry["more"] == [["Only the commune is known", _("No")]]
+    assert f"Only the commune is known: {_('No')}" in pdfcheck.text(typeset(seen["data"]))
+    directory_pdf(directory_params({"commune": ["ixelles"]}))
+    assert seen["data"]["groups"][0]["entries"][0]["more"] == []  # nothing more printed than the design's
