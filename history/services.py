@@ -291,6 +291,15 @@ class Version:
         return self.first.change_set_id
 
     @property
+    def source(self):
+        """Where the change came from (a form, a proposal, an import, a revert...), or ""."""
+        change_set = self.first.change_set if self.change_set_id else None
+        if change_set is None:
+            return ""
+        label = change_set.get_source_display()
+        return f"{label} #{change_set.source_id}" if change_set.source_id else label
+
+    @property
     def date(self):
         return self.record.history_date
 
@@ -341,7 +350,7 @@ def all_versions(kind, pk):
     records = (
         kind.history_model()
         .objects.filter(id=pk)
-        .select_related("history_user__profile")
+        .select_related("history_user__profile", "change_set")
         .order_by("history_date", "history_id")
     )
     return group_records(kind, list(records))

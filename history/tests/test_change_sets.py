@@ -2,6 +2,7 @@
 version, and reverting it restores exactly that change set."""
 
 import pytest
+from django.utils import translation
 
 from directory import services as directory_services
 from directory.models import Actor, Place
@@ -71,6 +72,8 @@ def test_reverting_a_version_restores_exactly_its_change_set(actor, themes, mode
     change_set = ChangeSet.objects.get(pk=latest.change_set_id)
     assert (change_set.source, change_set.source_id, change_set.user) == ("revert", middle.record.history_id, moderator)
     assert services.all_versions(PLACE, place_id)[-1].change_set_id == change_set.pk
+    with translation.override("en"):
+        assert latest.source == f"revert #{middle.record.history_id}"
     assert len(services.all_versions(ACTOR, actor.pk)) == 4
 
     services.revert(ACTOR, reverted, first, moderator)
