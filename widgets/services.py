@@ -1,6 +1,6 @@
 """Embeddable widgets: what an embed page shows, how it looks, and the snippets that embed it.
 
-The embed pages read the same filters as the directory and the agenda (their own parsers); the
+The embed pages read the same filters as the directory and the agenda (the owners' parsers); the
 appearance parameters (accent colour, light or dark scheme, compact) are validated here and become
 CSS classes plus, for the colour, a tiny stylesheet (``widgets:style``): never inline CSS.
 """
@@ -22,10 +22,11 @@ from maillage.params import InvalidParam, read_whole_number
 LANGS = ("fr", "nl", "en")
 SCHEMES = ("light", "dark")
 ACCENT_RE = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})", re.IGNORECASE)
-# The filters each widget passes on to its embed page (the parsers check the values).
+# The filters each widget passes on to its embed page: the directory's and the agenda's own (their
+# parsers check the values), with the words typed and the agenda's organiser.
 FILTER_NAMES = {
-    "map": ("theme", "commune", "kind", "language", "audience", "venue", "status", "q"),
-    "agenda": ("theme", "commune", "audience", "language", "organiser", "q"),
+    "map": (*directory_services.FILTER_GROUPS, "q"),
+    "agenda": (*agenda_services.FILTER_GROUPS, "organiser", "q"),
 }
 MAP_LIST_SIZE = 50
 AGENDA_DEFAULT = 20
