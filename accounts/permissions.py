@@ -26,10 +26,10 @@ def _in_watch_team(user):
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_moderator", None)
+    cached = getattr(user, "_in_watch_team", None)
     if cached is None:
         cached = user.groups.filter(name=MODERATORS_GROUP).exists()
-        user._is_moderator = cached
+        user._in_watch_team = cached
     return cached
 
 
@@ -46,7 +46,7 @@ def edited_actor_ids(user):
 
 def forget(user):
     """Drop the per-request caches after roles changed."""
-    for attr in ("_is_moderator", "_edited_actor_ids"):
+    for attr in ("_in_watch_team", "_edited_actor_ids"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -104,7 +104,7 @@ def can_moderate(user):
 
 
 # The role's old name, for the modules not yet moved to ``can_moderate`` (printing/views.py,
-# api/views.py, proposals/services.py): remove once they ask the permission.
+# proposals/services.py): remove once they ask the permission.
 is_moderator = can_moderate
 
 
