@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agenda.fields import EVENT
@@ -133,3 +135,18 @@ def test_a_field_the_spec_lets_the_api_set_since_the_document_was_built_is_writt
     actor.refresh_from_db()
     assert actor.last_verified == dt.date(2026, 5, 4)
     assert "last_verified" not in schemas.ActorChange.model_fields
+
+
+def test_the_queries_of_a_write_do_not_grow_with_the_values_sent(client, editor, taxonomy):  # noqa: F811
+    """Each vocabulary named is read once, whatever the number of slugs (1 or 3 themes, audiences)."""
+    _user, actor, key = editor
+    themes = list(Theme.objects.order_by("pk").values_list("slug", flat=True))
+    send(client, "patch", f"/api/actors/{actor.slug}", key, {"phone": "0"})  # warms the caches
+    counts = []
+    for n, offset in ((1, 0), (3, 1)):
+        body = {"themes": themes[offset : offset + n], "languages": ["fr", "nl", "en"][:n], "phone": str(n)}
+        with CaptureQueriesContext(connection) as context:
+            response = send(client, "patch", f"/api/actors/{actor.slug}", key, body)
+        assert response.status_code == 200, response.content
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts
