@@ -44,7 +44,8 @@ class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
             changes.record(obj, "+")
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        with changes.quietly(form.instance):  # its links: the owner's one record below says them
+            super().save_related(request, form, formsets, change)
         links = {name: form.cleaned_data[name] for name in services.LINKS if name in form.cleaned_data}
         services.save_event(form.instance, **links)
 

@@ -51,7 +51,8 @@ class ProjectAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
             changes.record(obj, "+")
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        with changes.quietly(form.instance):  # its links: the owner's one record below says them
+            super().save_related(request, form, formsets, change)
         services.save_project(form.instance, themes=form.cleaned_data.get("themes"))
 
     def archive_object(self, obj, user):
