@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from directory.fields import ACTOR
 from directory.models import Actor, Language, Place, Theme
 from directory.validators import format_company_number
 from maillage import richtext
@@ -441,15 +442,44 @@ def location(place, ctx, actor_pk=None):
     return data
 
 
+# The standard's names of the actor's own fields (``directory.fields.ACTOR``), written out: this is
+# HSDS's mapping. A field the actor's spec does not declare public (or declares personal) is left
+# out, read at call time like every export.
+ORGANIZATION_FIELDS = {"alternate_name": "acronym", "email": "email", "website": "website", "logo": "logo"}
+SERVICE_FIELDS = {"alternate_name": "acronym", "email": "email", "assured_date": "last_verified"}
+
+
+def _published(name):
+    """The actor's field ``name`` is published as it is: public and not personal in its spec."""
+    return name in ACTOR and ACTOR[name].public and not ACTOR[name].personal
+
+
+def _own_fields(actor, mapping, ctx):
+    """{HSDS name: value} of the actor's fields in ``mapping`` that are published and filled in."""
+    data = {}
+    for key, name in mapping.items():
+        value = getattr(actor, name) if _published(name) else None
+        if not value:
+            continue
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif hasattr(value, "url"):  # a file: its address
+            value = ctx.site + value.url
+        data[key] = value
+    return data
+
+
 def _phones(actor):
-    if not actor.phone:
+    if not actor.phone or not _published("phone"):
         return []
     return [{"id": hsds_id("phone", actor.pk), "number": actor.phone, "type": "voice"}]
 
 
 def _contacts(actor):
-    """The contact person, only with their consent."""
-    if not (actor.contact_consent and actor.contact_name):
+    """The contact person, only with their consent (personal fields of the actor's spec)."""
+    if not (actor.contact_consent and actor.contact_name) or not all(
+        name in ACTOR and ACTOR[name].public for name in ("contact_name", "contact_email", "contact_phone")
+    ):
         return []
     contact = {"id": hsds_id("contact", actor.pk), "organization_id": organization_id(actor.pk)}
     contact["name"] = actor.contact_name
@@ -472,21 +502,14 @@ def organization(actor, ctx, related=None):
         "legal_status": ctx.kinds.get(actor.kind, actor.kind),
         "uri": basics["url"],
     }
-    if actor.acronym:
-        data["alternate_name"] = actor.acronym
-    if actor.email:
-        data["email"] = actor.email
-    if actor.website:
-        data["website"] = actor.website
-    if actor.logo:
-        data["logo"] = ctx.site + actor.logo.url
+    data.update(_own_fields(actor, ORGANIZATION_FIELDS, ctx))
     if related is None:
         return data
     data["phones"] = _phones(actor)
     data["contacts"] = _contacts(actor)
     data["locations"] = [location(place, ctx, actor.pk) for place in related.places]
     data["organization_identifiers"] = []
-    if actor.company_number:
+    if actor.company_number and _published("company_number"):
         data["organization_identifiers"].append(
             {
                 "id": hsds_id("organization_identifier", actor.pk),
@@ -513,12 +536,7 @@ def service(actor, ctx, related=None):
         "status": SERVICE_STATUS.get(actor.status, "active"),
         "last_modified": actor.updated.isoformat(),
     }
-    if actor.acronym:
-        data["alternate_name"] = actor.acronym
-    if actor.email:
-        data["email"] = actor.email
-    if actor.last_verified:
-        data["assured_date"] = actor.last_verified.isoformat()
+    data.update(_own_fields(actor, SERVICE_FIELDS, ctx))
     if related is None:
         return data
     data["organization"] = organization(actor, ctx)

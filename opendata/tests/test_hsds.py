@@ -277,3 +277,20 @@ def test_list_queries_do_not_grow(client, db, name, query):
 def test_taxonomy_term_queries_do_not_grow(client, db):
     parent = ThemeFactory()
     assert_queries_do_not_grow(client, reverse("hsds:taxonomy_terms"), lambda: ThemeFactory(parent=parent))
+
+
+def test_the_hsds_mapping_publishes_only_what_the_actors_spec_declares_public(db, monkeypatch):
+    import dataclasses
+
+    from directory.fields import ACTOR
+
+    actor = ActorFactory(acronym="RC", email="hello@repair.be", phone="02 123 45 67")
+    ctx = hsds.Context("https://example.org")
+    organization = hsds.organization(actor, ctx, ctx.related([actor])[actor.pk])
+    assert organization["email"] == "hello@repair.be" and organization["alternate_name"] == "RC"
+    assert organization["phones"][0]["number"] == "02 123 45 67"
+    private = [dataclasses.replace(f, public=False) if f.name in ("email", "phone") else f for f in ACTOR.fields]
+    monkeypatch.setattr(ACTOR, "fields", private)
+    organization = hsds.organization(actor, ctx, ctx.related([actor])[actor.pk])
+    assert "email" not in organization and organization["phones"] == []
+    assert "email" not in hsds.service(actor, ctx) and organization["alternate_name"] == "RC"
