@@ -226,11 +226,11 @@ class Project(ProjectSummary):
 
 # What the API adds to a field's documentation (its own rules); other fields show the spec's help.
 NOTES = {
-    "start": "Local time (Europe/Brussels) unless an offset is given.",
     "rrule": "An iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=TH; empty: no repeat.",
     "organisers": "Actor slugs; at least one you edit. Naming or removing others waits for approval.",
 }
 VOCABULARY_NOTES = {"theme": "Theme slugs (GET /api/themes).", "language": "Language codes."}
+TYPE_NOTES = {"datetime": "Local time (Europe/Brussels) unless an offset is given."}
 NEW_EVENT_NOTES = {"organisers": "Actor slugs; at least one you edit. Others named wait for approval."}
 
 # Fields the API took in one language (the request's) before the spec gave each language its own
@@ -245,6 +245,8 @@ def _description(field, notes):
         return notes[field.name]
     if field.many and field.vocabulary._meta.model_name in VOCABULARY_NOTES:
         return VOCABULARY_NOTES[field.vocabulary._meta.model_name]
+    if field.type in TYPE_NOTES:
+        return TYPE_NOTES[field.type]
     if field.help:
         with translation.override("en"):
             return str(field.help)
