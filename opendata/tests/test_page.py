@@ -20,8 +20,8 @@ def test_the_page_links_every_format(client, published):
         assert url == "/en/open-data/"
         html = client.get(url).content.decode()
         for link in (
-            reverse("directory:csv"),
-            reverse("directory:geojson"),
+            reverse("opendata:actors_csv"),
+            reverse("opendata:actors_geojson"),
             reverse("agenda:feed"),
             reverse("hsds:index"),
             "/api/docs",
