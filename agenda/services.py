@@ -132,6 +132,8 @@ def refresh_recurring(progress=False):
     for event in tqdm(events.iterator(), total=total, desc="recurring events", disable=not progress):
         refresh_occurrences(event)
         count += 1
+    if count:
+        changes.bump(data_version.EVENTS)  # the horizon moved: later dates appear
     return count
 
 
@@ -215,7 +217,7 @@ def _create_events(items, batch_size=500):
         links = {name: _ids(getattr(item, name) or []) for name in LINKS}
         links["themes"] = with_parent_themes(item.themes or [])
         for name, ids in links.items():
-            rows[name] += _through_rows(name, item.event.pk, ids)
+            rows[name] += _through_rows(Event, name, item.event.pk, ids)
         changes.record(item.event, "+", m2m=links)
     for name, through_rows in rows.items():
         getattr(Event, name).through.objects.bulk_create(through_rows, batch_size=batch_size)
@@ -251,27 +253,29 @@ def _trusted(event):
 
 
 def _ids(values):
-    return [getattr(v, "pk", v) for v in values]
+    return list(dict.fromkeys(getattr(v, "pk", v) for v in values))
 
 
-def _through_rows(name, event_id, ids):
-    through = getattr(Event, name).through
-    other = getattr(Event, name).field.m2m_reverse_field_name()
-    return [through(event_id=event_id, **{f"{other}_id": pk}) for pk in ids]
+def _through_rows(model, name, owner_id, ids):
+    field = getattr(model, name).field
+    own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return [field.remote_field.through(**{f"{own}_id": owner_id, f"{other}_id": pk}) for pk in ids]
 
 
-def _set_links(event, name, ids, created):
-    """Set one many-to-many field of ``event`` to ``ids``, writing only the difference."""
-    through = getattr(Event, name).through
-    other = getattr(Event, name).field.m2m_reverse_field_name()
-    current = set() if created else set(through.objects.filter(event_id=event.pk).values_list(f"{other}_id", flat=True))
+def _set_links(obj, name, ids, created):
+    """Set one many-to-many field of ``obj`` (an event, a programme item) to ``ids``, writing only
+    the difference (and no m2m_changed signals: the owner's one history record says the links)."""
+    field = getattr(type(obj), name).field
+    through, own, other = field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+    mine = through.objects.filter(**{f"{own}_id": obj.pk})
+    current = set() if created else set(mine.values_list(f"{other}_id", flat=True))
     wanted = set(ids)
     if current - wanted:
-        through.objects.filter(event_id=event.pk, **{f"{other}_id__in": current - wanted}).delete()
+        mine.filter(**{f"{other}_id__in": current - wanted}).delete()
     if wanted - current:
-        through.objects.bulk_create(_through_rows(name, event.pk, [pk for pk in ids if pk not in current]))
-    if hasattr(event, "_prefetched_objects_cache"):
-        event._prefetched_objects_cache.pop(name, None)
+        through.objects.bulk_create(_through_rows(type(obj), name, obj.pk, [pk for pk in ids if pk not in current]))
+    if hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache.pop(name, None)
 
 
 def _take_from_place(event):
@@ -296,6 +300,22 @@ def _derive(event, created=False):
     else:
         search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
     _write_occurrences(event, created=created)
+
+
+def save_programme_item(item, *, organisers=None):
+    """Create or change an item of an event's programme (one history record; no data version reads
+    the programme). ``organisers``: None leaves them as they are."""
+    with changes.recording(user=getattr(item, "_history_user", None), reason=getattr(item, "_change_reason", "")):
+        created = item._state.adding
+        item.full_clean()
+        with changes.quietly(item):
+            item.save()
+        links = {}
+        if organisers is not None:
+            links["organisers"] = _ids(organisers)
+            _set_links(item, "organisers", links["organisers"], created)
+        changes.record(item, "+" if created else "~", m2m=links)
+    return item
 
 
 def archive_event(event, user=None, reason=""):

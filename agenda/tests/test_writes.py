@@ -167,6 +167,26 @@ def test_moving_organisers_and_moving_them_back():
     assert list(item.organisers.all()) == [gone]
 
 
+def test_a_programme_item_is_saved_with_its_organisers_and_one_record():
+    event, first, second = EventFactory(), ActorFactory(), ActorFactory()
+    item = ProgrammeItem(event=event, kind=ProgrammeItem.Kind.PLENARY, title_fr="Ouverture")
+    services.save_programme_item(item, organisers=[first, first])
+    item.title_fr = "Ouverture officielle"
+    services.save_programme_item(item, organisers=[second])
+    assert list(item.organisers.all()) == [second]
+    records = list(item.history.order_by("history_id"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert [list(r.organisers.values_list("actor_id", flat=True)) for r in records] == [[first.pk], [second.pk]]
+
+
+def test_expanding_recurring_events_again_bumps_the_events_version_once():
+    EventFactory(rrule="FREQ=DAILY"), EventFactory(rrule="FREQ=WEEKLY")
+    data_version.bump(data_version.EVENTS)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.refresh_recurring() == 2
+    assert len(_bumps(queries)) == 1
+
+
 def test_parse_day_reads_a_day_or_says_why_not():
     messages = []
     params = QueryDict("from=2030-02-01&to=2030-02-30")
