@@ -1,4 +1,10 @@
-"""Directory services: keeping actors' derived fields, filtering, facets and exports."""
+"""Directory services: the actor's owner (its one write path, ``save_actor``, and the bulk one,
+``save_actors``; places, archiving), the rules the other apps ask it (the main place, the theme
+tree), filtering, facets and exports.
+
+The actor's fields are declared once in ``directory.fields``; what an actor derives (position,
+commune, venue, parent themes, search document) is applied here, once per write, never by signals.
+"""
 
 import io
 from dataclasses import dataclass
@@ -7,7 +13,6 @@ from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from modeltranslation.translator import translator
 
 from maillage import changes, data_version, richtext
 from maillage import csv as safe_csv
@@ -362,30 +367,6 @@ def mark_verified(actor, day):
             actor.save(update_fields=["last_verified", "updated"])
         changes.record(actor, "~")
     return True
-
-
-# --- the fields a person chooses ---------------------------------------------------------------
-
-# An actor's fields nobody chooses on a screen: its address (slug), the test-data flag, and what
-# ``refresh_actor`` derives from its places.
-SYSTEM_ACTOR_FIELDS = frozenset({"slug", "is_synthetic", "commune", "has_venue"})
-
-
-def actor_fields():
-    """The names of an actor's fields a person chooses, in the model's order, a translated field as
-    one field per language (``name_fr``, ``name_nl``, ``name_en``), many-to-many links included.
-    Screens that offer every field (the merge screen) are built from it: a new field of the model
-    is offered without being listed again."""
-    translated = translator.get_options_for_model(Actor).fields  # base name -> its languages
-    return [
-        field.name
-        for field in Actor._meta.get_fields()
-        if field.concrete
-        and field.editable
-        and not field.auto_created
-        and field.name not in SYSTEM_ACTOR_FIELDS
-        and field.name not in translated  # its languages follow it
-    ]
 
 
 # --- vocabularies -----------------------------------------------------------------------------
