@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from agenda.tests.factories import EventFactory
 from directory.models import Actor
@@ -142,3 +143,11 @@ def test_compare_page_shows_descriptions_as_text_not_markup(moderator_client, pa
     html = moderator_client.get(compare_url(kept, other)).content.decode()
     assert "Un réseau &amp; des ateliers." in html
     assert "&lt;strong&gt;" not in html
+
+
+def test_index_past_its_last_page_shows_the_last_and_says_so(moderator_client, pair):
+    response = moderator_client.get(reverse("merges:index"), {"page": "9"})
+    assert response.status_code == 200
+    assert response.context["page"].number == response.context["page"].num_pages
+    assert response.context["notices"] and escape(response.context["notices"][0]) in response.content.decode()
+    assert "La Ligue des Familles ASBL" in response.content.decode()

@@ -8,6 +8,7 @@ import pytest
 from django import forms as django_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import MODERATORS_GROUP
@@ -165,3 +166,14 @@ def test_open_event_proposals_get_their_price_in_their_own_language():
     decided.refresh_from_db()
     assert (open_one.data, open_one.base) == ({"price_nl": "5 €"}, {"price_nl": "3 €"})
     assert decided.data == {"price": "5 €"}  # what was decided stays as it was
+
+
+def test_the_queue_past_its_last_page_shows_the_last_and_says_so(client, moderator):
+    from django.urls import reverse
+
+    Proposal.objects.create(kind="problem", status="pending", target_label="Soupe", submission=uuid.uuid4())
+    client.force_login(moderator)
+    response = client.get(reverse("proposals:queue"), {"page": "9"})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1 and "Soupe" in response.content.decode()
+    assert response.context["notices"] and escape(response.context["notices"][0]) in response.content.decode()
