@@ -129,34 +129,44 @@ def _has(obj, name):
     return name in obj if isinstance(obj, dict) else hasattr(obj, name)
 
 
-def _translated(spec, base, obj, place, order):
-    """A translated field in the first of ``order``'s languages that is filled in."""
-    by_lang = {f.lang: f for f in spec.languages_of(base) if f.public}
-    for code in order:
-        if code in by_lang and (value := _value(by_lang[code], obj, place)):
-            return value
-    return ""
+class Plan:
+    """What an export does with each column of a spec, worked out once per export (at call time:
+    a field added to the spec since is in the next export). ``lang``: the export's language."""
+
+    def __init__(self, spec, lang=None):
+        lang = lang or translation.get_language() or "fr"
+        order = [lang, *(code for code in LANGS if code != lang)]
+        self.columns = []  # (column, kind, fields)
+        grouped = {}
+        for f in exported_fields(spec):
+            grouped.setdefault(f.base or f.name, []).append(f)
+        for column, fields in grouped.items():
+            first = fields[0]
+            if first.many:
+                kind = "link"
+            elif first.translated:
+                kind = "translated"
+                rank = {code: n for n, code in enumerate(order)}
+                fields = sorted(fields, key=lambda f: rank.get(f.lang, len(rank)))
+            else:
+                kind = "plain"
+            self.columns.append((column, kind, fields, first.personal))
 
 
-def spec_values(spec, obj, links, *, place=None, lang=None):
-    """{column: value} of one object (a model instance or a ``values()`` dict) for the spec's
-    columns. ``links``: ``read_links``'s answer; ``place``: the main place of the pseudo fields."""
-    lang = lang or translation.get_language() or "fr"
-    order = [lang, *(code for code in LANGS if code != lang)]
+def spec_values(plan, obj, links, *, place=None):
+    """{column: value} of one object (a model instance or a ``values()`` dict) for the columns of a
+    ``Plan``. ``links``: ``read_links``'s answer; ``place``: the main place of the pseudo fields."""
     consent = bool(_get(obj, CONSENT)) if _has(obj, CONSENT) else False
     row = {}
-    for f in exported_fields(spec):
-        column = f.base or f.name
-        if column in row:  # a translated field's other languages
-            continue
-        if f.personal and not consent:
-            row[column] = [] if f.many else ""
-        elif f.many:
-            row[column] = links.get(f.name, {}).get(_get(obj, "pk"), [])
-        elif f.translated:
-            row[column] = _translated(spec, f.base, obj, place, order)
+    for column, kind, fields, personal in plan.columns:
+        if personal and not consent:
+            row[column] = [] if kind == "link" else ""
+        elif kind == "link":
+            row[column] = links.get(fields[0].name, {}).get(_get(obj, "pk"), [])
+        elif kind == "translated":  # the export's language, else the first one filled in
+            row[column] = next((value for f in fields if (value := _value(f, obj, place))), "")
         else:
-            row[column] = _value(f, obj, place)
+            row[column] = _value(fields[0], obj, place)
     return row
 
 
@@ -209,6 +219,7 @@ class ActorRows:
         self.site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
         self.include_synthetic = include_synthetic
         self.communes = None
+        self.plan = Plan(ACTOR)
 
     def commune_name(self, commune_id):
         if self.communes is None:
@@ -235,7 +246,7 @@ class ActorRows:
         places = self.places_of(actors) if places is None else places
         for actor in actors:
             main = directory_services.main_place(places.get(actor.pk, ()))
-            row = {"slug": actor.slug, **spec_values(ACTOR, actor, links, place=main)}
+            row = {"slug": actor.slug, **spec_values(self.plan, actor, links, place=main)}
             row.update(
                 commune=self.commune_name(actor.commune_id),
                 lat=actor.lat,
@@ -268,16 +279,17 @@ def event_rows(qs, site_url=None, *, include_synthetic=False):
     """The export rows of the events of ``qs``, read as values (no model instances), by chunks."""
     site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
     communes = dict(Commune.objects.values_list("pk", "name"))
+    plan = Plan(EVENT)
     names = ["pk", "slug", "place_id", "is_synthetic", *stored_names(EVENT)]
-    place_fields = ["pk", "street", "postcode", "commune_id", "lat", "lon", "approximate", "name"]
+    place_fields = ["street", "postcode", "commune_id", "lat", "lon", "approximate", "name"]
     place_fields += [f"name_{code}" for code in LANGS]
     for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
         links = read_links(EVENT, [row["pk"] for row in batch], include_synthetic=include_synthetic)
-        places = Place.objects.in_bulk({r["place_id"] for r in batch if r["place_id"]})
+        places = Place.objects.only(*place_fields).in_bulk({r["place_id"] for r in batch if r["place_id"]})
         for event in batch:
             place = places.get(event["place_id"])
             precise = place is not None and not place.approximate and place.lat is not None
-            row = {"slug": event["slug"], **spec_values(EVENT, event, links, place=place)}
+            row = {"slug": event["slug"], **spec_values(plan, event, links, place=place)}
             row.update(
                 commune=communes.get(place.commune_id, "") if place else "",
                 lat=place.lat if precise else None,
@@ -302,6 +314,7 @@ def project_rows(qs, site_url=None, *, include_synthetic=False):
     """The export rows of the projects of ``qs``, with the slugs of the actors who lead, join or
     fund them (archived or synthetic actors left out)."""
     site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
+    plan = Plan(PROJECT)
     names = ["pk", "slug", "is_synthetic", *stored_names(PROJECT)]
     for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
         pks = [row["pk"] for row in batch]
@@ -313,7 +326,7 @@ def project_rows(qs, site_url=None, *, include_synthetic=False):
         for project_id, role, slug in participations.order_by("pk").values_list("project_id", "role", "actor__slug"):
             roles.setdefault((project_id, role), []).append(slug)
         for project in batch:
-            row = {"slug": project["slug"], **spec_values(PROJECT, project, links)}
+            row = {"slug": project["slug"], **spec_values(plan, project, links)}
             for column, role in ROLES.items():
                 row[column] = roles.get((project["pk"], role), [])
             row.update(url=site + slug_url("projects:project", project["slug"]), synthetic=project["is_synthetic"])
