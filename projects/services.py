@@ -82,10 +82,8 @@ def _set_participations(project, wanted, created):
     current = [] if created else list(Participation.objects.filter(project=project))
     keep = set(wanted)
     gone = [p for p in current if (p.actor_id, p.role) not in keep]
-    if gone:
+    if gone:  # simple-history writes their "-" records itself, in the open change set
         Participation.objects.filter(pk__in=[p.pk for p in gone]).delete()
-        for participation in gone:
-            changes.record(participation, "-")
     have = {(p.actor_id, p.role) for p in current}
     new = [Participation(project=project, actor_id=a, role=r) for a, r in dict.fromkeys(wanted) if (a, r) not in have]
     Participation.objects.bulk_create(new)
