@@ -8,6 +8,8 @@ import pytest
 from django import forms as django_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -177,3 +179,17 @@ def test_the_queue_past_its_last_page_shows_the_last_and_says_so(client, moderat
     assert response.status_code == 200
     assert response.context["page"].number == 1 and "Soupe" in response.content.decode()
     assert response.context["notices"] and escape(response.context["notices"][0]) in response.content.decode()
+
+
+def test_approving_an_address_and_two_themes_costs_a_bounded_number_of_queries(territory, taxonomy, moderator):
+    """67 queries before the owners' write paths and change sets, 25 after (a new place located,
+    the links written by difference, one history record per object)."""
+    actor = ActorFactory(name_fr="Repair Café")
+    base = entries.snapshot(actor)
+    themes = sorted(Theme.objects.filter(parent__isnull=True).values_list("slug", flat=True)[:2])
+    data = {**base, "phone": "02 222 22 22", "street": "Rue Haute 10", "postcode": "1000", "themes": themes}
+    visitor = User.objects.create_user("v", "v@example.org", "pw-v-123456")
+    proposal = services.submit("change_actor", data, user=visitor, target=actor, base=base)
+    with CaptureQueriesContext(connection) as queries:
+        services.approve(proposal, moderator)
+    assert len(queries) <= 30, [q["sql"] for q in queries]
