@@ -1,4 +1,6 @@
-"""Agenda services: expanding recurrences, filtering, calendar views and iCal feeds."""
+"""Agenda services: the one write path of events (single and bulk, with what derives from them),
+expanding recurrences, filtering, calendar views and iCal feeds; the owner's functions for merges
+and archiving."""
 
 import calendar
 import datetime as dt

@@ -1,4 +1,5 @@
-"""Project services: saving, listing and the timeline of a project."""
+"""Project services: the one write path of projects and their parts (news, phases, participations),
+the owner's functions for merges and archiving, listing and the timeline of a project."""
 
 from django.db.models import Prefetch
 from django.utils import timezone
