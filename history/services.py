@@ -91,32 +91,6 @@ def _save_plain(obj, links):
     changes.record(obj, "~")
 
 
-def _owner_archive(archive, restore, refresh):
-    """(archive, restore) through the owner's functions, by name, else by hand with ``refresh``."""
-
-    def by_hand(archived):
-        def write(obj, user, reason):
-            with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
-                obj.archived_at = timezone.now() if archived else None
-                with changes.quietly(obj):
-                    obj.save(update_fields=["archived_at", "updated"])
-                refresh(obj)
-                changes.record(obj, "~")
-            return obj
-
-        return write
-
-    return archive or by_hand(True), restore or by_hand(False)
-
-
-def _refresh_event(event):
-    agenda_services.after_change(event)
-
-
-def _refresh_project(project):
-    project_services.refresh_search(project)
-
-
 @dataclass(frozen=True)
 class Kind:
     name: str  # in URLs
@@ -144,15 +118,6 @@ class Kind:
         return capfirst(self.model._meta.verbose_name_plural)
 
 
-_event_archive = _owner_archive(
-    getattr(agenda_services, "archive_event", None), getattr(agenda_services, "restore_event", None), _refresh_event
-)
-_project_archive = _owner_archive(
-    getattr(project_services, "archive_project", None),
-    getattr(project_services, "restore_project", None),
-    _refresh_project,
-)
-
 KINDS = {
     k.name: k
     for k in (
@@ -171,16 +136,16 @@ KINDS = {
             m2m=(("organisers", Actor), ("themes", Theme), ("audiences", Audience), ("languages", Language)),
             hidden=("commune",),  # from the place
             save=_save_event,
-            archive=_event_archive[0],
-            restore=_event_archive[1],
+            archive=agenda_services.archive_event,
+            restore=agenda_services.restore_event,
         ),
         Kind(
             "project",
             Project,
             m2m=(("themes", Theme),),
             save=_save_project,
-            archive=_project_archive[0],
-            restore=_project_archive[1],
+            archive=project_services.archive_project,
+            restore=project_services.restore_project,
         ),
         Kind("place", Place, save=_save_place),
         Kind("programme_item", ProgrammeItem, m2m=(("organisers", Actor),), save=_save_programme_item),
