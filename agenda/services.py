@@ -19,6 +19,7 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 from tqdm import tqdm
 
+from directory.models import Place
 from directory.services import pick_communes, pick_themes, with_parent_themes
 from maillage import changes, data_version
 from maillage.filters import ParsedFilters, pick
@@ -28,6 +29,7 @@ from maillage.richtext import plain
 from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
+from territory.models import Commune
 
 from .models import Event, Occurrence, ProgrammeItem
 from .validators import gives_dates
@@ -205,9 +207,9 @@ def _create_events(items, batch_size=500):
         event.clean()
         _take_from_place(event)
     Event.objects.bulk_create(events, batch_size=batch_size)
+    _load_communes([e.place for e in events if e.place_id])
     for event in events:
-        for lang in LANGS:
-            setattr(event, f"vevent_{lang}", vevent_text(event, lang))
+        _set_texts(event)
     Event.objects.bulk_update(events, [f"vevent_{lang}" for lang in LANGS], batch_size=batch_size)
     public = [e for e in events if e.archived_at is None]
     search_index.index_many(Document.Kind.EVENT, [(e.pk, *search_fields(e)) for e in public])
@@ -223,6 +225,14 @@ def _create_events(items, batch_size=500):
         changes.record(item.event, "+", m2m=links)
     for name, through_rows in rows.items():
         getattr(Event, name).through.objects.bulk_create(through_rows, batch_size=batch_size)
+
+
+def _load_communes(places):
+    """The communes of places (their iCal location names them), in one query."""
+    missing = [p for p in places if p.commune_id and not Place.commune.is_cached(p)]
+    communes = Commune.objects.in_bulk({p.commune_id for p in missing})
+    for place in missing:
+        place.commune = communes.get(place.commune_id)
 
 
 def _save(event, created, links):

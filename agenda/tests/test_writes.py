@@ -13,6 +13,7 @@ from icalendar import Calendar
 from agenda import services
 from agenda.models import Event, Occurrence, ProgrammeItem
 from agenda.tests.factories import EventFactory
+from directory.models import Place
 from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from maillage import changes, data_version
 from maillage.models import ChangeSet, DataVersion
@@ -128,6 +129,28 @@ def test_save_events_writes_new_events_in_bulk_in_one_change_set(themes):
     assert all(Event.objects.get(pk=e.pk).vevent_nl for e in new)
     assert Document.objects.filter(kind=Document.Kind.EVENT, object_id__in=[e.pk for e in new]).count() == 3
     assert Event.objects.get(pk=existing.pk).title_fr == "Changed"
+
+
+def test_writing_new_events_in_bulk_costs_the_same_for_one_or_three(themes):
+    _top, chosen = themes
+    actor = ActorFactory()
+    data_version.bump(data_version.EVENTS)
+
+    def write(count, prefix):
+        places = [Place.objects.get(pk=PlaceFactory().pk) for _ in range(count)]  # communes not loaded
+        items = [
+            services.EventWrite(
+                Event(slug=f"{prefix}-{i}", title_fr="Atelier", start=dt.datetime(2030, 5, 1, 10, tzinfo=TZ), place=p),
+                organisers=[actor],
+                themes=chosen,
+            )
+            for i, p in enumerate(places)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            services.save_events(items)
+        return len(queries)
+
+    assert write(1, "one") == write(3, "three")
 
 
 def test_archiving_takes_an_event_off_the_agenda_and_restoring_brings_it_back():
