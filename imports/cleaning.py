@@ -5,11 +5,10 @@
 ``errors`` (any error rejects the row: importing it changes nothing), ``warnings`` (the row is
 imported, the value in question is ignored) and a stable ``external_id``.
 
-Territory checks need the database (communes, postcodes, boundaries): they go through
-``territory.services.commune_id_for``, whose postcode and boundary lookups are cached per process,
-and through a small cache of this module (region name, communes' centres and names) that is rebuilt
-whenever ``territory.services.clear_caches()`` has been called. So cleaning 10,000 rows costs a
-handful of queries, not one per row. ``clear_caches()`` here empties it by hand.
+Territory checks go through ``territory.services`` (the commune holding a point, with its
+tolerance; the commune of a postcode or a name), which reads the territory once per process (until
+``territory.services.clear_caches()``). So cleaning 10,000 rows costs a handful of queries, not one
+per row.
 """
 
 import datetime as dt
@@ -23,20 +22,13 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
-from shapely.geometry import Point, shape
 
 from maillage.text import fold
+from territory import services as territory
 
 from .names import parse_name, unshout
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# Without boundaries (tests, a fresh install), a point belongs to the territory when it lies this
-# close (degrees: about 3.5 km east-west, 5.5 km north-south) to the box around the communes'
-# centres; it then goes to the nearest centre. With boundaries, the polygons decide.
-BOX_MARGIN = 0.05
-# Commune outlines are simplified: a point this close (degrees, about 200 m) outside them still
-# counts as inside (addresses at the edge of Anderlecht fall 40 m outside).
-EDGE_TOLERANCE = 0.003
 
 KIND_VALUES = (
     "citizen_initiative",
@@ -130,76 +122,6 @@ class Cleaned:
     external_id: str = ""
 
 
-# --- territory (database, cached) -----------------------------------------------------------------
-
-_cache = {"key": None, "data": None}
-
-
-def clear_caches():
-    _cache["key"] = None
-    _cache["data"] = None
-
-
-def _territory():
-    """Region name, communes' centres and names; rebuilt after territory.services.clear_caches()."""
-    from territory import services
-    from territory.models import Boundary, Commune, Region
-
-    # The postcode map is cached in territory.services and replaced when its caches are cleared:
-    # holding it keeps its identity meaningful, so a new one means the territory may have changed.
-    postcode_map_loader = getattr(services, "_postcode_map", None)
-    key = postcode_map_loader() if postcode_map_loader else None
-    if _cache["data"] is not None and _cache["key"] is key:
-        return _cache["data"]
-    communes = list(Commune.objects.values("id", "lat", "lon", "name_fr", "name_nl", "name_en", "slug"))
-    centres = [(c["id"], c["lat"], c["lon"]) for c in communes if c["lat"] is not None and c["lon"] is not None]
-    names = {}
-    for c in communes:
-        for value in (c["name_fr"], c["name_nl"], c["name_en"], c["slug"]):
-            if value:
-                names.setdefault(fold(value), c["id"])
-    box = None
-    if centres:
-        lats = [lat for _, lat, _lon in centres]
-        lons = [lon for _, _lat, lon in centres]
-        box = (min(lats) - BOX_MARGIN, max(lats) + BOX_MARGIN, min(lons) - BOX_MARGIN, max(lons) + BOX_MARGIN)
-    region = Region.objects.order_by("pk").first()
-    outlines = []
-    for commune_id, geometry in Boundary.objects.values_list("commune_id", "geometry"):
-        try:
-            outlines.append((commune_id, shape(geometry)))
-        except (ValueError, TypeError, KeyError, AttributeError):
-            continue
-    data = {
-        "region": str(region.name) if region else "",
-        "centres": centres,
-        "names": names,
-        "box": box,
-        "boundaries": bool(outlines),
-        "outlines": outlines,
-    }
-    _cache["key"], _cache["data"] = key, data
-    return data
-
-
-def _commune_at(lat, lon):
-    """The commune id holding a point, or None when the point is outside the territory."""
-    from territory.services import commune_id_for
-
-    data = _territory()
-    if data["boundaries"]:
-        found = commune_id_for(lat, lon)
-        if found is None:
-            point = Point(lon, lat)
-            distance, nearest = min(((geometry.distance(point), cid) for cid, geometry in data["outlines"]))
-            found = nearest if distance <= EDGE_TOLERANCE else None
-        return found
-    box = data["box"]
-    if not box or not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
-        return None
-    return min(data["centres"], key=lambda c: (c[1] - lat) ** 2 + ((c[2] - lon) * 0.63) ** 2)[0]
-
-
 # --- small parsers --------------------------------------------------------------------------------
 
 
@@ -271,7 +193,7 @@ def _place(values, result):
     def region_name():
         nonlocal region
         if region is None:
-            region = _territory()["region"] or _("the territory")
+            region = territory.region_name() or _("the territory")
         return region
 
     postcode = _clean_text(values.get("postcode"))
@@ -283,9 +205,7 @@ def _place(values, result):
             result.errors.append(_("“%(value)s” is not a postcode.") % {"value": postcode})
         else:
             code = match.group(1)
-            from territory.services import commune_id_for
-
-            commune_id = commune_id_for(postcode=code)
+            commune_id = territory.commune_id_for(postcode=code)
             if commune_id is None:
                 result.errors.append(
                     _("The postcode %(code)s is outside the territory (%(region)s).")
@@ -310,9 +230,9 @@ def _place(values, result):
             result.warnings.append(_("Coordinates 0,0 mean unknown: ignored."))
             lat = lon = None
         else:
-            place_commune = _commune_at(lat, lon) if abs(lat) <= 90 and abs(lon) <= 180 else None
+            place_commune = territory.commune_at(lat, lon) if abs(lat) <= 90 and abs(lon) <= 180 else None
             if place_commune is None:
-                if abs(lon) <= 90 and _commune_at(lon, lat) is not None:
+                if abs(lon) <= 90 and territory.commune_at(lon, lat) is not None:
                     result.errors.append(
                         _("Latitude and longitude look swapped (%(lat)s, %(lon)s).")
                         % {"lat": _short(lat), "lon": _short(lon)}
@@ -326,9 +246,7 @@ def _place(values, result):
             else:
                 commune_id = place_commune
     if commune_id is None and not postcode:
-        name = fold(values.get("commune") or "")
-        if name:
-            commune_id = _territory()["names"].get(name)
+        commune_id = territory.commune_named(values.get("commune"))
     fields["lat"], fields["lon"] = lat, lon
     fields["commune_id"] = commune_id
     fields["approximate"] = lat is None

@@ -31,22 +31,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from unidecode import unidecode
 
 from agenda import services as agenda_services
 from agenda.models import Event
+from directory import bulk as directory_bulk
 from directory import duplicates
 from directory import services as directory_services
 from directory.models import Actor, Language, Place, Theme
-from maillage import data_version, network, richtext
+from maillage import changes, network, richtext
 from maillage.slugs import unique_slug
 from maillage.text import fold
-from search import index as search_index
-from search.models import Document
-from territory.models import Commune
 
 from .cleaning import clean_actor, clean_event, fingerprint
 from .mapping import apply_mapping, guess_mapping, validate_mapping
@@ -507,10 +503,9 @@ class _Vocabulary:
 
 def _relation_ids(name, objects):
     """The ids an entry links once ``objects`` are set: a sub-theme brings its top theme."""
-    ids = {o.pk for o in objects}
     if name == "themes":
-        ids |= {o.parent_id for o in objects if o.parent_id}
-    return ids
+        return set(directory_services.with_parent_themes(objects))
+    return {o.pk for o in objects}
 
 
 def _relation_changes(item, entry, before, *, fill_only=False):
@@ -585,7 +580,7 @@ def _decide_actors(plan, pending, records):
             item.message = _("New entry.")
             item.relations = item.wanted
             continue
-        main = _main_place(actor)
+        main = directory_services.main_place(actor.places.all())
         loc = _location(item.fields)
         if item.candidate is None:  # the record's own actor
             if item.fingerprint == item.record.fingerprint:
@@ -648,12 +643,6 @@ def _labels(item):
     return labels
 
 
-def _main_place(actor):
-    places = list(actor.places.all())
-    real = [p for p in places if not p.approximate and p.lat is not None]
-    return real[0] if real else (places[0] if places else None)
-
-
 def _decide_events(plan, pending, records):
     ids = {r.event_id for r in records.values() if r.event_id}
     events = Event.all_objects.select_related("place").prefetch_related("themes").in_bulk(ids)
@@ -696,11 +685,9 @@ def _reason(run):
 
 
 def apply_plan(plan, run, progress=None):
-    """Write the plan (call inside a transaction), reporting the entries written."""
+    """Write the plan through the owners' write functions, in one change set (source: this import
+    run), reporting the entries written."""
     now = timezone.now()
-    user = run.created_by
-    reason = _reason(run)
-    communes = {pk: (lat, lon) for pk, lat, lon in Commune.objects.values_list("pk", "lat", "lon")}
     written = 0
 
     def tick(count=1):
@@ -708,27 +695,34 @@ def apply_plan(plan, run, progress=None):
         written += count
         _progress(run, written, total, progress, WRITING, count)
 
-    if plan.target == ACTORS:
-        created = [i for i in plan.items if i.outcome == "created"]
-        changed = [
-            i for i in plan.items if i.outcome in ("updated", "duplicate") and (i.changes or i.location or i.relations)
-        ]
-        total = len(created) + len(changed)
-        _create_actors(created, user, reason, tick, communes)
-        _update_actors([i for i in changed if not i.location], user, reason, tick)
-        for item in changed:
-            if item.location:  # a place to add or move: the one entry point locates it
-                _update_actor(item, user, reason, communes)
-                tick()
-    else:
-        changed = [i for i in plan.items if i.outcome in ("created", "updated")]
-        total = len(changed)
-        for item in changed:
-            _save_event(item, user, reason, communes)
-            tick()
-    if run.source_id:
-        _write_records(plan, run.source_id, now)
-    data_version.bump(data_version.ACTORS)
+    who = {"user": run.created_by, "reason": _reason(run), "source": changes.Source.IMPORT, "source_id": run.pk}
+    with changes.recording(**who):
+        if plan.target == ACTORS:
+            created = [i for i in plan.items if i.outcome == "created"]
+            changed = [
+                i
+                for i in plan.items
+                if i.outcome in ("updated", "duplicate") and (i.changes or i.location or i.relations)
+            ]
+            total = len(created) + len(changed)
+
+            def saved(batch):
+                for write in batch:
+                    for item in write.rows:
+                        item.target_id, item.slug = write.actor.pk, write.actor.slug
+                tick(sum(len(write.rows) for write in batch))
+
+            directory_bulk.save_actors(_actor_writes(created, changed), **who, batch_size=BATCH, saved=saved)
+        else:
+            changed = [i for i in plan.items if i.outcome in ("created", "updated")]
+            total = len(changed)
+            writes = _event_writes(changed)
+            agenda_services.save_events(writes, **who)
+            for item, write in zip(changed, writes, strict=True):
+                item.target_id, item.slug = write.event.pk, write.event.slug
+            tick(total)
+        if run.source_id:
+            _write_records(plan, run.source_id, now)
 
 
 def _write_records(plan, source_id, now):
@@ -767,26 +761,14 @@ def _write_records(plan, source_id, now):
         )
 
 
-class _Slugs:
-    """Unique slugs for many new objects with one query."""
-
-    def __init__(self, model):
-        self.model = model
-        self.max_length = model._meta.get_field("slug").max_length
-        self.taken = set(model.all_objects.values_list("slug", flat=True))
-
-    def __call__(self, text):
-        base = slugify(unidecode(text or ""))[: self.max_length - 6].strip("-") or self.model._meta.model_name
-        slug, n = base, 2
-        while slug in self.taken:
-            slug, n = f"{base}-{n}", n + 1
-        self.taken.add(slug)
-        return slug
+@dataclass
+class _ActorWrite(directory_bulk.ActorItem):
+    rows: list = field(default_factory=list)  # the plan's items written by this one
 
 
-def _new_place(loc, communes):
-    """A place for a location, placed like directory.services.locate_place does (no queries)."""
-    place = Place(
+def _new_place(loc):
+    """The place a row's location gives; the directory locates it (commune, commune's centre)."""
+    return Place(
         name_fr="",
         street=(loc.get("street") or "")[:200],
         postcode=(loc.get("postcode") or "")[:10],
@@ -795,168 +777,67 @@ def _new_place(loc, communes):
         approximate=bool(loc.get("approximate")),
         commune_id=loc.get("commune_id"),
     )
-    from territory.services import commune_id_for
-
-    if place.lat is not None and not place.approximate:
-        place.commune_id = commune_id_for(place.lat, place.lon, place.postcode) or place.commune_id
-    elif place.commune_id is None:
-        place.commune_id = commune_id_for(None, None, place.postcode)
-    if place.lat is None and place.commune_id in communes:
-        place.lat, place.lon = communes[place.commune_id]
-        place.approximate = True
-    return place
 
 
 def _actor_attrs(fields):
     values = {attr: fields.get(name) or "" for name, attr in ACTOR_ATTRS.items()}
     values["kind"] = values["kind"] or Actor.Kind.ASSOCIATION
     values["description_fr"] = richtext.clean(values["description_fr"])
-    values["name"], values["description"] = values["name_fr"], values["description_fr"]
     return values
 
 
-def _create_actors(items, user, reason, tick, communes):
-    """New actors in bulk, deriving what save_actor derives: places located, position and commune,
-    history (rows and place links), search documents; the data version is bumped by the caller."""
-    if not items:
-        return
-    slugs = _Slugs(Actor)
-    for start in range(0, len(items), BATCH):
-        batch = items[start : start + BATCH]
-        actors, places = [], []
-        for item in batch:
-            values = _actor_attrs(item.fields)
-            loc = _location(item.fields)
-            place = _new_place(loc, communes) if loc else None
-            if place is not None and place.lat is None and not place.street and place.commune_id is None:
-                place = None
-            actor = Actor(slug=slugs(values["name_fr"] or values["name_nl"] or values["name_en"]), **values)
-            actor.commune_id = item.fields.get("commune_id")
-            if place is not None:
-                actor.has_venue = not place.approximate and place.lat is not None
-                actor.lat, actor.lon, actor.location_approximate = place.lat, place.lon, place.approximate
-                actor.commune_id = place.commune_id or actor.commune_id
-            actors.append(actor)
-            places.append(place)
-        Actor.objects.bulk_create(actors)
-        real_places = [p for p in places if p is not None]
-        if real_places:
-            Place.objects.bulk_create(real_places)
-            Place.history.bulk_history_create(real_places, default_user=user, default_change_reason=reason)
-        links = [
-            Actor.places.through(actor_id=actor.pk, place_id=place.pk)
-            for actor, place in zip(actors, places, strict=True)
-            if place is not None
-        ]
-        Actor.places.through.objects.bulk_create(links)
-        for item, actor in zip(batch, actors, strict=True):
-            item.target_id, item.slug = actor.pk, actor.slug
-        _set_relations(batch, new=True)
-        records = Actor.history.bulk_history_create(actors, default_user=user, default_change_reason=reason)
-        _m2m_history_rows(Actor, records, [a.pk for a in actors])
-        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actors])
-        tick(len(batch))
-
-
-def _set_relations(items, *, new=False):
-    """Replace the themes and languages of the items' actors with item.relations (in bulk: what
-    save_actor does, sub-themes bringing their top theme)."""
-    for name in ("themes", "languages"):
-        through = getattr(Actor, name).through
-        other = through._meta.get_field(name[:-1]).attname  # theme_id, language_id
-        chosen = {item.target_id: item.relations[name] for item in items if name in item.relations}
-        if not chosen:
-            continue
-        if not new:
-            through.objects.filter(actor_id__in=list(chosen)).delete()
-        rows = [
-            through(actor_id=actor_id, **{other: pk})
-            for actor_id, objects in chosen.items()
-            for pk in sorted(_relation_ids(name, objects))
-        ]
-        through.objects.bulk_create(rows, batch_size=BATCH)
-
-
-def _m2m_history_rows(model, history_records, ids):
-    """The many-to-many rows of new history records, copied from the current links (what
-    simple-history writes for each record saved one by one)."""
-    record_of = {r.id: r for r in history_records}
-    history_model = model.history.model
-    for name in ("themes", "audiences", "languages", "places"):
-        through = getattr(model, name).through
-        m2m_history = getattr(history_model, name).model
-        other = through._meta.get_field(name[:-1]).attname  # theme_id, audience_id, language_id, place_id
-        rows = through.objects.filter(actor_id__in=ids).values_list("id", "actor_id", other)
-        m2m_history.objects.bulk_create(
-            [m2m_history(history=record_of[a], id=pk, actor_id=a, **{other: o}) for pk, a, o in rows],
-            batch_size=BATCH,
+def _actor_writes(created, changed):
+    """What the plan writes, as the directory's bulk writes take it: the new actors, then the
+    actors updated or filled (read a batch at a time, each once with every row that changes it)."""
+    for item in created:
+        actor = Actor(**_actor_attrs(item.fields))
+        actor.commune_id = item.fields.get("commune_id")
+        loc = _location(item.fields)
+        # A location with neither a position, a street nor a commune says nothing.
+        place = _new_place(loc) if loc and (loc["lat"] is not None or loc["street"] or loc["commune_id"]) else None
+        yield _ActorWrite(
+            actor,
+            themes=item.relations.get("themes"),
+            languages=item.relations.get("languages"),
+            places=[place] if place is not None else None,
+            rows=[item],
         )
+    rows_of = {}
+    for item in changed:
+        rows_of.setdefault(item.target_id, []).append(item)
+    ids = list(rows_of)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        actors = Actor.all_objects.prefetch_related("places").in_bulk(chunk)
+        for actor_id in chunk:
+            yield _changed_actor(actors[actor_id], rows_of[actor_id])
 
 
-def _update_actors(items, user, reason, tick):
-    """Changed fields of existing actors (no place involved) in bulk: one history record per actor
-    with its links, search documents rewritten; what save_actor does, without a query per field."""
-
-    by_id = {}
-    for item in items:
-        by_id.setdefault(item.target_id, []).append(item)
-    for start in range(0, len(items), BATCH):
-        ids = list(by_id)[start : start + BATCH]
-        if not ids:
-            break
-        actors = Actor.all_objects.in_bulk(ids)
-        fields = set()
-        for actor_id in ids:
-            actor = actors[actor_id]
-            for item in by_id[actor_id]:
-                for attr, value in item.changes.items():
-                    value = richtext.clean(value) if attr == "description_fr" else value
-                    setattr(actor, attr, value)
-                    fields.add(attr)
-                    if attr in ("name_fr", "description_fr"):
-                        setattr(actor, attr[:-3], value)
-                        fields.add(attr[:-3])
-                item.slug = actor.slug
-        batch = [actors[i] for i in ids]
-        now = timezone.now()
-        for actor in batch:
-            actor.updated = now
-        Actor.all_objects.bulk_update(batch, sorted(fields | {"updated"}), batch_size=BATCH)
-        _set_relations([item for actor_id in ids for item in by_id[actor_id]])
-        records = Actor.history.bulk_history_create(batch, update=True, default_user=user, default_change_reason=reason)
-        _m2m_history_rows(Actor, records, ids)
-        live = [a for a in batch if a.archived_at is None]
-        Document.objects.filter(kind=Document.Kind.ACTOR, object_id__in=[a.pk for a in live]).delete()
-        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in live])
-        tick(sum(len(by_id[i]) for i in ids))
-
-
-def _update_actor(item, user, reason, communes):
-    actor = Actor.all_objects.get(pk=item.target_id)
-    for attr, value in item.changes.items():
-        if attr == "description_fr":
-            value = richtext.clean(value)
-        setattr(actor, attr, value)
-        if attr in ("name_fr", "description_fr"):
-            setattr(actor, attr[:-3], value)
-    actor._history_user, actor._change_reason = user, reason
-    places = None
-    if item.location:
-        current = list(actor.places.all())
-        main = _main_place(actor)
-        if main is not None and item.outcome == "updated":
-            for key in ("street", "postcode", "lat", "lon", "approximate", "commune_id"):
-                setattr(main, key, item.location.get(key) if key != "approximate" else bool(item.location.get(key)))
-            main.street, main.postcode = main.street or "", main.postcode or ""
-            if main.lat is None:
-                main.commune_id = item.location.get("commune_id")
-            places = current
-        else:
-            places = [*current, _new_place(item.location, communes)]
-    directory_services.save_actor(
-        actor, places=places, themes=item.relations.get("themes"), languages=item.relations.get("languages")
+def _changed_actor(actor, rows):
+    fields, relations, places = set(), {}, None
+    for item in rows:
+        for attr, value in item.changes.items():
+            setattr(actor, attr, richtext.clean(value) if attr == "description_fr" else value)
+            fields.add(attr)
+        relations.update(item.relations)
+        if item.location:
+            places = list(actor.places.all()) if places is None else places
+            main = directory_services.main_place(places)
+            if main is not None and item.outcome == "updated":
+                loc = item.location
+                main.street, main.postcode = loc.get("street") or "", loc.get("postcode") or ""
+                main.lat, main.lon, main.approximate = loc.get("lat"), loc.get("lon"), bool(loc.get("approximate"))
+                main.commune_id = loc.get("commune_id")
+            else:
+                places.append(_new_place(item.location))
+    return _ActorWrite(
+        actor,
+        themes=relations.get("themes"),
+        languages=relations.get("languages"),
+        places=places,
+        fields=fields,
+        rows=rows,
     )
-    item.slug = actor.slug
 
 
 def _organiser(text):
@@ -968,42 +849,40 @@ def _organiser(text):
     return found[0] if len(found) == 1 else None
 
 
-def _save_event(item, user, reason, communes):
-    fields = item.fields
-    if item.target_id:
-        event = Event.all_objects.select_related("place").get(pk=item.target_id)
-        changes = item.changes
-    else:
-        title = fields.get("title") or ""
-        event = Event(slug=unique_slug(Event, title))
-        changes = {attr: fields.get(name) for name, attr in EVENT_ATTRS.items() if not _empty(fields.get(name))}
-    for attr, value in changes.items():
-        if attr == "description_fr":
-            value = richtext.clean(value)
-        setattr(event, attr, value)
-        if attr in ("title_fr", "description_fr"):
-            setattr(event, attr[:-3], value)
-    organisers = None
-    if not item.target_id or "organiser" in fields:
-        organiser = _organiser(fields.get("organiser"))
-        if organiser is not None:
-            organisers = [organiser]
-        elif fields.get("organiser") and not item.target_id:
-            line = _("Organised by: %(name)s") % {"name": fields["organiser"]}
-            event.description_fr = "\n\n".join(p for p in (event.description_fr or "", line) if p)
-            event.description = event.description_fr
-    loc = (
-        item.location if item.target_id else {k: fields.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")}
-    )
-    if loc and any(not _empty(loc.get(k)) for k in EVENT_LOCATION):
-        place = _new_place(loc, communes)
-        place.name_fr = place.name = (loc.get("location") or "")[:200]
-        place.save()
-        event.place = place
-        event.commune_id = place.commune_id
-    event._history_user, event._change_reason = user, reason
-    agenda_services.save_event(event, organisers=organisers, themes=item.relations.get("themes"))
-    item.target_id, item.slug = event.pk, event.slug
+def _event_writes(items):
+    """The events the plan creates or updates, as the agenda's write functions take them."""
+    slugs = directory_bulk.UniqueSlugs(Event)
+    writes = []
+    for item in items:
+        fields = item.fields
+        if item.target_id:
+            event = Event.all_objects.select_related("place").get(pk=item.target_id)
+            changes_ = item.changes
+        else:
+            event = Event(slug=slugs(fields.get("title") or ""))
+            changes_ = {attr: fields.get(name) for name, attr in EVENT_ATTRS.items() if not _empty(fields.get(name))}
+        for attr, value in changes_.items():
+            setattr(event, attr, richtext.clean(value) if attr == "description_fr" else value)
+        organisers = None
+        if not item.target_id or "organiser" in fields:
+            organiser = _organiser(fields.get("organiser"))
+            if organiser is not None:
+                organisers = [organiser]
+            elif fields.get("organiser") and not item.target_id:
+                line = _("Organised by: %(name)s") % {"name": fields["organiser"]}
+                event.description_fr = "\n\n".join(p for p in (event.description_fr or "", line) if p)
+        loc = (
+            item.location
+            if item.target_id
+            else {k: fields.get(k) for k in (*EVENT_LOCATION, "commune_id", "approximate")}
+        )
+        if loc and any(not _empty(loc.get(k)) for k in EVENT_LOCATION):
+            place = _new_place(loc)
+            place.name_fr = (loc.get("location") or "")[:200]
+            directory_services.save_place(place)
+            event.place = place
+        writes.append(agenda_services.EventWrite(event, organisers=organisers, themes=item.relations.get("themes")))
+    return writes
 
 
 # --- running ------------------------------------------------------------------------------------

@@ -161,15 +161,15 @@ def test_live_status_shows_the_entries_written_during_the_transaction(client_mod
     run = services.start_run(data=CSV, filename="liste.csv", source=source, dry_run=False)
     url = reverse("imports:run", args=[run.pk]) + "?fragment=status"
     seen = []
-    create = services._create_actors
+    create = services.directory_bulk.save_actors
 
-    def create_then_look(*args):
-        create(*args)
+    def create_then_look(*args, **kwargs):
+        create(*args, **kwargs)
         # What another process sees: the run's row says 3 rows read; the cache, 2 entries written.
         ImportRun.objects.filter(pk=run.pk).update(processed=3, total=3)
         seen.append(client_mod.get(url, HTTP_HX_REQUEST="true").content.decode())
 
-    monkeypatch.setattr(services, "_create_actors", create_then_look)
+    monkeypatch.setattr(services.directory_bulk, "save_actors", create_then_look)
     services.run_import(run)
     assert run.status == ImportRun.Status.APPLIED, run.error
     (fragment,) = seen
