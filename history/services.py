@@ -484,6 +484,28 @@ def revert_preview(kind, target, current):
     return describe(kind, [(target.record, current.record)])[0]
 
 
+@dataclass
+class PartChanges:
+    kind: Kind
+    object: object
+    changes: list
+
+
+def revert_parts_preview(kind, target):
+    """What the same revert changes in the parts the version's change set wrote (its place...):
+    their current state -> their state in that change set, for those that still exist and differ."""
+    previews = []
+    for part_kind, part_record in _parts_of_change_set(kind, target.record):
+        part = part_kind.manager().filter(pk=part_record.id).first()
+        latest = part_kind.history_model().objects.filter(id=part_record.id).order_by("-history_id").first()
+        if part is None or latest is None or latest.history_id == part_record.history_id:
+            continue
+        described = describe(part_kind, [(part_record, latest)])[0]
+        if described:
+            previews.append(PartChanges(part_kind, part, described))
+    return previews
+
+
 # --- revert, archive, restore --------------------------------------------------------------------
 
 

@@ -88,6 +88,7 @@ def revert(request, kind, pk, history_id):
             "object": obj,
             "version": target,
             "changes": services.revert_preview(kind, target, current),
+            "parts": services.revert_parts_preview(kind, target),
             "error": error,
         },
         status=400 if error else 200,

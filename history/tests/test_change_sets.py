@@ -112,3 +112,14 @@ def test_archive_and_restore_go_through_the_owner(actor, moderator):
     assert ChangeSet.objects.get(pk=latest.change_set_id).source == "archive"
     services.restore(actor, moderator)
     assert Actor.objects.filter(pk=actor.pk).exists()
+
+
+def test_the_revert_page_shows_the_parts_that_go_back_too(actor, themes, moderator_client):
+    from django.urls import reverse
+
+    first = services.all_versions(ACTOR, actor.pk)[-1]
+    _saved(actor.pk, name="Voisins", themes=themes[1:], street="Rue Basse 2")
+    url = reverse("history:revert", args=["actor", actor.pk, first.record.history_id])
+    page = moderator_client.get(url).content.decode()
+    assert "<del>Rue Basse 2</del>" in page and "<ins>Rue Haute 1</ins>" in page
+    assert "<del>Voisins</del>" in page and "<ins>Maison des voisins</ins>" in page
