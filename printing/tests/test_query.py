@@ -82,3 +82,28 @@ def test_one_commune_or_theme_typed_by_name(vocab):
     assert slug_of("commune", "Schaarbeek", vocab) == "schaerbeek"
     assert slug_of("theme", "Santé mentale", vocab) == "mental-health"
     assert slug_of("commune", "  ", vocab) == ""
+
+
+def test_the_view_the_form_and_the_command_make_the_same_document(client, vocab, monkeypatch, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from printing import booklet, services
+
+    asked = []
+
+    def printout_for(kind, params, user=None, *, request=None):
+        asked.append(params)
+        raise services.RateLimited
+
+    monkeypatch.setattr(services, "printout_for", printout_for)
+    client.get("/fr/print/directory/", {"commune": ["Schaarbeek", "1050"], "theme": "food", "group": "alpha"})
+    form = forms.DirectoryForm(QueryDict("commune=Schaarbeek&commune=1050&theme=food&group=alpha&lang=fr"))
+    assert form.is_valid(), form.errors
+    monkeypatch.setattr(booklet, "directory_pdf", lambda params, progress: asked.append(params) or b"")
+    monkeypatch.setattr("printing.management.commands.print_directory._page_count", lambda pdf: 0)
+    options = ["--commune", "Schaarbeek", "--commune", "1050", "--theme", "food", "--group", "alpha"]
+    call_command("print_directory", *options, "--output", str(tmp_path / "d.pdf"), stdout=StringIO(), stderr=StringIO())
+    assert asked[0] == form.query.to_params() == asked[1]
+    assert asked[0]["filters"]["commune"] == ["ixelles", "schaerbeek"] and asked[0]["grouping"] == "alpha"
