@@ -299,6 +299,7 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
             derive(actor, Place.objects.filter(pk__in=current["places"]))
         with changes.quietly(actor):
             actor.save()
+        actor._stored_slug = actor.slug
         links = {}
         for name in LINKS:
             if wanted.get(name) is None:
