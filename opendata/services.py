@@ -1,5 +1,6 @@
-"""Open data: the full dump (a zip of CSV, GeoJSON, iCal and HSDS files with its licence), its
-place on disk, and schema.org JSON-LD for projects.
+"""Open data: the full dump (a zip of CSV, GeoJSON, iCal and HSDS files with its licence) and its
+place on disk. The CSV and GeoJSON rows are ``opendata.exports``'s (from the owners' field specs),
+the HSDS objects ``opendata.hsds``'s (the standard's mapping).
 
 The dump streams: every file is written into the zip row by row from chunked queries (a handful
 of queries per 2,000 rows), so 20,000 actors and 50,000 events fit in memory and in a minute.
@@ -338,6 +339,3 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
             Path(temporary).unlink(missing_ok=True)
             raise
     return DumpResult(output, output.stat().st_size, time.monotonic() - started, counts)
-
-
-# --- schema.org ----------------------------------------------------------------------------------
