@@ -78,7 +78,8 @@ ACTOR = Spec(
         Field("contact_phone", _("Contact person's phone"), personal=True),
         Field("contact_consent", _("Contact person shown publicly"), "bool", public=False),
         Field("status", _("Status"), "choice", choices=Actor.Status),
-        Field("logo", _("Logo"), "file"),
+        # A file: uploaded on the website (JSON and import files carry none).
+        Field("logo", _("Logo"), "file", set_by=frozenset({EDITOR, PROPOSAL, MERGE})),
         Field("last_verified", _("Last verified"), "date", set_by=EDITORS_AND_MERGES),
     ],
 )
