@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,6 +32,8 @@ class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     filter_horizontal = ("themes", "audiences", "languages")
     exclude = ("commune",)
     inlines = [ProgrammeInline]
+    # A link typed without its scheme is an https one (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def changeform_view(self, request, *args, **kwargs):
         with changes.recording(user=request.user, reason=_("Changed in the admin"), source=changes.Source.ADMIN):
