@@ -154,7 +154,7 @@ class Actor(models.Model):
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("synthetic (test data)"), default=False)
 
-    # Denormalised from the places (kept by services.refresh_actor), so lists, facets and the map
+    # Denormalised from the places (kept by the owner's write functions: services.derive), so lists, facets and the map
     # read one row per actor. ``commune`` is also the area of activity of actors without a venue.
     commune = models.ForeignKey(
         Commune,

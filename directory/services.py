@@ -112,20 +112,12 @@ def save_actors(items, **options):
 
 def refresh_actor(actor):
     """Recompute what an actor derives from its places and texts, read from the database (a
-    place deleted, an actor saved by hand). The write functions below derive in memory instead."""
+    place deleted, an actor written by hand in a test). ``save_actor`` derives in memory instead."""
     derive(actor, actor.places.all())
     Actor.all_objects.filter(pk=actor.pk).update(**{name: getattr(actor, name) for name in DERIVED})
     _index_document(actor, created=False)
     changes.bump(data_version.ACTORS)
     return actor
-
-
-def add_parent_themes(actor_or_event, theme_ids):
-    """A sub-theme implies its top theme, so filtering by a top theme is one lookup."""
-    parents = set(Theme.objects.filter(pk__in=theme_ids, parent__isnull=False).values_list("parent_id", flat=True))
-    missing = parents - set(theme_ids)
-    if missing:
-        actor_or_event.themes.add(*missing)
 
 
 # --- the actor's write path --------------------------------------------------------------------
@@ -326,10 +318,8 @@ def save_place(place):
 def place_deleted(actor_ids):
     """After a place was deleted (the admin): its actors derive their position again."""
     with changes.recording():
-        for actor in Actor.all_objects.filter(pk__in=actor_ids).prefetch_related("places"):
-            derive(actor, actor.places.all())
-            Actor.all_objects.filter(pk=actor.pk).update(**{name: getattr(actor, name) for name in DERIVED})
-        changes.bump(data_version.ACTORS)
+        for actor in Actor.all_objects.filter(pk__in=actor_ids):
+            refresh_actor(actor)
 
 
 def _set_archived(actor, archived_at, *, user, reason):

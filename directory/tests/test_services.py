@@ -64,8 +64,7 @@ def test_a_sub_theme_implies_its_top_theme(communes):
     top = ThemeFactory()
     sub = ThemeFactory(parent=top)
     actor = ActorFactory()
-    actor.themes.set([sub])
-    services.add_parent_themes(actor, [sub.pk])
+    services.save_actor(actor, themes=[sub])
     assert set(actor.themes.all()) == {top, sub}
 
 
