@@ -54,23 +54,20 @@ def _empty_cache():
 @pytest.fixture
 def charter(db):
     """The published charter (a data migration creates it; a transactional test may flush it)."""
-    from maillage.testing import ensure_charter
+    from charter.testing import ensure_charter
 
     return ensure_charter()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_indexes():
-    """In-memory indexes never outlive a test's database."""
-    from api.services import reset_upcoming
-    from directory import duplicates, index, services
+    """In-process values built from the data (indexes, vocabularies, pairs...) never outlive a test's
+    database: every ``maillage.caches.VersionedCache`` is forgotten before and after."""
+    from maillage import caches
 
-    resets = (index.reset, services.reset_vocabularies, duplicates.reset, reset_upcoming)
-    for reset in resets:
-        reset()
+    caches.reset_all()
     yield
-    for reset in resets:
-        reset()
+    caches.reset_all()
 
 
 @pytest.fixture
