@@ -6,12 +6,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from agenda import services as agenda_services
 from agenda.models import Event, ProgrammeItem
 from directory import services as directory_services
 from directory.models import Actor, ActorRelation, Audience, Language, Place, Theme
 from directory.validators import normalise_company_number
+from maillage import changes
 from projects import services as project_services
 from projects.models import Phase, Project, Update
 from territory.models import Commune
@@ -174,23 +176,27 @@ def _load_projects(items, lookup):
         )
         project.phases.all().delete()
         for position, phase in enumerate(item.get("phases", [])):
-            Phase.objects.create(
-                project=project,
-                position=position,
-                start_date=_date(phase.get("start")),
-                end_date=_date(phase.get("end")),
-                **tr("title", phase["title"], required=True),
-                **tr("description", phase.get("description")),
-                **tr("questions", phase.get("questions")),
-                **tr("deliverables", phase.get("deliverables")),
+            project_services.save_phase(
+                Phase(
+                    project=project,
+                    position=position,
+                    start_date=_date(phase.get("start")),
+                    end_date=_date(phase.get("end")),
+                    **tr("title", phase["title"], required=True),
+                    **tr("description", phase.get("description")),
+                    **tr("questions", phase.get("questions")),
+                    **tr("deliverables", phase.get("deliverables")),
+                )
             )
         project.updates.all().delete()
         for update in item.get("updates", []):
-            Update.objects.create(
-                project=project,
-                date=_date(update["date"]),
-                **tr("title", update["title"], required=True),
-                **tr("body", update.get("body")),
+            project_services.save_update(
+                Update(
+                    project=project,
+                    date=_date(update["date"]),
+                    **tr("title", update["title"], required=True),
+                    **tr("body", update.get("body")),
+                )
             )
 
 
@@ -214,8 +220,7 @@ def _load_events(items, lookup):
             # Reuse the event's own place only: an actor's place (from ``place_of``) stays theirs.
             own = event.place if event.place_id and not event.place.actors.exists() else None
             place = _place(item["place"], lookup, own)
-            directory_services.locate_place(place)
-            place.save()
+            directory_services.save_place(place)
             event.place = place
         elif item.get("place_of"):
             event.place = lookup.actor(item["place_of"], owner).places.first()
@@ -235,7 +240,7 @@ def _load_events(items, lookup):
             raise DemoDataError(f"{owner}: {exc}") from exc
         event.programme.all().delete()
         for position, entry in enumerate(item.get("programme", [])):
-            programme_item = ProgrammeItem.objects.create(
+            programme_item = ProgrammeItem(
                 event=event,
                 kind=entry["kind"],
                 position=position,
@@ -246,20 +251,22 @@ def _load_events(items, lookup):
                 **tr("title", entry["title"], required=True),
                 **tr("description", entry.get("description")),
             )
-            programme_item.organisers.set([lookup.actor(s, f"{owner} programme") for s in entry.get("organisers", [])])
+            organisers = [lookup.actor(s, f"{owner} programme") for s in entry.get("organisers", [])]
+            agenda_services.save_programme_item(programme_item, organisers=organisers)
 
 
-@transaction.atomic
 def load_demo(data_dir=None):
-    """Load (or update in place) the taxonomy and the demo dataset. Returns counts."""
+    """Load (or update in place) the taxonomy and the demo dataset through the owners' write
+    functions, in one change set (source: demo). Returns counts."""
     data_dir = Path(data_dir or DATA_DIR)
-    load_taxonomy(data_dir / "taxonomy.json")
     data = json.loads((data_dir / "demo.json").read_text(encoding="utf-8"))
-    lookup = _Lookup()
-    _load_actors(data.get("actors", []), lookup)
-    _load_relations(data.get("relations", []), lookup)
-    _load_projects(data.get("projects", []), lookup)
-    _load_events(data.get("events", []), lookup)
+    with changes.recording(reason=_("Demo data"), source=changes.Source.DEMO):
+        load_taxonomy(data_dir / "taxonomy.json")
+        lookup = _Lookup()
+        _load_actors(data.get("actors", []), lookup)
+        _load_relations(data.get("relations", []), lookup)
+        _load_projects(data.get("projects", []), lookup)
+        _load_events(data.get("events", []), lookup)
     return {
         "actors": len(data.get("actors", [])),
         "relations": len(data.get("relations", [])),

@@ -5,16 +5,15 @@ import random
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from tqdm import tqdm
 
 from agenda import services as agenda_services
-from agenda.models import Event, Occurrence
-from directory import services as directory_services
+from agenda.models import Event
+from directory import bulk
 from directory.models import Actor, Audience, Language, Place, Theme
-from maillage import data_version
-from search import index as search_index
-from search.models import Document
+from maillage import changes
 from territory.models import Boundary, Commune
 
 from .services import load_taxonomy
@@ -101,7 +100,7 @@ def _random_point(rng, commune, shapes):
     if geometry is None:
         return commune.lat + rng.gauss(0, 0.006), commune.lon + rng.gauss(0, 0.009)
     minx, miny, maxx, maxy = geometry.bounds
-    for _ in range(50):
+    for _attempt in range(50):
         lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
         if geometry.contains(Point(lon, lat)):
             return lat, lon
@@ -153,9 +152,7 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
         actor_rows.append(
             Actor(
                 slug=f"synthetic-{i}",
-                name=name,
                 name_fr=name,
-                description=description,
                 description_fr=description,
                 kind=rng.choice(kinds),
                 status=rng.choices(Actor.Status.values, weights=[90, 7, 3])[0],
@@ -165,40 +162,31 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
                 phone=f"02 {rng.randint(200, 799)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if has_venue else "",
                 opening_hours_fr=rng.choice(HOURS_FR) if has_venue else "",
                 opening_hours_nl=rng.choice(HOURS_NL) if has_venue else "",
-                commune=commune,
-                has_venue=has_venue,
-                lat=lat,
-                lon=lon,
-                location_approximate=not has_venue,
+                commune=commune,  # position, commune and venue: derived from the place when written
             )
         )
-    through = {"themes": [], "languages": [], "audiences": [], "places": []}
-    for actor_batch, place_batch in zip(_batches(actor_rows), _batches(place_rows), strict=True):
-        Actor.objects.bulk_create(actor_batch)
-        Place.objects.bulk_create(place_batch)
-        search_index.index_many(
-            Document.Kind.ACTOR, [(a.pk, *directory_services.search_fields(a)) for a in actor_batch]
-        )
-        for actor, place in zip(actor_batch, place_batch, strict=True):
-            chosen = rng.sample(sub_themes, k=rng.randint(1, 3)) if sub_themes else []
-            theme_ids = {pk for pk, _ in chosen} | {parent for _, parent in chosen}
-            if not theme_ids and top_themes:
-                theme_ids = {rng.choice(top_themes)}
-            through["themes"] += [Actor.themes.through(actor_id=actor.pk, theme_id=t) for t in theme_ids]
-            through["languages"] += [
-                Actor.languages.through(actor_id=actor.pk, language_id=pk)
-                for pk in rng.sample(languages, k=min(len(languages), rng.randint(1, 3)))
-            ]
-            through["audiences"] += [
-                Actor.audiences.through(actor_id=actor.pk, audience_id=pk)
-                for pk in rng.sample(audiences, k=min(len(audiences), rng.randint(0, 2)))
-            ]
-            through["places"].append(Actor.places.through(actor_id=actor.pk, place_id=place.pk))
-        bar.update(len(actor_batch))
-    for name, rows in through.items():
-        getattr(Actor, name).through.objects.bulk_create(rows, batch_size=BATCH)
 
-    data_version.bump(data_version.ACTORS)
+    def links(actor, place):
+        chosen = rng.sample(sub_themes, k=rng.randint(1, 3)) if sub_themes else []
+        theme_ids = {pk for pk, _ in chosen} | {parent for _, parent in chosen}
+        if not theme_ids and top_themes:
+            theme_ids = {rng.choice(top_themes)}
+        return bulk.ActorItem(
+            actor,
+            themes=sorted(theme_ids),
+            languages=rng.sample(languages, k=min(len(languages), rng.randint(1, 3))),
+            audiences=rng.sample(audiences, k=min(len(audiences), rng.randint(0, 2))),
+            places=[place],
+        )
+
+    # The directory's bulk write path derives, indexes and records them (one change set, source demo).
+    bulk.save_actors(
+        (links(actor, place) for actor, place in zip(actor_rows, place_rows, strict=True)),
+        reason=_("Synthetic data"),
+        source=changes.Source.DEMO,
+        batch_size=BATCH,
+        saved=lambda batch: bar.update(len(batch)),
+    )
     if not events:
         _refresh_planner_statistics()
         bar.close()
@@ -230,28 +218,15 @@ def generate(actors=1000, events=2000, seed=1, progress=True):
             )
         )
         event_links.append(organiser)
-    theme_links, organiser_links, occurrences = [], [], []
-    for batch_start, batch in enumerate(_batches(event_rows)):
-        Event.objects.bulk_create(batch)
-        # What save_event derives, in bulk: the iCal texts (their UID needs the pk) and the search text.
-        for event in batch:
-            for lang in agenda_services.LANGS:
-                setattr(event, f"vevent_{lang}", agenda_services.vevent_text(event, lang))
-        Event.objects.bulk_update(batch, [f"vevent_{lang}" for lang in agenda_services.LANGS], batch_size=500)
-        search_index.index_many(Document.Kind.EVENT, [(e.pk, *agenda_services.search_fields(e)) for e in batch])
-        for offset, event in enumerate(batch):
-            organiser_links.append(
-                Event.organisers.through(event_id=event.pk, actor_id=event_links[batch_start * BATCH + offset])
-            )
-            if sub_themes:
-                sub, parent = rng.choice(sub_themes)
-                theme_links += [Event.themes.through(event_id=event.pk, theme_id=t) for t in (sub, parent)]
-            for start, end in agenda_services.occurrence_times(event):
-                occurrences.append(Occurrence.at(event.pk, start, end))
+    writes = []
+    for event, organiser in zip(event_rows, event_links, strict=True):
+        themes = list(rng.choice(sub_themes)) if sub_themes else []
+        writes.append(agenda_services.EventWrite(event, organisers=[organiser], themes=themes))
+    # The agenda's write path, a batch per change set (each keeps its history records in memory
+    # until it ends): iCal texts, search documents, occurrences, links, history.
+    for batch in _batches(writes):
+        agenda_services.save_events(batch, reason=_("Synthetic data"), source=changes.Source.DEMO)
         bar.update(len(batch))
-    Event.organisers.through.objects.bulk_create(organiser_links, batch_size=BATCH)
-    Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
-    Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
     _refresh_planner_statistics()
     bar.close()
     return actors, events

@@ -74,6 +74,7 @@ def save_actors(
     many actors were written. Raises ``ValidationError`` (nothing written: the change set rolls
     back) when a value is invalid."""
     count = 0
+    source = source or changes.Source.IMPORT
     with changes.recording(user=user, reason=reason, source=source, source_id=source_id) as state:
         writer = _Writer(state)
         iterator = iter(items)

@@ -9,10 +9,12 @@ A run happens in two steps:
    earlier row of the file), *error* (with the reason), and *missing* for the source's records no
    longer in the file. Planning only reads (and saves the run's progress), so a dry run is the plan
    alone and its report is exactly what applying would do.
-2. **apply** (``apply_plan``): write the plan in one transaction. New actors go in bulk (actors,
-   places, links, history, search documents, one data-version bump), so 10,000 rows take seconds;
-   updated and linked entries go through ``directory.services.save_actor`` and
-   ``agenda.services.save_event``. Any exception rolls everything back and the run fails.
+2. **apply** (``apply_plan``): write the plan through the owners' write functions, in one change
+   set (source: import, the run's number): actors through the directory's bulk path
+   (``directory.bulk.save_actors``: new, updated and filled actors in batches, one history record
+   each, one data-version bump), so 10,000 rows take seconds; events through
+   ``agenda.services.save_events``. The importer says what each row changes, never how an actor is
+   written. Any exception rolls everything back and the run fails.
 
 Provenance: every row seen is a ``SourceRecord`` (source, id in the source, fingerprint, values);
 re-importing the same file finds every row unchanged and changes nothing; a record missing from a
