@@ -9,6 +9,7 @@ commune, venue, parent themes, search document) is applied here, once per write,
 import io
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
@@ -252,6 +253,23 @@ def _refresh_sharing(place_ids, *, besides=None, sharing=None):
 DERIVED_FIELDS = ("has_venue", "lat", "lon", "location_approximate", "commune")
 
 
+def clean_values(actor):
+    """Apply the spec's own check of each plain value (``directory.fields.ACTOR``: rich text
+    sanitised, a company number in its 10 digits); raises ValidationError by field."""
+    errors = {}
+    for f in ACTOR.plain():
+        value = getattr(actor, f.name, None)
+        if f.validate is None or value in (None, ""):
+            continue
+        try:
+            setattr(actor, f.name, f.validate(value))
+        except ValidationError as error:
+            errors[f.name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return actor
+
+
 def save_actor(actor, *, themes=None, audiences=None, languages=None, places=None):
     """Create or update an actor with its links: the one write path of the forms, the admin,
     proposals, the API, merges and reverts (imports and synthetic data: ``save_actors``).
@@ -269,6 +287,7 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
         # ``commune`` is derived from the places below (or an area of activity already checked);
         # the slug is checked when it is new (its uniqueness costs a query).
         slug_known = actor.slug and not creating and actor.slug == getattr(actor, "_stored_slug", None)
+        clean_values(actor)
         actor.full_clean(exclude=["slug", "commune"] if not actor.slug or slug_known else ["commune"])
         if creating:
             current, sharing = {name: [] for name in LINKS}, None

@@ -203,3 +203,16 @@ def test_the_csv_export_is_built_from_the_spec_and_keeps_contacts_without_consen
     header = text.splitlines()[0].split(",")
     assert header.index("is_synthetic") == header.index("status") + 1  # a field added to the spec
     assert "contact_consent" not in header and "places" not in header
+
+
+def test_plain_values_are_checked_by_the_spec(themes):
+    actor = Actor(
+        slug="propre",
+        name_fr="Propre",
+        kind=Actor.Kind.ASSOCIATION,
+        description_fr='<p>Ateliers</p><script>alert("x")</script>',
+        company_number="BE 0203.071.973",
+    )
+    services.save_actor(actor)
+    actor.refresh_from_db()
+    assert (actor.description_fr, actor.company_number) == ("<p>Ateliers</p>", "0203071973")
