@@ -140,15 +140,21 @@ def _setup(rows, path):
     return {"actors": Actor.objects.count(), "rows": rows, "duplicates": len(duplicates)}
 
 
-def _history_marks():
+def _history_models():
     from directory.models import Actor, Place
+    from maillage.models import ChangeSet
 
-    marks = {}
-    for label, model in (
+    return (
         ("actor_history", Actor.history.model),
         ("place_history", Place.history.model),
         ("actor_places_history", Actor.history.model.places.model),
-    ):
+        ("change_sets", ChangeSet),
+    )
+
+
+def _history_marks():
+    marks = {}
+    for label, model in _history_models():
         pk = model._meta.pk.name
         marks[label] = model.objects.order_by(f"-{pk}").values_list(pk, flat=True).first() or 0
     return marks
@@ -186,13 +192,10 @@ def _cleanup():
             Actor.all_objects.filter(pk__in=numbered[start : start + 500]).update(company_number="")
         for name, kept in state["filled_before"].items():
             Actor.all_objects.exclude(**{name: ""}).exclude(pk__in=kept).update(**{name: ""})
-        for label, model in (
-            ("actor_history", Actor.history.model),
-            ("place_history", Place.history.model),
-            ("actor_places_history", Actor.history.model.places.model),
-        ):
-            pk = model._meta.pk.name
-            model.objects.filter(**{f"{pk}__gt": state[label]}).delete()
+        for label, model in _history_models():  # the import's records, then its change set
+            if label in state:
+                pk = model._meta.pk.name
+                model.objects.filter(**{f"{pk}__gt": state[label]}).delete()
         data_version.bump(data_version.ACTORS)
     path.unlink()
     return {"deleted": created}
