@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from maillage.text import fold
 from territory import services as territory
 
+from .mapping import spec_fields
 from .names import parse_name, unshout
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -372,6 +373,11 @@ def clean_actor(values: dict[str, str], *, default_kind="association", strict=Fa
     _place(values, result)
     fields["themes"] = _split_list(values.get("themes"))
     fields["languages"] = _split_list(values.get("languages"))
+
+    # The spec's other fields (``imports.mapping.spec_fields``): only when the mapping gives them.
+    for key, spec_field in spec_fields("actors").items():
+        if key in values:
+            fields[key] = _long_text(values[key]) if spec_field.type == "rich" else _clean_text(values[key])
 
     result.external_id = _clean_text(values.get("external_id"))[:200] or _fallback_id(
         fields["company_number"], name, fields["postcode"]

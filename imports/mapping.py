@@ -59,6 +59,24 @@ EVENT_FIELDS = {
 
 REQUIRED = {"actors": "name", "events": "title"}
 
+# The actor's attribute each of the fields above fills (the others say where a place is, or are
+# links): what the actor's specification (``directory.fields.ACTOR``) calls them.
+ACTOR_ATTRS = {
+    "name": "name_fr",
+    "name_nl": "name_nl",
+    "name_en": "name_en",
+    "acronym": "acronym",
+    "kind": "kind",
+    "description": "description_fr",
+    "email": "email",
+    "phone": "phone",
+    "opening_hours": "opening_hours_fr",
+    "website": "website",
+    "company_number": "company_number",
+}
+# What an import reads of the spec's other fields: values written as they are (checked by the model).
+SPEC_TYPES = frozenset({"text", "rich", "email", "url", "choice"})
+
 # Column names, folded (maillage.text.fold: "N° BCE" -> "n bce"), per field. Synonyms shorter than
 # four characters only match a whole column name, never a part of one ("id" is not in "idée").
 _COMMON = {
@@ -242,9 +260,33 @@ _EVENT_SYNONYMS = {
 _SYNONYMS = {"actors": _ACTOR_SYNONYMS, "events": _EVENT_SYNONYMS}
 
 
+def spec_fields(target: str) -> dict:
+    """{name: spec field} of the actor's fields an import may set (``directory.fields.ACTOR``,
+    read at call time) that the fields above do not already fill: a field added to the spec is
+    offered at once, by its spec's label, and written as it is given."""
+    if target == "events":
+        return {}
+    from directory.fields import ACTOR
+    from maillage.fields import IMPORT
+
+    covered = {*ACTOR_FIELDS, *ACTOR_ATTRS.values()}
+    return {
+        f.name: f
+        for f in ACTOR.settable_by(IMPORT)
+        if f.stored and not f.many and f.type in SPEC_TYPES and f.name not in covered
+    }
+
+
 def fields_for(target: str) -> dict:
     """{field: label} of what an import of ``target`` ("actors" or "events") fills."""
-    return EVENT_FIELDS if target == "events" else ACTOR_FIELDS
+    if target == "events":
+        return EVENT_FIELDS
+    return {**ACTOR_FIELDS, **{name: f.label for name, f in spec_fields(target).items()}}
+
+
+def actor_attrs() -> dict:
+    """{field: actor attribute} of every field an actors' import writes on the actor."""
+    return {**ACTOR_ATTRS, **{name: name for name in spec_fields("actors")}}
 
 
 def _fold(column):

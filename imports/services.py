@@ -47,7 +47,7 @@ from maillage.slugs import unique_slug
 from maillage.text import fold
 
 from .cleaning import clean_actor, clean_event, fingerprint
-from .mapping import apply_mapping, guess_mapping, validate_mapping
+from .mapping import ACTOR_ATTRS, actor_attrs, apply_mapping, guess_mapping, spec_fields, validate_mapping
 from .models import ImportRun, Source, SourceRecord
 from .readers import ReadError, detect_format, max_import_bytes, read_table, too_large
 
@@ -86,20 +86,6 @@ FETCH_TIMEOUT = 30
 
 ACTORS, EVENTS = Source.Target.ACTORS, Source.Target.EVENTS
 
-# Cleaned actor fields -> Actor attributes.
-ACTOR_ATTRS = {
-    "name": "name_fr",
-    "name_nl": "name_nl",
-    "name_en": "name_en",
-    "acronym": "acronym",
-    "kind": "kind",
-    "description": "description_fr",
-    "email": "email",
-    "phone": "phone",
-    "opening_hours": "opening_hours_fr",
-    "website": "website",
-    "company_number": "company_number",
-}
 LOCATION = ("street", "postcode", "lat", "lon")
 # Cleaned event fields -> Event attributes (location, organiser and themes are handled apart).
 EVENT_ATTRS = {
@@ -439,7 +425,7 @@ def _model_errors(fields, target):
     field by field, without building an instance or querying."""
     from django.core.exceptions import ValidationError
 
-    model, attrs = (Actor, ACTOR_ATTRS) if target == ACTORS else (Event, EVENT_ATTRS)
+    model, attrs = (Actor, actor_attrs()) if target == ACTORS else (Event, EVENT_ATTRS)
     problems = []
     for name, attr in attrs.items():
         value = fields.get(name)
@@ -552,6 +538,7 @@ def _same_location(place, loc):
 
 
 def _decide_actors(plan, pending, records):
+    attrs = actor_attrs()
     # One duplicate index for the whole file: planning writes no actor, and reading the actors'
     # data version once per row would cost a query each (10,000 round trips on PostgreSQL).
     index = duplicates.get_index()
@@ -589,7 +576,7 @@ def _decide_actors(plan, pending, records):
                 item.outcome = "unchanged"
                 continue
             before = item.record.data or {}
-            for name, attr in ACTOR_ATTRS.items():
+            for name, attr in attrs.items():
                 new = item.fields.get(name)
                 if _empty(new) or new == before.get(name) or new == _actor_value(actor, attr):
                     continue
@@ -606,7 +593,7 @@ def _decide_actors(plan, pending, records):
             continue
         # A probable duplicate: linked to it; its empty fields filled, nothing else touched.
         filled = linked.setdefault(actor.pk, set())
-        for name, attr in ACTOR_ATTRS.items():
+        for name, attr in attrs.items():
             new = item.fields.get(name)
             if _empty(new) or attr in filled or not _empty(_actor_value(actor, attr)):
                 continue
@@ -633,7 +620,7 @@ def _decide_actors(plan, pending, records):
 
 
 def _labels(item):
-    model = Actor if item.changes.keys() <= set(ACTOR_ATTRS.values()) else Event
+    model = Actor if item.changes.keys() <= set(actor_attrs().values()) else Event
     labels = []
     for attr in sorted([*item.changes, *item.relations]):
         try:
@@ -781,10 +768,18 @@ def _new_place(loc):
     )
 
 
+def _rich(attr):
+    """Whether an actor attribute is rich text (cleaned of what HTML it may not hold)."""
+    return attr == "description_fr" or getattr(spec_fields(ACTORS).get(attr), "type", "") == "rich"
+
+
 def _actor_attrs(fields):
     values = {attr: fields.get(name) or "" for name, attr in ACTOR_ATTRS.items()}
     values["kind"] = values["kind"] or Actor.Kind.ASSOCIATION
     values["description_fr"] = richtext.clean(values["description_fr"])
+    for name in spec_fields(ACTORS):  # the spec's other fields: only those the row gives
+        if not _empty(fields.get(name)):
+            values[name] = richtext.clean(fields[name]) if _rich(name) else fields[name]
     return values
 
 
@@ -819,7 +814,7 @@ def _changed_actor(actor, rows):
     fields, relations, places = set(), {}, None
     for item in rows:
         for attr, value in item.changes.items():
-            setattr(actor, attr, richtext.clean(value) if attr == "description_fr" else value)
+            setattr(actor, attr, richtext.clean(value) if _rich(attr) else value)
             fields.add(attr)
         relations.update(item.relations)
         if item.location:

@@ -17,9 +17,30 @@ def _english():
 
 
 def test_fields_for():
-    assert fields_for("actors") is ACTOR_FIELDS
+    # The import's own fields first, then what else the actor's spec lets an import set.
+    actors = fields_for("actors")
+    assert list(actors)[: len(ACTOR_FIELDS)] == list(ACTOR_FIELDS)
+    assert {"description_nl", "opening_hours_nl", "contact_name", "status"} <= set(actors)
+    assert not {"name_fr", "description_fr", "opening_hours_fr", "social_links", "logo"} & set(actors)
     assert fields_for("events") is EVENT_FIELDS
     assert "company_number" in ACTOR_FIELDS and "rrule" in EVENT_FIELDS
+
+
+def test_the_actors_fields_follow_the_spec():
+    """A field the actor's spec gains (or loses) is offered (or not) at the next call."""
+    from directory.fields import ACTOR
+
+    contact = ACTOR["contact_name"]
+    ACTOR.remove("contact_name")
+    try:
+        assert "contact_name" not in fields_for("actors")
+        assert validate_mapping({"name": "Nom", "contact_name": "Contact"}, ["Nom", "Contact"], "actors") == [
+            "Unknown field “contact_name”."
+        ]
+    finally:
+        ACTOR.add(contact, after="company_number")
+    assert fields_for("actors")["contact_name"] == contact.label
+    assert validate_mapping({"name": "Nom", "contact_name": "Contact"}, ["Nom", "Contact"], "actors") == []
 
 
 def test_the_subsidies_file_columns(settings):

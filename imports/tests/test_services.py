@@ -189,6 +189,25 @@ def test_mapping_given_is_used(territory, source):
     assert Actor.objects.filter(name_fr="X").exists()
 
 
+def test_the_specs_other_fields_are_imported_as_given(helmet, source):
+    """Fields the actor's spec lets an import set beyond the import's own (a contact person, the
+    Dutch description): written on new actors, and on a duplicate only where it has none."""
+    header = "Nom;Code postal;Personne de contact;Beschrijving\n"
+    rows = [
+        "Repair Café Molenbeek;1080;Anne Dupont;<p>Herstelcafé</p><script>x</script>",
+        "Maison de quartier Helmet;1030;Jan;",
+    ]
+    mapping = {"name": "Nom", "postcode": "Code postal", "contact_name": "Personne de contact"}
+    mapping["description_nl"] = "Beschrijving"
+    run = run_file(csv_bytes(rows, header=header), source=source, mapping=mapping)
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    assert outcomes(run) == {2: "created", 3: "duplicate"}
+    repair = Actor.objects.get(name_fr="Repair Café Molenbeek")
+    assert (repair.contact_name, repair.description_nl) == ("Anne Dupont", "<p>Herstelcafé</p>")
+    helmet.refresh_from_db()
+    assert helmet.contact_name == "Jan"  # it had none: filled
+
+
 def test_unknown_column_in_mapping_fails(territory, source):
     run = run_file(csv_bytes(), source=source, mapping={"name": "Pas là"})
     assert run.status == ImportRun.Status.FAILED
