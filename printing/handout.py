@@ -28,7 +28,7 @@ from directory.models import Actor, Place, Theme
 from maillage.lookup import Ambiguous, Unknown
 from maillage.text import fold
 from territory.models import Boundary, Commune, Postcode
-from territory.services import resolve_commune
+from territory.services import commune_at, resolve_commune
 
 from .languages import document_lang, in_each, langs_of
 from .typesetting import qr_svg, render
@@ -71,8 +71,6 @@ MAX_PAGES = 2
 # A street "matches well" from this rapidfuzz score (0-100) on folded names without numbers.
 STREET_MATCH = 86
 COMMUNE_MATCH = 88
-# A point farther than this from every commune centre is outside the territory.
-OUTSIDE_M = 12_000
 
 _POSTCODE = re.compile(r"\b(\d{4})\b")
 _NUMBER = re.compile(r"\b\d+[a-z]?\b")
@@ -237,19 +235,10 @@ def _match_street(rest, commune):
 
 
 def _commune_of_point(lat, lon):
-    from territory.services import commune_id_for
-
-    commune_id = commune_id_for(lat, lon)
-    if commune_id is not None:
-        return Commune.objects.filter(pk=commune_id).first()
-    nearest = None
-    for commune in Commune.objects.exclude(lat=None):
-        distance = distance_metres(lat, lon, commune.lat, commune.lon)
-        if nearest is None or distance < nearest[0]:
-            nearest = (distance, commune)
-    if nearest is None or nearest[0] > OUTSIDE_M:
-        return None
-    return nearest[1]
+    """The commune holding the point (``territory.services.commune_at``: THE rule, with its
+    tolerance at the outlines), or None outside the territory."""
+    commune_id = commune_at(lat, lon)
+    return Commune.objects.filter(pk=commune_id).first() if commune_id is not None else None
 
 
 def _float(value):
