@@ -51,7 +51,7 @@ def test_new_actors_are_written_with_what_the_owner_derives(territory, themes, m
     brussels = Postcode.objects.get(code="1000").commune_id
     for actor in actors:
         assert (actor.has_venue, actor.lat, actor.lon, actor.commune_id) == (True, 50.84, 4.35, brussels)
-        assert actor.name == actor.name_fr  # the untranslated column mirrors the default language
+        assert actor.name == actor.name_fr
         assert set(actor.themes.all()) == {top, sub}  # the sub-theme brings its top theme
         assert actor.places.get().commune_id == brussels  # located by the directory
         assert Document.objects.filter(kind=Document.Kind.ACTOR, object_id=actor.pk).exists()
