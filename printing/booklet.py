@@ -217,6 +217,9 @@ class _Labels:
             language.pk: " / ".join(_each(language, "name", langs)) for language in vocab["languages"]
         }
         self.communes = {c.pk: c for c in vocab["communes"]}
+        printed = printed_fields()
+        self.shown = {f.base or f.name for f in printed}
+        self.personal = [f.name for f in printed if f.personal and f.stored and not f.many]
         more = {}
         for f in _more_fields():
             more.setdefault(f.base or f.name, []).append(f)
@@ -241,42 +244,56 @@ class _Labels:
 
 
 def _entry(actor, theme_ids, language_ids, places, labels, url):
-    langs = labels.langs
-    top = [pk for pk in labels.themes if pk in theme_ids]  # in the themes' order
+    """One entry: the fields its design places (those the spec declares public, see PLACED), the
+    consenting contact person, the spec's other public fields (``more``), its page and position."""
+    langs, shown = labels.langs, labels.shown
+
+    def own(name):
+        return (getattr(actor, name) or "") if name in shown else ""
+
+    top = [pk for pk in labels.themes if pk in theme_ids] if "themes" in shown else []  # in the themes' order
     place = services.main_place(places)
     address = ""
     if place is not None and not place.approximate:
         commune = labels.commune_names.get(place.commune_id, "")
-        address = ", ".join(part for part in (place.street, f"{place.postcode} {commune}".strip()) if part)
+        street = place.street if "street" in shown else ""
+        postcode = place.postcode if "postcode" in shown else ""
+        address = ", ".join(part for part in (street, f"{postcode} {commune}".strip()) if part)
     elif actor.commune_id:
         address = labels.commune_names.get(actor.commune_id, "")
     descriptions = []
-    for text in _each(actor, "description", langs):
+    for text in _each(actor, "description", langs) if "description" in shown else ():
         text = " ".join(richtext.plain(text).split())
         if len(text) > DESCRIPTION_CHARS:
             text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
         descriptions.append(text)
     contact = ""
-    personal = [getattr(actor, f.name) for f in printed_fields() if f.personal and f.stored and not f.many]
+    personal = [getattr(actor, name) for name in labels.personal]
     if actor.contact_consent and personal and personal[0]:  # the person's name first
         contact = " · ".join(str(value) for value in personal if value)
+    verified = labels.text["not_verified"]
+    if "last_verified" not in shown:
+        verified = ""
+    elif actor.last_verified:
+        verified = labels.verified_on(actor.last_verified)
+    languages = language_ids if "languages" in shown else ()
     return {
         "id": actor.pk,
         "names": _each(actor, "name", langs),
-        "acronym": actor.acronym,
-        "kind": labels.kinds.get(actor.kind, ""),
+        "acronym": own("acronym"),
+        "kind": labels.kinds.get(actor.kind, "") if "kind" in shown else "",
         "themes": [[labels.themes[pk].pictogram, labels.theme_names[pk]] for pk in top],
         "theme_ids": top,
         "address": address,
-        "hours": _each(actor, "opening_hours", langs),
+        "hours": _each(actor, "opening_hours", langs) if "opening_hours" in shown else [],
         "descriptions": descriptions,
-        "phone": actor.phone,
-        "email": actor.email,
-        "website": actor.website,
-        "languages": ", ".join(labels.language_names[pk] for pk in labels.language_names if pk in language_ids),
+        "phone": own("phone"),
+        "email": own("email"),
+        "website": own("website"),
+        "languages": ", ".join(labels.language_names[pk] for pk in labels.language_names if pk in languages),
         "contact": contact,
         "more": _more(actor, labels),
-        "verified": labels.verified_on(actor.last_verified) if actor.last_verified else labels.text["not_verified"],
+        "verified": verified,
         "url": url,  # its QR code is made when its part is typeset (see _typeset)
         # Where the entry stands on its commune's map (approximate places are left off the map).
         "point": None if actor.lat is None or actor.location_approximate else [actor.lat, actor.lon],

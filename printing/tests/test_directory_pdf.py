@@ -448,3 +448,18 @@ def test_a_field_added_to_the_actors_spec_is_printed_in_its_entry(data, monkeypa
     assert f"Only the commune is known: {_('No')}" in pdfcheck.text(typeset(seen["data"]))
     directory_pdf(directory_params({"commune": ["ixelles"]}))
     assert seen["data"]["groups"][0]["entries"][0]["more"] == []  # nothing more printed than the design's
+
+
+def test_a_field_the_actors_spec_no_longer_declares_public_is_not_printed(data, monkeypatch):
+    import dataclasses
+
+    from directory.fields import ACTOR
+
+    seen = {}
+    monkeypatch.setattr(booklet, "_typeset", lambda data: seen.update(data=data) or b"%PDF")
+    private = [dataclasses.replace(f, public=False) if f.name in ("phone", "email") else f for f in ACTOR.fields]
+    monkeypatch.setattr(ACTOR, "fields", private)
+    directory_pdf(directory_params({"commune": ["schaerbeek"]}))
+    [entry] = seen["data"]["groups"][0]["entries"]
+    assert entry["names"][0] == "Épicerie solidaire" and entry["website"] == "https://esol.example"
+    assert (entry["phone"], entry["email"]) == ("", "")
