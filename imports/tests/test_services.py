@@ -95,6 +95,20 @@ def test_first_import_reports_each_row(helmet, source):
     assert source.last_synced is not None
 
 
+def test_an_import_is_one_change_set_with_one_record_per_entry(helmet, source):
+    from maillage.models import ChangeSet
+
+    before = Actor.history.count()
+    run = run_file(csv_bytes(), source=source)
+    (change_set,) = ChangeSet.objects.filter(source=ChangeSet.Source.IMPORT)
+    assert change_set.source_id == run.pk
+    written = Actor.history.filter(change_set=change_set)
+    assert written.count() == Actor.history.count() - before == 3  # two created, one duplicate filled
+    assert sorted(written.values_list("history_type", flat=True)) == ["+", "+", "~"]
+    # Every place is the import's (the duplicate had none): one record each, in the same change set.
+    assert Place.history.filter(change_set=change_set).count() == Place.history.count() == Place.objects.count()
+
+
 def test_importing_twice_gives_the_same_database(helmet, source):
     run_file(csv_bytes(), source=source)
     before = snapshot()
