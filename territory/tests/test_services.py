@@ -52,3 +52,38 @@ def test_real_boundaries_place_the_grand_place_in_brussels_and_flagey_in_ixelles
     assert Commune.objects.get(pk=services.commune_id_for(50.8467, 4.3525)).nis_code == "21004"
     assert Commune.objects.get(pk=services.commune_id_for(50.8275, 4.3722)).nis_code == "21009"
     assert services.communes_geojson()["features"][0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_the_commune_holding_a_point_with_the_outlines_tolerance(tmp_path):
+    """One rule (``commune_at``) for imports and places: inside an outline, or within
+    EDGE_TOLERANCE of it (outlines are simplified); None further out."""
+    boundaries = tmp_path / "b.geojson"
+    feature = {"type": "Feature", "properties": {"nis": "21015"}, "geometry": SQUARE}
+    boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    services.load_territory(boundaries_file=boundaries)
+    schaerbeek = Commune.objects.get(nis_code="21015").pk
+    assert services.commune_at(50.05, 4.05) == schaerbeek
+    assert services.commune_at(50.05, 4.1 + services.EDGE_TOLERANCE / 2) == schaerbeek  # just outside
+    assert services.commune_at(50.05, 4.1 + services.EDGE_TOLERANCE * 2) is None
+    # A place's commune follows the same rule, and its postcode only further out.
+    assert services.commune_id_for(50.05, 4.1 + services.EDGE_TOLERANCE / 2, "1050") == schaerbeek
+    assert services.commune_id_for(50.05, 4.2, "1050") == Commune.objects.get(nis_code="21009").pk
+    services.clear_caches()  # the square outline stays in this test
+
+
+def test_without_boundaries_a_point_goes_to_the_nearest_centre_inside_the_box(territory):
+    grand_place = services.commune_at(50.8467, 4.3525)
+    assert Commune.objects.get(pk=grand_place).nis_code == "21004"
+    assert services.commune_at(51.2, 4.4) is None  # Antwerp: outside the territory
+    # Without boundaries a point does not decide a place's commune: its postcode does.
+    assert services.commune_id_for(50.8467, 4.3525) is None
+
+
+def test_centres_names_and_region_are_read_once(territory, django_assert_num_queries):
+    services.commune_centre(0)  # reads the communes
+    with django_assert_num_queries(0):
+        ixelles = Commune.objects.model(pk=services.commune_named("Elsene"))
+        assert services.commune_named("ELSENE") == services.commune_named("ixelles") == ixelles.pk
+        assert services.commune_centre(ixelles.pk) is not None
+        assert services.commune_named("Atlantis") is None
+        assert services.region_name()
