@@ -374,10 +374,7 @@ def clean_actor(values: dict[str, str], *, default_kind="association", strict=Fa
     fields["themes"] = _split_list(values.get("themes"))
     fields["languages"] = _split_list(values.get("languages"))
 
-    # The spec's other fields (``imports.mapping.spec_fields``): only when the mapping gives them.
-    for key, spec_field in spec_fields("actors").items():
-        if key in values:
-            fields[key] = _long_text(values[key]) if spec_field.type == "rich" else _clean_text(values[key])
+    _spec_values("actors", values, fields)
 
     result.external_id = _clean_text(values.get("external_id"))[:200] or _fallback_id(
         fields["company_number"], name, fields["postcode"]
@@ -478,6 +475,13 @@ _STATUS = {
 }
 
 
+def _spec_values(target, values, fields):
+    """The spec's other fields (``imports.mapping.spec_fields``), only when the mapping gives them."""
+    for key, spec_field in spec_fields(target).items():
+        if key in values:
+            fields[key] = _long_text(values[key]) if spec_field.type == "rich" else _clean_text(values[key])
+
+
 def clean_event(values: dict[str, str]) -> Cleaned:
     """The event fields of one mapped row, checked (uses the database for places; cached)."""
     values = {key: ("" if value is None else str(value)) for key, value in (values or {}).items()}
@@ -538,6 +542,7 @@ def clean_event(values: dict[str, str]) -> Cleaned:
     fields["status"] = next(
         (status for status, words in _STATUS.items() if status_text in words or status_text == status), "scheduled"
     )
+    _spec_values("events", values, fields)
     start_key = fields["start"].isoformat() if fields["start"] else ""
     result.external_id = _clean_text(values.get("external_id"))[:200] or (
         "h:" + hashlib.sha256(f"{fold(title)}|{start_key}".encode()).hexdigest()[:20]

@@ -74,6 +74,17 @@ ACTOR_ATTRS = {
     "website": "website",
     "company_number": "company_number",
 }
+# Cleaned event fields -> Event attributes (location, organiser and themes are handled apart).
+EVENT_ATTRS = {
+    "title": "title_fr",
+    "description": "description_fr",
+    "start": "start",
+    "end": "end",
+    "all_day": "all_day",
+    "rrule": "rrule",
+    "url": "registration_url",
+    "status": "status",
+}
 # What an import reads of the spec's other fields: values written as they are (checked by the model).
 SPEC_TYPES = frozenset({"text", "rich", "email", "url", "choice"})
 
@@ -260,33 +271,47 @@ _EVENT_SYNONYMS = {
 _SYNONYMS = {"actors": _ACTOR_SYNONYMS, "events": _EVENT_SYNONYMS}
 
 
-def spec_fields(target: str) -> dict:
-    """{name: spec field} of the actor's fields an import may set (``directory.fields.ACTOR``,
-    read at call time) that the fields above do not already fill: a field added to the spec is
-    offered at once, by its spec's label, and written as it is given."""
+def _import_fields(target):
+    """(the noun's spec, the import's own fields, the attributes they fill) of a target."""
     if target == "events":
-        return {}
+        from agenda.fields import EVENT
+
+        return EVENT, EVENT_FIELDS, EVENT_ATTRS
     from directory.fields import ACTOR
+
+    return ACTOR, ACTOR_FIELDS, ACTOR_ATTRS
+
+
+def spec_fields(target: str) -> dict:
+    """{name: spec field} of the fields an import may set (``directory.fields.ACTOR``,
+    ``agenda.fields.EVENT``, read at call time) that the fields above do not already fill: a field
+    added to the spec is offered at once, by its spec's label, and written as it is given."""
     from maillage.fields import IMPORT
 
-    covered = {*ACTOR_FIELDS, *ACTOR_ATTRS.values()}
+    spec, own, attrs = _import_fields(target)
+    covered = {*own, *attrs.values()}
     return {
         f.name: f
-        for f in ACTOR.settable_by(IMPORT)
+        for f in spec.settable_by(IMPORT)
         if f.stored and not f.many and f.type in SPEC_TYPES and f.name not in covered
     }
 
 
 def fields_for(target: str) -> dict:
     """{field: label} of what an import of ``target`` ("actors" or "events") fills."""
-    if target == "events":
-        return EVENT_FIELDS
-    return {**ACTOR_FIELDS, **{name: f.label for name, f in spec_fields(target).items()}}
+    _spec, own, _attrs = _import_fields(target)
+    return {**own, **{name: f.label for name, f in spec_fields(target).items()}}
 
 
 def actor_attrs() -> dict:
     """{field: actor attribute} of every field an actors' import writes on the actor."""
     return {**ACTOR_ATTRS, **{name: name for name in spec_fields("actors")}}
+
+
+def event_attrs() -> dict:
+    """{field: event attribute} of every field an events' import writes on the event (its place,
+    organiser and themes aside)."""
+    return {**EVENT_ATTRS, **{name: name for name in spec_fields("events")}}
 
 
 def _fold(column):

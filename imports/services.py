@@ -47,7 +47,15 @@ from maillage.slugs import unique_slug
 from maillage.text import fold
 
 from .cleaning import clean_actor, clean_event, fingerprint
-from .mapping import ACTOR_ATTRS, actor_attrs, apply_mapping, guess_mapping, spec_fields, validate_mapping
+from .mapping import (
+    ACTOR_ATTRS,
+    actor_attrs,
+    apply_mapping,
+    event_attrs,
+    guess_mapping,
+    spec_fields,
+    validate_mapping,
+)
 from .models import ImportRun, Source, SourceRecord
 from .readers import ReadError, detect_format, max_import_bytes, read_table, too_large
 
@@ -87,17 +95,6 @@ FETCH_TIMEOUT = 30
 ACTORS, EVENTS = Source.Target.ACTORS, Source.Target.EVENTS
 
 LOCATION = ("street", "postcode", "lat", "lon")
-# Cleaned event fields -> Event attributes (location, organiser and themes are handled apart).
-EVENT_ATTRS = {
-    "title": "title_fr",
-    "description": "description_fr",
-    "start": "start",
-    "end": "end",
-    "all_day": "all_day",
-    "rrule": "rrule",
-    "url": "registration_url",
-    "status": "status",
-}
 EVENT_LOCATION = ("location", "street", "postcode", "lat", "lon")
 
 
@@ -425,7 +422,7 @@ def _model_errors(fields, target):
     field by field, without building an instance or querying."""
     from django.core.exceptions import ValidationError
 
-    model, attrs = (Actor, actor_attrs()) if target == ACTORS else (Event, EVENT_ATTRS)
+    model, attrs = (Actor, actor_attrs()) if target == ACTORS else (Event, event_attrs())
     problems = []
     for name, attr in attrs.items():
         value = fields.get(name)
@@ -619,8 +616,7 @@ def _decide_actors(plan, pending, records):
             item.message += " " + _("Fills its empty fields: %(fields)s.") % {"fields": ", ".join(_labels(item))}
 
 
-def _labels(item):
-    model = Actor if item.changes.keys() <= set(actor_attrs().values()) else Event
+def _labels(item, model=Actor):
     labels = []
     for attr in sorted([*item.changes, *item.relations]):
         try:
@@ -648,7 +644,7 @@ def _decide_events(plan, pending, records):
             item.outcome = "unchanged"
             continue
         before = record.data or {}
-        for name, attr in EVENT_ATTRS.items():
+        for name, attr in event_attrs().items():
             new = item.fields.get(name)
             if _empty(new) or _jsonable({"v": new})["v"] == before.get(name) or new == getattr(event, attr):
                 continue
@@ -661,7 +657,7 @@ def _decide_events(plan, pending, records):
         _relation_changes(item, event, before)
         if item.changes or item.location or item.relations:
             item.outcome = "updated"
-            item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item))}
+            item.message = _("Changed: %(fields)s.") % {"fields": ", ".join(_labels(item, Event))}
         else:
             item.outcome = "unchanged"
 
@@ -768,9 +764,9 @@ def _new_place(loc):
     )
 
 
-def _rich(attr):
-    """Whether an actor attribute is rich text (cleaned of what HTML it may not hold)."""
-    return attr == "description_fr" or getattr(spec_fields(ACTORS).get(attr), "type", "") == "rich"
+def _rich(attr, target=ACTORS):
+    """Whether an attribute is rich text (cleaned of what HTML it may not hold)."""
+    return attr == "description_fr" or getattr(spec_fields(target).get(attr), "type", "") == "rich"
 
 
 def _actor_attrs(fields):
@@ -857,9 +853,9 @@ def _event_writes(items):
             changes_ = item.changes
         else:
             event = Event(slug=slugs(fields.get("title") or ""))
-            changes_ = {attr: fields.get(name) for name, attr in EVENT_ATTRS.items() if not _empty(fields.get(name))}
+            changes_ = {attr: fields.get(name) for name, attr in event_attrs().items() if not _empty(fields.get(name))}
         for attr, value in changes_.items():
-            setattr(event, attr, richtext.clean(value) if attr == "description_fr" else value)
+            setattr(event, attr, richtext.clean(value) if _rich(attr, EVENTS) else value)
         organisers = None
         if not item.target_id or "organiser" in fields:
             organiser = _organiser(fields.get("organiser"))

@@ -22,7 +22,10 @@ def test_fields_for():
     assert list(actors)[: len(ACTOR_FIELDS)] == list(ACTOR_FIELDS)
     assert {"description_nl", "opening_hours_nl", "contact_name", "status"} <= set(actors)
     assert not {"name_fr", "description_fr", "opening_hours_fr", "social_links", "logo"} & set(actors)
-    assert fields_for("events") is EVENT_FIELDS
+    events = fields_for("events")
+    assert list(events)[: len(EVENT_FIELDS)] == list(EVENT_FIELDS)
+    assert {"title_nl", "price_fr", "online_url"} <= set(events)
+    assert not {"title_fr", "registration_url", "organisers"} & set(events)
     assert "company_number" in ACTOR_FIELDS and "rrule" in EVENT_FIELDS
 
 

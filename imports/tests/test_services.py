@@ -294,6 +294,25 @@ def test_events_from_csv_match_their_organiser(territory, source):
     assert run_file(data, source=source).counts["unchanged"] == 2
 
 
+def test_the_event_specs_other_fields_are_imported_and_updated(territory, source):
+    from agenda.models import Event
+
+    source.target = Source.Target.EVENTS
+    source.save()
+    mapping = {"title": "Titre", "start": "Début", "title_nl": "Titel", "price_fr": "Prix"}
+    header = "Titre;Début;Titel;Prix\n"
+    run = run_file(
+        csv_bytes(["Fête du parc;2030-06-01 14:00;Parkfeest;Gratuit"], header), source=source, mapping=mapping
+    )
+    assert run.status == ImportRun.Status.APPLIED, run.error
+    fete = Event.objects.get(title_fr="Fête du parc")
+    assert (fete.title_nl, fete.price_fr) == ("Parkfeest", "Gratuit")
+    again = run_file(csv_bytes(["Fête du parc;2030-06-01 14:00;Parkfeest;5 €"], header), source=source, mapping=mapping)
+    assert outcomes(again) == {2: "updated"}
+    fete.refresh_from_db()
+    assert fete.price_fr == "5 €"
+
+
 @pytest.fixture
 def vocabulary(db):
     from directory.tests.factories import LanguageFactory
