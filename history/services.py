@@ -78,10 +78,17 @@ def _save_place(place, links):
 
 def _save_programme_item(item, links):
     item.full_clean()
-    with changes.quietly(item):
-        item.save()
-        item.organisers.set(links["organisers"])
-    changes.record(item, "~", m2m={"organisers": sorted(links["organisers"])})
+    agenda_services.save_programme_item(item, organisers=sorted(links["organisers"]))
+
+
+def _save_phase(phase, links):
+    phase.full_clean()
+    project_services.save_phase(phase)  # the project's answers (API, pages) change with it
+
+
+def _save_update(update, links):
+    update.full_clean()
+    project_services.save_update(update)
 
 
 def _save_plain(obj, links):
@@ -149,8 +156,8 @@ KINDS = {
         ),
         Kind("place", Place, save=_save_place),
         Kind("programme_item", ProgrammeItem, m2m=(("organisers", Actor),), save=_save_programme_item),
-        Kind("phase", Phase),
-        Kind("update", Update),
+        Kind("phase", Phase, save=_save_phase),
+        Kind("update", Update, save=_save_update),
     )
 }
 # The parts a change set may have written with each kind, restored with it by a revert.
