@@ -222,7 +222,7 @@ def _create_events(items, batch_size=500):
         links["themes"] = with_parent_themes(item.themes or [])
         for name, ids in links.items():
             rows[name] += _through_rows(Event, name, item.event.pk, ids)
-        changes.record(item.event, "+", m2m=links)
+        changes.record(item.event, "+")
     for name, through_rows in rows.items():
         getattr(Event, name).through.objects.bulk_create(through_rows, batch_size=batch_size)
 
@@ -251,8 +251,7 @@ def _save(event, created, links):
             **{f"vevent_{lang}": getattr(event, f"vevent_{lang}") for lang in LANGS}
         )
     _derive(event, created)
-    known = {name: [] for name in LINKS} if created else {}
-    changes.record(event, "+" if created else "~", m2m={**known, **links})
+    changes.record(event, "+" if created else "~")
 
 
 def _trusted(event):
@@ -322,11 +321,9 @@ def save_programme_item(item, *, organisers=None):
         item.full_clean()
         with changes.quietly(item):
             item.save()
-        links = {}
         if organisers is not None:
-            links["organisers"] = _ids(organisers)
-            _set_links(item, "organisers", links["organisers"], created)
-        changes.record(item, "+" if created else "~", m2m=links)
+            _set_links(item, "organisers", _ids(organisers), created)
+        changes.record(item, "+" if created else "~")
     return item
 
 

@@ -16,7 +16,6 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -32,7 +31,6 @@ from .models import Actor, Place
 
 BATCH = 500
 # What an actor derives from its places (``services.derive``): written whenever its places are given.
-DERIVED = ("has_venue", "lat", "lon", "location_approximate", "commune_id")
 # An actor's versioned links, with the column of the other side in its link table.
 LINKS = {"themes": "theme_id", "audiences": "audience_id", "languages": "language_id", "places": "place_id"}
 # A place's columns that decide where its actors stand: when they change, the place's other actors
@@ -115,7 +113,7 @@ class _Writer:
         for item, own, creating in zip(items, places, is_new, strict=True):
             if own is not None:
                 services.derive(item.actor, sorted(own, key=lambda p: p.pk))  # oldest first
-                fields |= set(DERIVED)
+                fields |= set(services.DERIVED)
             elif creating:
                 services.derive(item.actor, [])
             if not creating:
@@ -127,11 +125,12 @@ class _Writer:
             Actor.all_objects.bulk_update(stored, sorted(fields | {"updated"}))
         self._write_links(items, places, new_ids={a.pk for a in new})
         self._write_documents(items, stored)
-        self._write_history(
-            Actor, [(item.actor, "+" if creating else "~") for item, creating in zip(items, is_new, strict=True)], now
+        # Records batch by batch (not when the change set ends), so an import's memory stays flat.
+        changes.record_now(
+            [(item.actor, "+" if creating else "~") for item, creating in zip(items, is_new, strict=True)]
         )
-        self._write_history(Place, written_places, now)
-        _refresh_sharing(moved, besides={item.actor.pk for item in items})
+        changes.record_now(written_places)
+        services.refresh_sharing(moved, besides={item.actor.pk for item in items})
 
     # --- values ---------------------------------------------------------------------------------
 
@@ -226,64 +225,6 @@ class _Writer:
         search_index.index_many(Document.Kind.ACTOR, [(a.pk, *services.search_fields(a)) for a in live])
 
     # --- history --------------------------------------------------------------------------------
-
-    def _write_history(self, model, entries, now):
-        """One record per object, in its state now, with its versioned links, tagged with the change
-        set: written now, batch by batch (what ``changes.record`` writes when the change set ends).
-        An object already noted in this change set (by a write before) keeps that one record."""
-        pending = self.state.pending
-        mine = []
-        for obj, history_type in entries:
-            if (model, obj.pk) in pending:
-                changes.record(obj, history_type)
-            else:
-                mine.append((obj, history_type))
-        if not mine:
-            return
-        change_set = self.state.change_set()
-        history_model = model.history.model
-        attnames = [f.attname for f in history_model.tracked_fields]
-        records = [
-            history_model(
-                history_date=now,
-                history_type=history_type,
-                history_user=change_set.user,
-                history_change_reason=change_set.reason[:100] or None,
-                change_set=change_set,
-                **{name: getattr(obj, name) for name in attnames},
-            )
-            for obj, history_type in mine
-        ]
-        history_model.objects.bulk_create(records)
-        record_of = {obj.pk: record for (obj, _type), record in zip(mine, records, strict=True)}
-        for m2m_field in getattr(history_model, "_history_m2m_fields", ()):
-            link_model = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}")
-            own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()
-            rows = m2m_field.remote_field.through.objects.filter(**{f"{own}_id__in": list(record_of)}).values_list(
-                "pk", f"{own}_id", f"{other}_id"
-            )
-            link_model.objects.bulk_create(
-                [
-                    link_model(history=record_of[obj_id], id=link_id, **{f"{own}_id": obj_id, f"{other}_id": other_id})
-                    for link_id, obj_id, other_id in rows
-                ]
-            )
-
-
-def _refresh_sharing(place_ids, *, besides):
-    """The other actors standing at places that moved derive their position again (as
-    ``save_actor`` does for one actor's places)."""
-    if not place_ids:
-        return
-    actor_ids = set(
-        Actor.places.through.objects.filter(place_id__in=place_ids).values_list("actor_id", flat=True)
-    ) - set(besides)
-    if not actor_ids:
-        return
-    actors = list(Actor.all_objects.filter(pk__in=actor_ids).prefetch_related("places"))
-    for actor in actors:
-        services.derive(actor, actor.places.all())
-    Actor.all_objects.bulk_update(actors, list(DERIVED))
 
 
 def _changed(place):

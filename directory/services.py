@@ -24,7 +24,7 @@ from maillage.text import fold_all
 from search import index as search_index
 from search.models import Document
 from territory.models import Commune
-from territory.services import commune_id_for, resolve_commune
+from territory.services import commune_centre, commune_id_for, resolve_commune
 
 from . import index as actor_index
 from .fields import ACTOR
@@ -47,9 +47,8 @@ def locate_place(place):
         place.commune_id = commune_id_for(place.lat, place.lon, place.postcode) or place.commune_id
     elif place.commune_id is None:
         place.commune_id = commune_id_for(None, None, place.postcode)
-    if place.lat is None and place.commune_id:
-        commune = Commune.objects.get(pk=place.commune_id)
-        place.lat, place.lon, place.approximate = commune.lat, commune.lon, True
+    if place.lat is None and place.commune_id and (centre := commune_centre(place.commune_id)):
+        (place.lat, place.lon), place.approximate = centre, True
     return place
 
 
@@ -229,8 +228,8 @@ def _save_places(places):
     return moved
 
 
-def _refresh_sharing(place_ids, *, besides=None, sharing=None):
-    """Derive again the actors standing at places that moved (other than ``besides``): one query
+def refresh_sharing(place_ids, *, besides=(), sharing=None):
+    """Derive again the actors standing at places that moved (other than the ids ``besides``): one query
     to find them (none when the caller read them: ``sharing``, {place id: actor ids}), two to read
     them with their places, one to write them."""
     if not place_ids:
@@ -240,17 +239,14 @@ def _refresh_sharing(place_ids, *, besides=None, sharing=None):
         actor_ids = set(through.objects.filter(place_id__in=place_ids).values_list("actor_id", flat=True))
     else:
         actor_ids = {pk for place_id in place_ids for pk in sharing.get(place_id, ())}
-    actor_ids.discard(besides)
+    actor_ids -= set(besides)
     if not actor_ids:
         return []
     actors = list(Actor.all_objects.filter(pk__in=actor_ids).prefetch_related("places"))
     for actor in actors:
         derive(actor, actor.places.all())
-    Actor.all_objects.bulk_update(actors, DERIVED_FIELDS)
+    Actor.all_objects.bulk_update(actors, DERIVED)
     return actors
-
-
-DERIVED_FIELDS = ("has_venue", "lat", "lon", "location_approximate", "commune")
 
 
 def clean_values(actor):
@@ -311,16 +307,12 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
         with changes.quietly(actor):
             actor.save()
         actor._stored_slug = actor.slug
-        links = {}
         for name in LINKS:
-            if wanted.get(name) is None:
-                links[name] = current[name]
-            else:
+            if wanted.get(name) is not None:
                 _write_links(actor, name, current[name], wanted[name])
-                links[name] = wanted[name]
         _index_document(actor, created=creating)
-        changes.record(actor, "+" if creating else "~", m2m=links)
-        _refresh_sharing(moved, besides=actor.pk, sharing=sharing)
+        changes.record(actor, "+" if creating else "~")
+        refresh_sharing(moved, besides={actor.pk}, sharing=sharing)
         changes.bump(data_version.ACTORS)
     return actor
 
@@ -329,7 +321,7 @@ def save_place(place):
     """Write a place saved on its own (the admin, a revert): located, one history record if it
     changed, and every actor standing there derived again if it moved, in one change set."""
     with changes.recording(reason=getattr(place, "_change_reason", "")):
-        _refresh_sharing(_save_places([place]))
+        refresh_sharing(_save_places([place]))
         changes.bump(data_version.ACTORS)
     return place
 

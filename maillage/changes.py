@@ -37,6 +37,10 @@ Source = ChangeSet.Source
 
 _open = contextvars.ContextVar("maillage_change_set", default=None)
 
+# Records written per insert (and links read per query): SQLite takes 32,766 parameters at most,
+# and the links of 1,000 objects of four kinds of links stay well under it.
+RECORDS_PER_WRITE = 1000
+
 
 @dataclass(eq=False)
 class OpenChangeSet:
@@ -45,7 +49,7 @@ class OpenChangeSet:
     source: str = Source.FORM
     source_id: int | None = None
     row: ChangeSet | None = None  # written on first need
-    pending: dict = field(default_factory=dict)  # (model, pk) -> (obj, history type, {m2m field: ids})
+    pending: dict = field(default_factory=dict)  # (model, pk) -> (obj, history type)
     bumps: set = field(default_factory=set)
 
     def change_set(self):
@@ -91,25 +95,44 @@ def recording(*, user=None, reason="", source=Source.FORM, source_id=None):
             _open.reset(token)
 
 
-def record(obj, history_type="~", m2m=None):
+def record(obj, history_type="~"):
     """Note that ``obj`` changed: it gets one history record when the change set ends, in the state
     it has then, with its versioned links as they are then (read back in one query per model).
-    ``m2m``: accepted for callers that pass the links they set; not needed, the links are read.
 
     Saves that the caller makes meanwhile should not write records of their own: set
     ``obj.skip_history_when_saving = True`` around them (``quietly``)."""
     state = _open.get()
     if state is None:
         with recording():
-            record(obj, history_type, m2m)
+            record(obj, history_type)
         return
     key = (type(obj), obj.pk)
     previous = state.pending.get(key)
-    if previous is not None:
-        # Created then changed in one change set: still a creation; links known so far are kept.
-        history_type = "+" if previous[1] == "+" else history_type
-        m2m = {**previous[2], **(m2m or {})}
-    state.pending[key] = (obj, history_type, dict(m2m or {}))
+    if previous is not None and previous[1] == "+":
+        history_type = "+"  # created then changed in one change set: still a creation
+    state.pending[key] = (obj, history_type)
+
+
+def record_now(entries):
+    """Write now the records of ``entries`` ([(object, history type)], of one model), in the open
+    change set: a bulk write records batch by batch, so its memory stays flat. An object already
+    noted by ``record`` keeps that one record, written when the change set ends."""
+    state = _open.get()
+    if state is None:
+        with recording():
+            record_now(entries)
+        return
+    mine = []
+    for obj, history_type in entries:
+        if (type(obj), obj.pk) in state.pending:
+            record(obj, history_type)
+        else:
+            mine.append((obj, history_type))
+    if mine:
+        history_model = type(mine[0][0]).history.model
+        change_set, now = state.change_set(), timezone.now()
+        for start in range(0, len(mine), RECORDS_PER_WRITE):
+            _write_batch(history_model, mine[start : start + RECORDS_PER_WRITE], change_set, now)
 
 
 def bump(*names):
@@ -149,23 +172,27 @@ def _write_records(state):
     for (model, _pk), entry in state.pending.items():
         by_model.setdefault(model, []).append(entry)
     state.pending.clear()
-    for model, entries in by_model.items():
-        history_model = model.history.model
-        records = []
-        for obj, history_type, _links in entries:
-            attrs = {f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields}
-            records.append(
-                history_model(
-                    history_date=now,
-                    history_type=history_type,
-                    history_user=change_set.user,
-                    history_change_reason=change_set.reason[:100] or None,
-                    change_set=change_set,
-                    **attrs,
-                )
+    for model, all_entries in by_model.items():
+        for start in range(0, len(all_entries), RECORDS_PER_WRITE):
+            _write_batch(model.history.model, all_entries[start : start + RECORDS_PER_WRITE], change_set, now)
+
+
+def _write_batch(history_model, entries, change_set, now):
+    records = []
+    for obj, history_type in entries:
+        attrs = {f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields}
+        records.append(
+            history_model(
+                history_date=now,
+                history_type=history_type,
+                history_user=change_set.user,
+                history_change_reason=change_set.reason[:100] or None,
+                change_set=change_set,
+                **attrs,
             )
-        history_model.objects.bulk_create(records)
-        _write_links(history_model, entries, records)
+        )
+    history_model.objects.bulk_create(records)
+    _write_links(history_model, entries, records)
 
 
 def _write_links(history_model, entries, records):
@@ -173,7 +200,7 @@ def _write_links(history_model, entries, records):
     link's history row keeps the link row's id, which only the database knows), written in one
     insert per field."""
     fields = history_model._history_m2m_fields
-    pks = [obj.pk for obj, _type, _links in entries]
+    pks = [obj.pk for obj, _type in entries]
     if not fields or not pks:
         return
     reads = []
@@ -189,7 +216,7 @@ def _write_links(history_model, entries, records):
     links = {}  # (field position, object pk) -> [(link id, other id)]
     for position, obj_id, link_id, other_id in rows:
         links.setdefault((position, obj_id), []).append((link_id, other_id))
-    record_of = {obj.pk: record for (obj, _type, _links), record in zip(entries, records, strict=True)}
+    record_of = {obj.pk: record for (obj, _type), record in zip(entries, records, strict=True)}
     for position, m2m_field in enumerate(fields):
         link_model = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}")
         own, other = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()

@@ -54,13 +54,12 @@ def save_project(project, *, themes=None, participants=None):
         project.full_clean(exclude=["slug"] if not project.slug else None)
         with changes.quietly(project):
             project.save()
-        links = {"themes": []} if created else {}
         if themes is not None:
-            links["themes"] = _set_themes(project, with_parent_themes(themes), created)
+            _set_themes(project, with_parent_themes(themes), created)
         if participants is not None:
             _set_participations(project, [(actor.pk, role) for actor, role in participants], created)
         _index(project, created)
-        changes.record(project, "+" if created else "~", m2m=links)
+        changes.record(project, "+" if created else "~")
         changes.bump(data_version.PROJECTS)
     return project
 

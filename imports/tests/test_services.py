@@ -440,11 +440,6 @@ def test_old_runs_files_are_deleted_and_old_previews_forgotten(territory, source
     assert "imports.prune_runs" in [name for name, *_ in tasks.PERIODIC]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="directory.services.locate_place reads each approximate place's commune (Commune.objects.get); "
-    "reading its centre from territory.services.commune_centre (cached) makes this pass again",
-)
 def test_communes_are_read_once_per_import(territory, source):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
