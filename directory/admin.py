@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -52,6 +53,7 @@ class ActorAdmin(ArchivingAdmin, HistoryTranslationAdmin):
     prepopulated_fields = {"slug": ("name_fr",)}
     filter_horizontal = ("themes", "audiences", "languages")
     autocomplete_fields = ("places",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the proposal form and the API
     list_select_related = ("commune",)
     inlines = [RelationInline]
 
