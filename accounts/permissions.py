@@ -103,11 +103,6 @@ def can_moderate(user):
     return _in_watch_team(user)
 
 
-# The role's old name, for the modules not yet moved to ``can_moderate`` (printing/views.py,
-# proposals/services.py): remove once they ask the permission.
-is_moderator = can_moderate
-
-
 def moderator_required(view):
     """A view for those who ``can_moderate``: anonymous visitors go to the sign-in page, signed-in
     others get 403."""

@@ -323,11 +323,3 @@ def accept_invitation(invitation, user):
     invitation.accepted_by = user
     invitation.save()
     return add_editor(user, invitation.actor, Editorship.Via.INVITATION)
-
-
-def delete_account(user):
-    """Moved to ``accounts.privacy`` (the top layer); this name stays only until
-    history/tests/test_archive.py calls ``accounts.privacy.delete_account``."""
-    from .privacy import delete_account
-
-    return delete_account(user)

@@ -21,7 +21,7 @@ from directory.models import Actor
 from . import permissions, services
 from .forms import ClaimDecisionForm, ClaimForm, DeleteAccountForm, InvitationForm, ProfileForm
 from .models import Claim, Editorship, Invitation
-from .permissions import moderator_required  # also imported from here by history, imports
+from .permissions import moderator_required
 from .privacy import delete_account, export_data
 
 # Profile --------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def _cached_json(tag, build):
     """The answer for this ETag, kept in the cache for ``API_CACHE_SECONDS`` (300; 0: never): the
     tag holds the data versions, the origin, the query and the language, so a change of data
     misses it. Nothing else goes into an answer: reads never look at who asks (no session)."""
-    seconds = getattr(settings, "API_CACHE_SECONDS", 300)
+    seconds = settings.API_CACHE_SECONDS
     key = f"api:answer:{tag}"
     cache = caches["local"]  # the process's own: the tag holds the versions, no process serves stale data
     body = cache.get(key) if seconds else None

@@ -74,7 +74,7 @@ def entry_version(model, slug, version_values):
         if obj is None:
             return None
         version = entries.version_of(obj)
-        caches["local"].set(key, version, getattr(settings, "API_CACHE_SECONDS", 300))
+        caches["local"].set(key, version, settings.API_CACHE_SECONDS)
     return version
 
 

@@ -52,7 +52,7 @@ class Invalid(Exception):
 def rate_limited(token):
     """Count one write for this token's user; True when over ``API_WRITE_RATE_LIMIT`` per minute.
     Counted per user, not per token: making more tokens gives no more writes."""
-    limit = getattr(settings, "API_WRITE_RATE_LIMIT", 60)
+    limit = settings.API_WRITE_RATE_LIMIT
     return ratelimit.hit("api-write", f"user:{token.user_id}", limit=limit, period=60)
 
 

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 from . import ROOT, WORK_DIR
+from .report import Row, say, table
+from .servers import environment
 
 BUDGET_SECONDS = 35
 BUDGET_MB = 220
@@ -250,9 +252,7 @@ def run_import(env, path):
 
 
 def measure(backend, env, say=print, rows=ROWS):
-    """The bench's rows (bench.__main__.Row) for this backend."""
-    from .__main__ import Row
-
+    """The bench's rows (bench.report.Row) for this backend."""
     say(backend, f"import of {rows:,} CSV rows (one in {DUPLICATE_SHARE} a duplicate) with duplicate detection")
     with tempfile.TemporaryDirectory(prefix="maillage-bench-import-") as folder:
         path = Path(folder) / "bench-import.csv"
@@ -292,8 +292,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.internal:
         return _internal(args.internal, args.rows, args.path)
-    from .__main__ import environment, say, table
-
     env = environment(args.database_url, ROOT / "staticfiles", 0)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     rows = measure("database", env, say, rows=args.rows)

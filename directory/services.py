@@ -1,5 +1,5 @@
-"""Directory services: the actor's owner (its one write path, ``save_actor``, and the bulk one,
-``save_actors``; places, archiving), the rules the other apps ask it (the main place, the theme
+"""Directory services: the actor's owner (its one write path, ``save_actor``, and the bulk one in
+``directory.bulk.save_actors``, built on this module's rules; places, archiving), the rules the other apps ask it (the main place, the theme
 tree), filtering, facets and exports.
 
 The actor's fields are declared once in ``directory.fields``; what an actor derives (position,
@@ -100,14 +100,6 @@ def theme_tree(themes):
         if theme.parent_id:
             children.setdefault(theme.parent_id, []).append(theme)
     return [(top, children.get(top.pk, [])) for top in themes if top.parent_id is None]
-
-
-def save_actors(items, **options):
-    """The bulk write path (imports, synthetic data): ``directory.bulk.save_actors`` (``user``,
-    ``reason``, ``source``, ``source_id``, ``batch_size``, ``saved``)."""
-    from . import bulk  # it imports this module: imported when called
-
-    return bulk.save_actors(items, **options)
 
 
 def refresh_actor(actor):
@@ -268,7 +260,7 @@ def clean_values(actor):
 
 def save_actor(actor, *, themes=None, audiences=None, languages=None, places=None):
     """Create or update an actor with its links: the one write path of the forms, the admin,
-    proposals, the API, merges and reverts (imports and synthetic data: ``save_actors``).
+    proposals, the API, merges and reverts (imports and synthetic data: ``directory.bulk.save_actors``).
 
     In one change set (the caller's, or its own): validates the plain values, writes the places
     that changed, derives the actor's position, commune and venue from its places in memory, adds

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from maillage.schedule_models import ScheduledRun
-
 from .models import LinkCheck, Reminder
 
 
@@ -22,8 +20,3 @@ class LinkCheckAdmin(admin.ModelAdmin):
     search_fields = ("actor__name_fr", "url")
     raw_id_fields = ("actor",)
     list_select_related = ("actor",)
-
-
-@admin.register(ScheduledRun)
-class ScheduledRunAdmin(admin.ModelAdmin):
-    list_display = ("name", "last_run")

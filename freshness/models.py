@@ -9,10 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Actor
 
-# The scheduler's model moved to the kernel (maillage.scheduler): imported here until
-# maillage/models.py imports it, so that Django registers it when the apps load.
-from maillage.schedule_models import ScheduledRun  # noqa: F401, E402
-
 
 class Reminder(models.Model):
     """One "is this still correct?" email run for an actor (to all its recipients)."""

@@ -388,7 +388,7 @@ def check_url(url, timeout):
     Through the kernel's address guard (the checker must not probe the server's own network),
     unless LINK_CHECK_ALLOW_PRIVATE (tests serve pages on 127.0.0.1)."""
     headers = {"User-Agent": f"{settings.SITE_NAME} link checker (+{settings.SITE_URL})", "Accept": "*/*"}
-    allow_private = getattr(settings, "LINK_CHECK_ALLOW_PRIVATE", False)
+    allow_private = settings.LINK_CHECK_ALLOW_PRIVATE
     status = None
     for method in ("HEAD", "GET"):
         try:

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A table is refused beyond these (20,000 rows of 50 columns fit): a spreadsheet's XML may declare
 # or hold a million rows of 16,384 columns in a few kilobytes, and each cell costs memory once read.
 MAX_CELLS = 1_000_000
@@ -100,7 +99,7 @@ class Table:
 
 
 def max_import_bytes():
-    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.IMPORT_MAX_BYTES
 
 
 def too_large(limit, size=None):

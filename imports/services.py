@@ -88,9 +88,7 @@ COMPACT = frozenset({"created", "unchanged"})
 COMPACT_LIMIT = 1000
 PROGRESS_EVERY = 200
 PROGRESS_SECONDS = 6 * 3600
-KEEP_DAYS = 30  # days an import's file is kept (IMPORT_KEEP_DAYS)
 BATCH = 500
-FETCH_TIMEOUT = 30
 
 ACTORS, EVENTS = Source.Target.ACTORS, Source.Target.EVENTS
 
@@ -179,14 +177,14 @@ def fetch(url, *, max_bytes=None, timeout=None):
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ImportFailed(_("Only http:// and https:// addresses can be imported."))
     limit = max_import_bytes() if max_bytes is None else max_bytes
-    timeout = timeout or getattr(settings, "IMPORT_TIMEOUT", FETCH_TIMEOUT)
+    timeout = timeout or settings.IMPORT_TIMEOUT
     try:
         data = network.fetch(
             url,
             max_bytes=limit,
             timeout=timeout,
             headers={"User-Agent": "Maillage importer"},
-            allow_private=getattr(settings, "IMPORT_ALLOW_PRIVATE_URLS", False),
+            allow_private=settings.IMPORT_ALLOW_PRIVATE_URLS,
         )
     except network.Refused as exc:
         raise ImportFailed(
@@ -955,7 +953,7 @@ def missing_records(source):
 def prune_runs(now=None, days=None):
     """Forget old runs' files (IMPORT_KEEP_DAYS, default 30): previews go altogether; imports keep
     their report. Returns (previews deleted, files deleted)."""
-    days = getattr(settings, "IMPORT_KEEP_DAYS", KEEP_DAYS) if days is None else days
+    days = settings.IMPORT_KEEP_DAYS if days is None else days
     old = (
         ImportRun.objects.filter(created__lt=(now or timezone.now()) - dt.timedelta(days=days))
         .exclude(status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING])

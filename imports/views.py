@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.views import moderator_required
+from accounts.permissions import moderator_required
 from maillage.links import slug_url
 
 from . import services, tasks

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .models import ScheduledRun
+
 
 class ArchivedFilter(admin.SimpleListFilter):
     title = gettext_lazy("archived")
@@ -84,3 +86,8 @@ class ArchivingAdmin:
         )
         opts = self.model._meta
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_run")

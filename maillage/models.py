@@ -88,3 +88,19 @@ class ChangeSetRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job last started: several workers enqueue it at most once per period
+    (``maillage.scheduler``; until the owners issue it was ``freshness.ScheduledRun``, whose rows
+    migration 0004 took)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self):
+        return self.name

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from .schedule_models import ScheduledRun
+from .models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 

@@ -25,14 +25,6 @@ def assert_queries_do_not_grow(client, url, add_item, *, start=1, more=2):
     return few
 
 
-def ensure_charter():
-    """Moved to ``charter.testing`` (the kernel does not know the charter); this name stays only
-    until the root conftest.py imports it from there."""
-    from charter.testing import ensure_charter
-
-    return ensure_charter()
-
-
 def form_as_posted(form, **changes):
     """What a browser sends back for ``form`` as it was shown, with ``changes``."""
     data = {}

@@ -26,7 +26,7 @@ COLUMN_LON = "Longitude"
 
 
 def default_data_file():
-    return Path(getattr(settings, "SHARED_DIR", "../shared")) / "data" / DATA_NAME
+    return Path(settings.SHARED_DIR) / "data" / DATA_NAME
 
 
 def _float(text):

@@ -433,8 +433,6 @@ def other_proposals(actor):
 
 # --- what to review -------------------------------------------------------------------------------
 
-RECENT_DAYS = 30
-MAX_SCANNED = 500
 PAIRS_CACHE_SECONDS = 3600
 
 
@@ -468,8 +466,8 @@ def _fields(row):
 
 
 def _compute_pairs():
-    days = getattr(settings, "MERGES_RECENT_DAYS", RECENT_DAYS)
-    limit = getattr(settings, "MERGES_MAX_SCANNED", MAX_SCANNED)
+    days = settings.MERGES_RECENT_DAYS
+    limit = settings.MERGES_MAX_SCANNED
     since = timezone.now() - datetime.timedelta(days=days)
     imported = SourceRecord.objects.filter(actor__isnull=False).values("actor_id")
     scanned = (

@@ -617,6 +617,6 @@ def index(ctx):
         "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
         "name": "Maillage",
         "description": _("The actors of the associative network of Brussels, in HSDS 3.0 (Open Referral)."),
-        "licence": getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "licence": settings.OPEN_DATA_LICENCE,
         "links": links,
     }

@@ -63,7 +63,7 @@ FILES = (
 
 
 def dump_dir():
-    return Path(getattr(settings, "OPEN_DATA_DIR", Path(settings.MEDIA_ROOT) / "opendata"))
+    return Path(settings.OPEN_DATA_DIR)
 
 
 def dump_path():
@@ -99,7 +99,7 @@ class Licence:
 
 
 def licence():
-    name = getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0") or "CC BY 4.0"
+    name = settings.OPEN_DATA_LICENCE or "CC BY 4.0"
     return Licence(name, LICENCE_URLS.get(name, ""))
 
 

@@ -48,11 +48,8 @@ BUILDERS = {
     Kind.HANDOUT: (handout, "handout_pdf", (ACTORS,)),
     Kind.POSTER: (poster, "poster_pdf", (EVENTS, ACTORS)),
 }
-KEEP_DAYS = 7  # PRINT_KEEP_DAYS: how long any document is kept
 OUTDATED_KEEP = dt.timedelta(days=1)  # how long a document made from old data is still kept
 STALE = dt.timedelta(hours=1)  # a queued/running printout not finished after this is started again
-RATE_LIMIT = 30  # PRINT_RATE_LIMIT: new documents per anonymous client and hour
-RATE_LIMIT_USER = 120  # PRINT_RATE_LIMIT_USER: new documents per signed-in person and hour
 PROGRESS_SECONDS = 3600
 ROW_EVERY = 2.0  # seconds between two writes of the progress to the printout's row
 
@@ -127,7 +124,7 @@ def builder(kind, name=None):
 
 
 def background_above():
-    return getattr(settings, "PRINT_BACKGROUND_ABOVE", 300)
+    return settings.PRINT_BACKGROUND_ABOVE
 
 
 def expected_entries(kind, params):
@@ -154,10 +151,7 @@ def over_rate_limit(request):
     wherever they sign in from). Commands (no request) are not limited."""
     if request is None:
         return False
-    if request.user.is_authenticated:
-        limit = getattr(settings, "PRINT_RATE_LIMIT_USER", RATE_LIMIT_USER)
-    else:
-        limit = getattr(settings, "PRINT_RATE_LIMIT", RATE_LIMIT)
+    limit = settings.PRINT_RATE_LIMIT_USER if request.user.is_authenticated else settings.PRINT_RATE_LIMIT
     return ratelimit.hit("print", ratelimit.client_of(request), limit=limit, period=3600)
 
 
@@ -320,7 +314,7 @@ def prune(now=None, days=None):
     PRINT_KEEP_DAYS (7), with their files; and stray files left in PRINT_DIR. Returns the number
     of printouts deleted."""
     now = now or timezone.now()
-    days = getattr(settings, "PRINT_KEEP_DAYS", KEEP_DAYS) if days is None else days
+    days = settings.PRINT_KEEP_DAYS if days is None else days
     current = {name: data_version.current(name) for name in (ACTORS, EVENTS)}
     too_old = now - dt.timedelta(days=days)
     gone = []

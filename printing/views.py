@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import is_moderator
+from accounts.permissions import can_moderate
 from directory.services import vocabularies
 from maillage.params import InvalidParam, read_real_number
 
@@ -167,7 +167,7 @@ def status(request, key):
         "file_url": reverse("printing:file", kwargs={"key": printout.key}) if ready else "",
         "file_name": services.download_name(printout),
         # What went wrong is for the team (the typesetter's messages, in English): not for visitors.
-        "show_error": printout.status == Printout.Status.FAILED and is_moderator(request.user),
+        "show_error": printout.status == Printout.Status.FAILED and can_moderate(request.user),
     }
     if request.htmx and request.GET.get("fragment") == "status":
         return render(request, "printing/_status.html", context)

@@ -60,7 +60,7 @@ def may_publish(user, kind, target, data):
         organisers = entries._vocabulary(entries.Actor, data.get("organisers") or [])
         return permissions.can_publish_event_for(user, organisers)
     if kind == Kind.NEW_ACTOR:
-        return permissions.is_moderator(user)
+        return permissions.can_add_actor(user)
     return False
 
 
@@ -231,7 +231,7 @@ def _organisers_that_wait(proposal, user, target):
     published and returns the change, or None when nothing waits."""
     if proposal.kind not in (Kind.NEW_EVENT, Kind.CHANGE_EVENT) or "organisers" not in proposal.data:
         return None
-    if permissions.is_moderator(user):
+    if permissions.can_moderate(user):
         return None
     current = list(target.organisers.all()) if target is not None else []
     seen = current

@@ -36,10 +36,3 @@ def test_the_watch_team_moderates_and_adds_actors_others_do_not(django_assert_nu
         assert permissions.can_moderate(moderator) and permissions.can_add_actor(moderator)
     assert not permissions.can_moderate(contributor) and not permissions.can_add_actor(contributor)
     assert not permissions.can_moderate(AnonymousUser())
-
-
-def test_the_old_names_still_answer_the_same():
-    from accounts.views import moderator_required
-
-    assert moderator_required is permissions.moderator_required
-    assert permissions.is_moderator is permissions.can_moderate

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from agenda import tasks
 from agenda.tests.factories import EventFactory
-from freshness import scheduler
+from maillage import scheduler
 
 pytestmark = pytest.mark.django_db
 

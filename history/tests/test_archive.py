@@ -205,7 +205,7 @@ def test_archived_banner_offers_restore(rf, moderator, actor):
 
 
 def test_nothing_personal_outlives_the_moderators_account(moderator, actor):
-    from accounts import services as account_services
+    from accounts import privacy
     from history import services
 
     kind = services.KINDS["actor"]
@@ -215,7 +215,7 @@ def test_nothing_personal_outlives_the_moderators_account(moderator, actor):
     services.revert(kind, Actor.objects.get(pk=actor.pk), first, moderator)
     services.archive(Actor.objects.get(pk=actor.pk), moderator)
     services.restore(Actor.all_objects.get(pk=actor.pk), moderator)
-    account_services.delete_account(moderator)
+    privacy.delete_account(moderator)
     reasons = " ".join(r.history_change_reason or "" for r in Actor.history.filter(id=actor.pk))
     assert "Reverted to version of" in reasons and "Archived" in reasons and "Restored" in reasons
     assert "watch@example.org" not in reasons and "Wanda" not in reasons

@@ -8,7 +8,7 @@ from django.db import OperationalError, connections
 from django.utils import timezone
 
 from maillage import scheduler
-from maillage.schedule_models import ScheduledRun
+from maillage.models import ScheduledRun
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
