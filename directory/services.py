@@ -6,7 +6,6 @@ The actor's fields are declared once in ``directory.fields``; what an actor deri
 commune, venue, parent themes, search document) is applied here, once per write, never by signals.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage import changes, data_version, richtext
-from maillage import csv as safe_csv
 from maillage.caches import VersionedCache
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
@@ -569,95 +567,6 @@ def relations_of(actor):
         label = rel.INVERSE_LABELS[rel.kind]
         groups.setdefault(label, []).append(rel.source)
     return [(str(label), actors) for label, actors in groups.items()]
-
-
-# --- exports ----------------------------------------------------------------------------------
-
-# The columns the owner derives, after the spec's (the same as the open-data dump's).
-EXPORT_DERIVED = ("commune", "lat", "lon", "location_approximate", "url", "synthetic")
-# The main place's pseudo fields (``stored=False``) -> the place's attribute.
-PLACE_ATTRIBUTES = {"place_name": "name", "street": "street", "postcode": "postcode"}
-
-
-def _exported(field):
-    # Links are exported by slug or code: places have neither (they are the address columns).
-    return field.public and not (field.many and field.vocabulary is Place)
-
-
-def export_columns():
-    """The CSV's columns, read from ``directory.fields.ACTOR`` at call time: its public fields (a
-    translated field once, in the page's language), then what the owner derives."""
-    return ["slug", *dict.fromkeys(f.base or f.name for f in ACTOR if _exported(f)), *EXPORT_DERIVED]
-
-
-def _export_value(field, actor, place, site_url):
-    if not field.stored:
-        return (getattr(place, PLACE_ATTRIBUTES[field.name], "") or "") if place is not None else ""
-    if field.many:
-        key = "code" if field.vocabulary is Language else "slug"
-        return [getattr(o, key) for o in getattr(actor, field.name).all()]
-    value = getattr(actor, field.name)
-    if field.type == "rich":
-        return richtext.plain(value or "")
-    if field.type == "file":
-        return (site_url + value.url if value.url.startswith("/") else value.url) if value else ""
-    if field.show is not None and value not in (None, "", []):
-        return field.show(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return "" if value is None else value
-
-
-def export_rows(qs, site_url):
-    """One dict per actor for CSV and GeoJSON, its keys ``export_columns()``: a translated field in
-    the page's language (else the first filled in), a contact person only with their consent,
-    links as slugs or codes; a few queries whatever the list's length."""
-    lang = translation.get_language() or "fr"
-    order = [lang, *(code for code in LANGS if code != lang)]
-    fields = [f for f in ACTOR if _exported(f)]
-    links = [f.name for f in fields if f.many]
-    qs = qs.select_related("commune").prefetch_related(*links, "places")
-    for actor in qs.iterator(chunk_size=2000):
-        place = main_place(actor.places.all())
-        row = {"slug": actor.slug}
-        for f in fields:
-            column = f.base or f.name
-            if column in row:
-                continue
-            if f.personal and not actor.contact_consent:
-                row[column] = [] if f.many else ""
-            elif f.translated:
-                values = {g.lang: _export_value(g, actor, place, site_url) for g in ACTOR.languages_of(f.base)}
-                row[column] = next((values[code] for code in order if values.get(code)), "")
-            else:
-                row[column] = _export_value(f, actor, place, site_url)
-        row.update(
-            commune=actor.commune.name if actor.commune else "",
-            lat=actor.lat,
-            lon=actor.lon,
-            location_approximate=actor.location_approximate,
-            url=site_url + actor.get_absolute_url(),
-            synthetic=actor.is_synthetic,
-        )
-        yield row
-
-
-def actors_csv(qs, site_url):
-    buffer = io.StringIO()
-    writer = safe_csv.DictWriter(buffer, fieldnames=export_columns(), extrasaction="ignore")
-    writer.writeheader()
-    for row in export_rows(qs, site_url):
-        writer.writerow({k: "|".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def actors_geojson(qs, site_url):
-    features = []
-    for row in export_rows(qs, site_url):
-        lat, lon = row.pop("lat"), row.pop("lon")
-        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
-        features.append({"type": "Feature", "geometry": geometry, "properties": row})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def actor_jsonld(actor, places, site_url):

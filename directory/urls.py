@@ -5,8 +5,6 @@ from . import views
 app_name = "directory"
 urlpatterns = [
     path("directory/", views.actor_list, name="list"),
-    path("directory/actors.csv", views.actors_csv, name="csv"),
-    path("directory/actors.geojson", views.actors_geojson, name="geojson"),
     path("directory/<slug:slug>/", views.actor_detail, name="actor"),
     path("map/", views.map_page, name="map"),
     path("map/points.json", views.map_data, name="map_data"),

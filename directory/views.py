@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -123,23 +121,6 @@ def actor_detail(request, slug):
             "jsonld": services.actor_jsonld(actor, places, settings.SITE_URL),
         },
     )
-
-
-@require_GET
-def actors_csv(request):
-    vocab, filters = _filters(request)
-    qs = services.sorted_by_name(services.filter_actors(filters, vocab))
-    response = HttpResponse(services.actors_csv(qs, settings.SITE_URL), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="maillage-actors.csv"'
-    return response
-
-
-@require_GET
-def actors_geojson(request):
-    vocab, filters = _filters(request)
-    qs = services.sorted_by_name(services.filter_actors(filters, vocab))
-    data = services.actors_geojson(qs, settings.SITE_URL)
-    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
 
 
 @require_GET

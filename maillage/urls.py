@@ -2,11 +2,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 
 admin.site.site_header = _("Maillage administration")
 admin.site.site_title = "Maillage"
+
+
+def _moved(pattern_name):
+    return RedirectView.as_view(pattern_name=pattern_name, query_string=True, permanent=True)
+
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -34,6 +40,9 @@ urlpatterns += i18n_patterns(
     path("imports/", include("imports.urls")),
     path("merges/", include("merges.urls")),
     path("open-data/", include("opendata.urls")),
+    # The directory's exports are open data now (one row builder with the dump); old links still work.
+    path("directory/actors.csv", _moved("opendata:actors_csv")),
+    path("directory/actors.geojson", _moved("opendata:actors_geojson")),
     path("embed/", include("widgets.urls")),
     path("print/", include("printing.urls")),
     path("admin/", admin.site.urls),

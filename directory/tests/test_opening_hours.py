@@ -1,7 +1,5 @@
 """Opening hours of actors: a free text in each language, shown, exported and versioned."""
 
-import csv
-import io
 import json
 import re
 
@@ -10,7 +8,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from directory import services
-from directory.models import Actor
 from directory.tests.factories import ActorFactory, PlaceFactory
 from territory.models import Commune
 
@@ -58,27 +55,6 @@ def test_opening_hours_are_escaped(client, schaerbeek):
     actor = actor_in(schaerbeek, opening_hours_fr="<b>9 h</b> & 17 h")
     page = client.get(actor.get_absolute_url()).content.decode()
     assert "&lt;b&gt;9 h&lt;/b&gt; &amp; 17 h" in page and "<b>9 h</b>" not in page
-
-
-def test_csv_has_an_opening_hours_column_in_the_page_language(client, schaerbeek):
-    actor_in(schaerbeek, name_fr="Avec horaires", opening_hours_fr=FR, opening_hours_nl=NL)
-    actor_in(schaerbeek, name_fr="Sans horaires")
-    for lang, expected in (("fr", FR), ("nl", NL)):
-        text = client.get(f"/{lang}/directory/actors.csv?commune=schaerbeek").content.decode()
-        rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
-        by_name = {Actor.objects.get(slug=slug).name_fr: row for slug, row in rows.items()}
-        assert by_name["Avec horaires"]["opening_hours"] == expected
-        assert by_name["Sans horaires"]["opening_hours"] == ""
-    header = text.splitlines()[0].split(",")
-    assert header.index("opening_hours") == header.index("phone") + 1
-
-
-def test_export_rows_fall_back_to_another_language(schaerbeek):
-    actor_in(schaerbeek, name_fr="A", opening_hours_nl=NL)
-    actor_in(schaerbeek, name_fr="B")
-    with translation.override("fr"):
-        rows = list(services.export_rows(Actor.objects.order_by("name_fr"), "https://example.org"))
-    assert [row["opening_hours"] for row in rows] == [NL, ""]  # never None
 
 
 def test_json_ld_never_has_opening_hours_from_a_free_text(client, schaerbeek):

@@ -39,13 +39,13 @@ def test_directory_declares_and_links_its_open_formats_with_the_filters(client, 
     actor_in(schaerbeek)
     page = client.get("/fr/directory/?commune=schaerbeek").content.decode()
     assert (
-        '<link rel="alternate" type="application/geo+json" title="GeoJSON" href="/fr/directory/actors.geojson?commune=schaerbeek">'
+        '<link rel="alternate" type="application/geo+json" title="GeoJSON" href="/fr/open-data/actors.geojson?commune=schaerbeek">'
         in page
     )
     assert (
-        '<link rel="alternate" type="text/csv" title="CSV" href="/fr/directory/actors.csv?commune=schaerbeek">' in page
+        '<link rel="alternate" type="text/csv" title="CSV" href="/fr/open-data/actors.csv?commune=schaerbeek">' in page
     )
-    assert 'href="/fr/directory/actors.csv?commune=schaerbeek" type="text/csv"' in page
+    assert 'href="/fr/open-data/actors.csv?commune=schaerbeek" type="text/csv"' in page
 
 
 def test_unknown_filters_and_pages_give_a_notice_and_never_echo_markup(client, schaerbeek):
@@ -87,14 +87,13 @@ def test_unknown_actor_is_a_translated_404(client, territory):
     assert '<html lang="nl">' in response.content.decode()
 
 
-def test_csv_and_geojson_exports_follow_the_filters(client, schaerbeek):
-    actor_in(schaerbeek, name_fr="Dans Schaerbeek", company_number="0203071973")
-    actor_in(Commune.objects.get(slug="ixelles"), name_fr="Ailleurs")
-    csv_text = client.get("/fr/directory/actors.csv?commune=schaerbeek").content.decode()
-    assert "Dans Schaerbeek" in csv_text and "Ailleurs" not in csv_text and "0203.071.973" in csv_text
-    geojson = json.loads(client.get("/fr/directory/actors.geojson?commune=schaerbeek").content)
-    assert [f["properties"]["name"] for f in geojson["features"]] == ["Dans Schaerbeek"]
-    assert geojson["features"][0]["geometry"] == {"type": "Point", "coordinates": [4.38, 50.867]}
+def test_the_old_addresses_of_the_exports_lead_to_the_open_data_ones(client, schaerbeek):
+    for old, new in (
+        ("/fr/directory/actors.csv?commune=schaerbeek", "/fr/open-data/actors.csv?commune=schaerbeek"),
+        ("/nl/directory/actors.geojson?theme=x", "/nl/open-data/actors.geojson?theme=x"),
+    ):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new)
 
 
 def test_map_data_has_one_point_per_located_actor(client, schaerbeek):
@@ -117,7 +116,7 @@ def test_map_page_keeps_the_filters_for_its_data(client, schaerbeek):
         "/fr/directory/?commune=schaerbeek",
         "/fr/map/",
         "/fr/map/points.json",
-        "/fr/directory/actors.csv",
+        "/fr/open-data/actors.csv",
     ],
 )
 def test_directory_pages_make_the_same_number_of_queries_for_1_and_3_actors(client, schaerbeek, url):

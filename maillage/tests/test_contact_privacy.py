@@ -113,8 +113,8 @@ def _public_urls(actor):
     return [
         reverse("directory:actor", args=[actor.slug]),
         reverse("directory:list"),
-        reverse("directory:csv"),
-        reverse("directory:geojson"),
+        reverse("opendata:actors_csv"),
+        reverse("opendata:actors_geojson"),
         reverse("directory:map"),
         reverse("directory:map_data"),
         reverse("pages:home"),

@@ -85,7 +85,7 @@ def _check(rows, name):
 
 
 def test_the_directory_csv_is_safe(client, hostile):
-    response = client.get(reverse("directory:csv"))
+    response = client.get(reverse("opendata:actors_csv"))
     cells = _check(list(csv.reader(io.StringIO(response.content.decode()))), "the directory's CSV")
     assert "'" + HOSTILE[0] in cells and "'" + HOSTILE[1] in cells, "the text is kept, made inert"
 
