@@ -38,7 +38,10 @@ def _operations(schema, base):
                         "where": p["in"],
                         "required": p.get("required", False),
                         "type": _type(p.get("schema", {})),
-                        "description": _(p["schema"].get("description") or p.get("description") or ""),
+                        # gettext("") is the catalogue's header, not an empty text.
+                        "description": _(text)
+                        if (text := p["schema"].get("description") or p.get("description"))
+                        else "",
                     }
                 )
             example = base + path.replace("{slug}", "SLUG")

@@ -8,3 +8,9 @@ def test_docs_page_shows_parameter_descriptions_in_the_language_of_the_request(c
     page = client.get("/api/docs", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Numéro de page, de 1 à 1000000." in page
     assert "Page number, from 1 to 1000000." not in page
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_parameter_without_description_shows_none_rather_than_the_catalogues_header(client, lang):
+    page = client.get("/api/docs", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert "Content-Type: text/plain" not in page and "Project-Id-Version" not in page
