@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from agenda import services as agenda_services
 from agenda.models import Event, Occurrence
-from directory import index as actor_index
+from directory import bitsets
 from directory import services as directory_services
 from directory.models import Actor, Place
 from maillage import data_version
@@ -32,7 +32,7 @@ from maillage.pagination import ERROR, NoSuchPage, frame, paginate
 from maillage.params import MAX_PAGE, InvalidParam, read_whole_number
 from projects import services as project_services
 from proposals import entries
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 LANGS = ("fr", "nl", "en")
@@ -253,7 +253,7 @@ def actor_summary(request, actor):
 def actor_list(request):
     """The directory's selection (the in-memory index: no COUNT), one page read with in_bulk."""
     number, per_page = page_params(request.GET)
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab = directory_services.vocabularies(index.version)
     filters = directory_services.parse_actor_filters(request.GET, vocab)
     selection = directory_services.select(filters, vocab, index)
@@ -366,7 +366,7 @@ def matching_event_ids(filters, vocab):
         parts.append((Event.audiences.through.objects.filter(audience_id__in=chosen("audience")), "event_id"))
     if v.get("language"):
         parts.append((Event.languages.through.objects.filter(language_id__in=chosen("language")), "event_id"))
-    ids = id_list(search_index.match_ids(Document.Kind.EVENT, v["q"][0])) if v.get("q") else None
+    ids = id_list(search_engine.match_ids(Document.Kind.EVENT, v["q"][0])) if v.get("q") else None
     for query, column in parts:
         if ids is not None:
             query = query.filter(**{f"{column}__in": ids})
@@ -619,13 +619,6 @@ def _build_public_place_ids():
 
 
 _public_place_ids = VersionedCache("api.places", VERSIONS_OF["places"], lambda: array("q", _build_public_place_ids()))
-
-
-def reset_upcoming():
-    """Forget the API's kept values (the tests' fixture calls it until it calls
-    ``maillage.caches.reset_all``)."""
-    _upcoming.reset()
-    _public_place_ids.reset()
 
 
 def public_place_ids(actors_version, events_version):

@@ -11,6 +11,12 @@ def test_docs_page_shows_parameter_descriptions_in_the_language_of_the_request(c
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
-def test_a_parameter_without_description_shows_none_rather_than_the_catalogues_header(client, lang):
-    page = client.get("/api/docs", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
-    assert "Content-Type: text/plain" not in page and "Project-Id-Version" not in page
+def test_a_parameter_without_description_shows_none_rather_than_the_catalogues_header(lang):
+    from django.utils import translation
+
+    from api.views import _operations
+
+    schema = {"paths": {"/api/things": {"get": {"parameters": [{"name": "x", "in": "query", "schema": {}}]}}}}
+    with translation.override(lang):
+        (operation,) = _operations(schema, "https://example.org")
+    assert [p["description"] for p in operation["params"]] == [""]
