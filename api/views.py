@@ -38,7 +38,7 @@ def _operations(schema, base):
                         "where": p["in"],
                         "required": p.get("required", False),
                         "type": _type(p.get("schema", {})),
-                        # gettext("") is the catalogue's header, not an empty text.
+                        # No literal "" inside _(): makemessages would collect an empty message.
                         "description": _(text)
                         if (text := p["schema"].get("description") or p.get("description"))
                         else "",

@@ -9,14 +9,3 @@ def test_docs_page_shows_parameter_descriptions_in_the_language_of_the_request(c
     assert "Numéro de page, de 1 à 1000000." in page
     assert "Page number, from 1 to 1000000." not in page
 
-
-@pytest.mark.parametrize("lang", ["fr", "nl"])
-def test_a_parameter_without_description_shows_none_rather_than_the_catalogues_header(lang):
-    from django.utils import translation
-
-    from api.views import _operations
-
-    schema = {"paths": {"/api/things": {"get": {"parameters": [{"name": "x", "in": "query", "schema": {}}]}}}}
-    with translation.override(lang):
-        (operation,) = _operations(schema, "https://example.org")
-    assert [p["description"] for p in operation["params"]] == [""]
