@@ -27,7 +27,7 @@ from maillage.links import slug_url
 from maillage.params import InvalidParam, read_day
 from maillage.richtext import plain
 from maillage.text import fold_all
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
 
@@ -212,7 +212,7 @@ def _create_events(items, batch_size=500):
         _set_texts(event)
     Event.objects.bulk_update(events, [f"vevent_{lang}" for lang in LANGS], batch_size=batch_size)
     public = [e for e in events if e.archived_at is None]
-    search_index.index_many(Document.Kind.EVENT, [(e.pk, *search_fields(e)) for e in public])
+    search_engine.index_many(Document.Kind.EVENT, [(e.pk, *search_fields(e)) for e in public])
     Occurrence.objects.bulk_create(
         (Occurrence.at(e.pk, start, end) for e in public for start, end in occurrence_times(e)), batch_size=batch_size
     )
@@ -303,13 +303,13 @@ def _set_texts(event):
 def _derive(event, created=False):
     """What derives from a saved event besides its row: its search document and its dates."""
     if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
-        search_index.remove(Document.Kind.EVENT, event.pk)
+        search_engine.remove(Document.Kind.EVENT, event.pk)
         Occurrence.objects.filter(event=event).delete()
         return
     if created:
-        search_index.index_many(Document.Kind.EVENT, [(event.pk, *search_fields(event))])
+        search_engine.index_many(Document.Kind.EVENT, [(event.pk, *search_fields(event))])
     else:
-        search_index.index(Document.Kind.EVENT, event.pk, *search_fields(event))
+        search_engine.index(Document.Kind.EVENT, event.pk, *search_fields(event))
     _write_occurrences(event, created=created)
 
 
@@ -330,27 +330,12 @@ def save_programme_item(item, *, organisers=None):
 def archive_event(event, user=None, reason=""):
     """Take an event off the agenda, search and the feeds; nothing is deleted (one change set,
     source archive)."""
-    if event.archived_at is not None:
-        return event
-    return _set_archived(event, timezone.now(), user=user, reason=reason or _("Archived"))
+    return changes.set_archived(event, True, user=user, reason=reason, refresh=_derive, version=data_version.EVENTS)
 
 
 def restore_event(event, user=None, reason=""):
     """Put an archived event back where it was, its dates expanded again."""
-    if event.archived_at is None:
-        return event
-    return _set_archived(event, None, user=user, reason=reason or _("Restored"))
-
-
-def _set_archived(event, archived_at, *, user, reason):
-    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
-        event.archived_at = archived_at
-        with changes.quietly(event):
-            event.save(update_fields=["archived_at", "updated"])
-        _derive(event)
-        changes.record(event, "~")
-        changes.bump(data_version.EVENTS)
-    return event
+    return changes.set_archived(event, False, user=user, reason=reason, refresh=_derive, version=data_version.EVENTS)
 
 
 # --- an actor merged into another: its events and programme items follow ------------------------
@@ -531,7 +516,7 @@ def filter_events(filters):
     qs = Event.objects.all()
     v = filters.values
     if v.get("q"):
-        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.EVENT, v["q"][0]))
+        qs = qs.filter(pk__in=search_engine.match_ids(Document.Kind.EVENT, v["q"][0]))
     if v.get("theme"):
         qs = qs.filter(pk__in=Event.themes.through.objects.filter(theme__slug__in=v["theme"]).values("event_id"))
     if v.get("commune"):

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from directory.models import Place
 from maillage import changes, data_version
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 from . import services
@@ -16,7 +16,7 @@ from .models import Event
 
 @receiver(post_delete, sender=Event)
 def event_deleted(sender, instance, **kwargs):
-    search_index.remove(Document.Kind.EVENT, instance.pk)
+    search_engine.remove(Document.Kind.EVENT, instance.pk)
     changes.bump(data_version.EVENTS)
 
 

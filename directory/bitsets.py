@@ -1,5 +1,6 @@
-"""An in-memory index of the directory, so that filters, facet counts and the map cost
-microseconds whatever the number of actors.
+"""The directory's bitsets: an in-memory index of the actors (not the full-text search engine,
+``search.engine``), so that filters, facet counts and the map cost microseconds whatever the
+number of actors.
 
 Each filter value (a commune, a theme, a kind...) is a bitset over the actors, as a Python int:
 bit *p* is set when the actor at position *p* has that value. Positions follow the alphabetical
@@ -45,7 +46,7 @@ def bit_positions(mask):
 
 
 @dataclass
-class ActorIndex:
+class ActorBitsets:
     version: int
     ids: list  # position -> actor id
     positions: dict  # actor id -> position
@@ -155,7 +156,7 @@ def build(versions=None):
             if position is not None:  # archived actors keep their links but are not in the index
                 add(group, value, position)
     masks = {key: _mask(found, size) for key, found in members.items()}
-    index = ActorIndex(version=version, ids=ids, positions=positions, masks=masks, all=(1 << size) - 1, rows=rows)
+    index = ActorBitsets(version=version, ids=ids, positions=positions, masks=masks, all=(1 << size) - 1, rows=rows)
     for i, lang in enumerate(LANGS):
         if lang != "fr":
             index.sort_keys[lang] = [fold(r[2 + i] or r[2]) for r in rows]
@@ -178,11 +179,11 @@ def _points(rows, lang_index):
 
 
 _lock = threading.Lock()  # builds each language's map points once
-_cache = VersionedCache("directory.index", (data_version.ACTORS,), build)
+_cache = VersionedCache("directory.bitsets", (data_version.ACTORS,), build)
 
 
-def get_index():
-    """The index for the current data; rebuilt when the data version moved on."""
+def current():
+    """The bitsets of the current data; built again when the actors' data version moved on."""
     return _cache.get()
 
 
@@ -194,7 +195,3 @@ def map_points_json(index, mask, lang):
             if lang not in index.points:
                 index.points[lang] = _points(index.rows, LANGS.index(lang))
     return index.map_json(mask, lang)
-
-
-def reset():
-    _cache.reset()

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from unidecode import unidecode
 
 from maillage import changes, data_version
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 from . import services
@@ -222,7 +222,7 @@ class _Writer:
         if stored:
             Document.objects.filter(kind=Document.Kind.ACTOR, object_id__in=[a.pk for a in stored]).delete()
         live = [item.actor for item in items if item.actor.archived_at is None]
-        search_index.index_many(Document.Kind.ACTOR, [(a.pk, *services.search_fields(a)) for a in live])
+        search_engine.index_many(Document.Kind.ACTOR, [(a.pk, *services.search_fields(a)) for a in live])
 
     # --- history --------------------------------------------------------------------------------
 

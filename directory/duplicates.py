@@ -539,11 +539,6 @@ def get_index():
     return _cache.get()
 
 
-def reset():
-    """Forget the index (kept until the tests' fixture calls ``maillage.caches.reset_all``)."""
-    _cache.reset()
-
-
 # --- finding ------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from maillage import changes, data_version, richtext
@@ -19,12 +19,12 @@ from maillage.caches import VersionedCache
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
 from maillage.text import fold_all
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
 from territory.services import commune_centre, commune_id_for, resolve_commune
 
-from . import index as actor_index
+from . import bitsets
 from .fields import ACTOR
 from .models import Actor, Audience, Language, Place, Theme
 
@@ -181,13 +181,13 @@ def _write_links(actor, name, current, wanted):
 def _index_document(actor, *, created):
     """The actor's search document (none while it is archived): one query."""
     if actor.archived_at is not None:
-        search_index.remove(Document.Kind.ACTOR, actor.pk)
+        search_engine.remove(Document.Kind.ACTOR, actor.pk)
         return
     name, text = search_fields(actor)
     if created or not Document.objects.filter(kind=Document.Kind.ACTOR, object_id=actor.pk).update(
         name=name, text=text
     ):
-        search_index.index_many(Document.Kind.ACTOR, [(actor.pk, name, text)])
+        search_engine.index_many(Document.Kind.ACTOR, [(actor.pk, name, text)])
 
 
 def _save_places(places):
@@ -323,29 +323,22 @@ def place_deleted(actor_ids):
             refresh_actor(actor)
 
 
-def _set_archived(actor, archived_at, *, user, reason):
-    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
-        actor.archived_at = archived_at
-        with changes.quietly(actor):
-            actor.save(update_fields=["archived_at", "updated"])
-        _index_document(actor, created=False)
-        changes.record(actor, "~")
-        changes.bump(data_version.ACTORS)
-    return actor
+def _refresh_document(actor):
+    _index_document(actor, created=False)  # out of search when archived, back when restored
 
 
 def archive_actor(actor, user=None, reason=""):
     """Take an actor off every public page, search, the map and the feeds; nothing is deleted."""
-    if actor.archived_at is not None:
-        return actor
-    return _set_archived(actor, timezone.now(), user=user, reason=reason or _("Archived"))
+    return changes.set_archived(
+        actor, True, user=user, reason=reason, refresh=_refresh_document, version=data_version.ACTORS
+    )
 
 
 def restore_actor(actor, user=None, reason=""):
     """Put an archived actor back where it was."""
-    if actor.archived_at is None:
-        return actor
-    return _set_archived(actor, None, user=user, reason=reason or _("Restored"))
+    return changes.set_archived(
+        actor, False, user=user, reason=reason, refresh=_refresh_document, version=data_version.ACTORS
+    )
 
 
 def mark_verified(actor, day):
@@ -370,10 +363,6 @@ def vocabularies(version=None):
     ``version``: the actors' data version when the caller already read it (``index.version``
     of the index just fetched), so a request reads it once."""
     return _vocabularies.get(versions=None if version is None else (version,))
-
-
-def reset_vocabularies():
-    _vocabularies.reset()
 
 
 def _load_vocabularies():
@@ -450,14 +439,14 @@ def text_matches(filters):
     """Ids of the actors matching the words typed, or None when no words were typed."""
     if not filters.get("q"):
         return None
-    return search_index.match_ids(Document.Kind.ACTOR, filters.get("q")[0])
+    return search_engine.match_ids(Document.Kind.ACTOR, filters.get("q")[0])
 
 
 @dataclass
 class Selection:
     """The actors matching a directory query, read from the index once per request."""
 
-    index: actor_index.ActorIndex
+    index: bitsets.ActorBitsets
     keys: dict  # group -> chosen keys
     base: int  # actors matching the words typed (all when none)
     mask: int  # ... and every chosen filter
@@ -468,7 +457,7 @@ class Selection:
 
 
 def select(filters, vocab, index=None):
-    idx = actor_index.get_index() if index is None else index
+    idx = bitsets.current() if index is None else index
     matches = text_matches(filters)
     base = idx.all if matches is None else idx.ids_mask(matches)
     keys = filter_keys(filters, vocab)
@@ -499,7 +488,7 @@ def actor_page(selection, vocab, number, size):
 
 
 def map_json(selection):
-    return actor_index.map_points_json(selection.index, selection.mask, translation.get_language() or "fr")
+    return bitsets.map_points_json(selection.index, selection.mask, translation.get_language() or "fr")
 
 
 def filter_actors(filters, vocab):

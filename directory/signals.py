@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from maillage import changes, data_version
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
 
@@ -47,7 +47,7 @@ def place_deleted(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Actor)
 def actor_deleted(sender, instance, **kwargs):
-    search_index.remove(Document.Kind.ACTOR, instance.pk)
+    search_engine.remove(Document.Kind.ACTOR, instance.pk)
     changes.bump(data_version.ACTORS)
 
 

@@ -8,8 +8,7 @@ from accounts import permissions
 from maillage import pagination
 from maillage.params import page_number
 
-from . import index as actor_index
-from . import services
+from . import bitsets, services
 from .models import Actor
 
 PAGE_SIZE = 24
@@ -84,7 +83,7 @@ def facet_groups(vocab, filters, counts):
 
 @require_GET
 def actor_list(request):
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab, filters = _filters(request, index)
     number = page_number(request.GET, filters.notices)
     selection = services.select(filters, vocab, index)
@@ -125,7 +124,7 @@ def actor_detail(request, slug):
 
 @require_GET
 def map_page(request):
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab, filters = _filters(request, index)
     groups = facet_groups(vocab, filters, services.facet_counts(services.select(filters, vocab, index)))
     return render(
@@ -138,7 +137,7 @@ def map_page(request):
 @require_GET
 def map_data(request):
     """Every matching actor with a position, as compact rows (see ``fields``)."""
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab, filters = _filters(request, index)
     points = services.map_json(services.select(filters, vocab, index))
     body = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":' + points + "}"

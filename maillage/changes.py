@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import IntegerField, Value
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -142,6 +143,24 @@ def bump(*names):
         data_version.bump(*names)
     else:
         state.bumps.update(names)
+
+
+def set_archived(obj, archived, *, user=None, reason="", refresh, version):
+    """Archive ``obj`` (``archived``: its ``archived_at`` set; nothing is deleted) or restore it, as
+    one change set of source archive: saved, what derives from it refreshed by its owner
+    (``refresh(obj)``: out of or back into search and the indexes), one record, one bump of the
+    owner's data ``version``. An object already so is returned as it is."""
+    if (obj.archived_at is not None) == archived:
+        return obj
+    reason = reason or (_("Archived") if archived else _("Restored"))
+    with recording(user=user, reason=reason, source=Source.ARCHIVE):
+        obj.archived_at = timezone.now() if archived else None
+        with quietly(obj):
+            obj.save(update_fields=["archived_at", "updated"])
+        refresh(obj)
+        record(obj, "~")
+        bump(version)
+    return obj
 
 
 @contextmanager

@@ -2,14 +2,13 @@
 the owner's functions for merges and archiving, listing and the timeline of a project."""
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.services import pick_themes, with_parent_themes
 from maillage import changes, data_version, richtext
 from maillage.filters import ParsedFilters, pick
 from maillage.text import fold_all
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 from .models import Participation, Project, Update
@@ -27,14 +26,14 @@ def refresh_search(project):
 
 def _index(project, created=False):
     if project.archived_at is not None:  # archived: out of search
-        search_index.remove(Document.Kind.PROJECT, project.pk)
+        search_engine.remove(Document.Kind.PROJECT, project.pk)
         return
     names = [getattr(project, f"title_{lang}") for lang in LANGS]
     texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
     if created:
-        search_index.index_many(Document.Kind.PROJECT, [(project.pk, fold_all(*names), fold_all(*texts))])
+        search_engine.index_many(Document.Kind.PROJECT, [(project.pk, fold_all(*names), fold_all(*texts))])
     else:
-        search_index.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
+        search_engine.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
 
 
 # --- writing: the one write path of projects and what belongs to them --------------------------
@@ -116,27 +115,12 @@ def _save_part(obj):
 
 def archive_project(project, user=None, reason=""):
     """Take a project off the site and search; nothing is deleted (one change set, source archive)."""
-    if project.archived_at is not None:
-        return project
-    return _set_archived(project, timezone.now(), user=user, reason=reason or _("Archived"))
+    return changes.set_archived(project, True, user=user, reason=reason, refresh=_index, version=data_version.PROJECTS)
 
 
 def restore_project(project, user=None, reason=""):
     """Put an archived project back where it was."""
-    if project.archived_at is None:
-        return project
-    return _set_archived(project, None, user=user, reason=reason or _("Restored"))
-
-
-def _set_archived(project, archived_at, *, user, reason):
-    with changes.recording(user=user, reason=reason, source=changes.Source.ARCHIVE):
-        project.archived_at = archived_at
-        with changes.quietly(project):
-            project.save(update_fields=["archived_at", "updated"])
-        _index(project)
-        changes.record(project, "~")
-        changes.bump(data_version.PROJECTS)
-    return project
+    return changes.set_archived(project, False, user=user, reason=reason, refresh=_index, version=data_version.PROJECTS)
 
 
 # --- an actor merged into another: its participations follow -------------------------------------
@@ -201,7 +185,7 @@ def filter_projects(filters):
     qs = Project.objects.all()
     v = filters.values
     if v.get("q"):
-        qs = qs.filter(pk__in=search_index.match_ids(Document.Kind.PROJECT, v["q"][0]))
+        qs = qs.filter(pk__in=search_engine.match_ids(Document.Kind.PROJECT, v["q"][0]))
     if v.get("status"):
         qs = qs.filter(status__in=v["status"])
     if v.get("theme"):

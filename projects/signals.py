@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from maillage import changes, data_version
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 from .models import Participation, Project
@@ -13,7 +13,7 @@ from .models import Participation, Project
 
 @receiver(post_delete, sender=Project)
 def project_deleted(sender, instance, **kwargs):
-    search_index.remove(Document.Kind.PROJECT, instance.pk)
+    search_engine.remove(Document.Kind.PROJECT, instance.pk)
     changes.bump(data_version.PROJECTS)
 
 

@@ -32,13 +32,6 @@ CLOSE = (50.8509, 4.3500)
 FAR = (50.8590, 4.3500)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_duplicate_index():
-    duplicates.reset()
-    yield
-    duplicates.reset()
-
-
 def actor_at(point, **kwargs):
     return ActorFactory(places=[PlaceFactory(lat=point[0], lon=point[1])], **kwargs)
 

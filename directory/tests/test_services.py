@@ -6,8 +6,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory import duplicates, services
-from directory import index as actor_index
+from directory import bitsets, duplicates, services
 from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory, LanguageFactory, PlaceFactory, ThemeFactory
 from maillage import data_version
@@ -198,10 +197,10 @@ def test_marking_an_actor_verified_keeps_the_indexes(communes):
 
     actor = ActorFactory()
     version = data_version.current(data_version.ACTORS)
-    directory_index, duplicate_index = actor_index.get_index(), duplicates.get_index()
+    directory_index, duplicate_index = bitsets.current(), duplicates.get_index()
     assert mark_verified(actor)
     assert data_version.current(data_version.ACTORS) == version
-    assert actor_index.get_index() is directory_index and duplicates.get_index() is duplicate_index
+    assert bitsets.current() is directory_index and duplicates.get_index() is duplicate_index
     actor.name_fr = "Renamed"
     actor.save(update_fields=["name_fr", "updated"])
     assert data_version.current(data_version.ACTORS) != version

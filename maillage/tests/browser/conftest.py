@@ -67,12 +67,12 @@ def _reset_process_caches():
     """In-process caches built from database rows (ids): stale once the test data changes."""
     from django.core.cache import cache
 
-    from directory import duplicates, index, services
+    from maillage import caches
     from territory.services import clear_caches
 
     cache.clear()
-    for reset in (clear_caches, index.reset, services.reset_vocabularies, duplicates.reset):
-        reset()
+    clear_caches()
+    caches.reset_all()
 
 
 def _ensure_charter():
