@@ -29,8 +29,9 @@ from directory.fields import ACTOR
 from directory.models import Actor, Language, Place, Theme
 from directory.validators import format_company_number
 from maillage import richtext
+from maillage.pagination import EMPTY, paginate
 from maillage.params import MAX_PAGE, InvalidParam, read_moment, read_whole_number
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
 
@@ -138,10 +139,6 @@ class Paging:
     page: int
     per_page: int
 
-    @property
-    def offset(self):
-        return (self.page - 1) * self.per_page
-
 
 def _int(params, name, default, high):
     try:
@@ -184,9 +181,9 @@ def envelope(total, paging, contents):
 
 
 def page_of(qs, paging):
-    """(total, the page's objects): two queries."""
-    total = qs.count()
-    return total, list(qs[paging.offset : paging.offset + paging.per_page])
+    """(total, the page's objects): two queries; a page past the last is empty, as HSDS wants."""
+    page = paginate(qs, paging.per_page, paging.page, past_last=EMPTY)
+    return page.count, page.object_list
 
 
 # --- querysets -----------------------------------------------------------------------------------
@@ -202,7 +199,7 @@ def filter_actors(qs, params, prefix=""):
     organization_id, modified_after. ``prefix``: the path to the actor ("actor__" for links)."""
     search = params.get("search", "").strip()[:200]
     if search:
-        qs = qs.filter(**{f"{prefix}pk__in": search_index.match_ids(Document.Kind.ACTOR, search)})
+        qs = qs.filter(**{f"{prefix}pk__in": search_engine.match_ids(Document.Kind.ACTOR, search)})
     term = params.get("taxonomy_term_id", "").strip()
     if term:
         slug = term_slugs().get(term)
