@@ -161,7 +161,7 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
     then it gets one history record and the events' data version one bump. Links left None stay
     as they are."""
     links = {"organisers": organisers, "themes": themes, "audiences": audiences, "languages": languages}
-    with changes.recording(user=getattr(event, "_history_user", None), reason=getattr(event, "_change_reason", "")):
+    with changes.recording():
         created = event._state.adding
         event.full_clean(exclude=_trusted(event))
         if themes is not None:
@@ -316,7 +316,7 @@ def _derive(event, created=False):
 def save_programme_item(item, *, organisers=None):
     """Create or change an item of an event's programme (one history record; no data version reads
     the programme). ``organisers``: None leaves them as they are."""
-    with changes.recording(user=getattr(item, "_history_user", None), reason=getattr(item, "_change_reason", "")):
+    with changes.recording():
         created = item._state.adding
         item.full_clean()
         with changes.quietly(item):

@@ -267,8 +267,7 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
     other actors of a place that moved, and bumps the directory's data version once.
     ``None``: that link stays as it is; ``places``: the actor's places (new ones are created).
     """
-    reason = getattr(actor, "_change_reason", "")  # callers that named why before change sets
-    with changes.recording(user=getattr(actor, "_history_user", None), reason=reason):
+    with changes.recording():
         creating = actor._state.adding
         # ``commune`` is derived from the places below (or an area of activity already checked);
         # the slug is checked when it is new (its uniqueness costs a query).
@@ -310,7 +309,7 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
 def save_place(place):
     """Write a place saved on its own (the admin, a revert): located, one history record if it
     changed, and every actor standing there derived again if it moved, in one change set."""
-    with changes.recording(reason=getattr(place, "_change_reason", "")):
+    with changes.recording():
         refresh_sharing(_save_places([place]))
         changes.bump(data_version.ACTORS)
     return place

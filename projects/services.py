@@ -47,8 +47,7 @@ def save_project(project, *, themes=None, participants=None):
     Inside a change set (the caller's, or one of its own): saved once, themes set (with their top
     themes), search document written, one history record for the project (and one per
     participation added or removed), one bump of the projects' data version."""
-    reason = getattr(project, "_change_reason", "")
-    with changes.recording(user=getattr(project, "_history_user", None), reason=reason):
+    with changes.recording():
         created = project._state.adding
         project.full_clean(exclude=["slug"] if not project.slug else None)
         with changes.quietly(project):
@@ -103,7 +102,7 @@ def save_phase(phase):
 
 
 def _save_part(obj):
-    with changes.recording(user=getattr(obj, "_history_user", None), reason=getattr(obj, "_change_reason", "")):
+    with changes.recording():
         created = obj._state.adding
         obj.full_clean()
         with changes.quietly(obj):

@@ -11,7 +11,7 @@ from directory.models import Actor, Place
 from directory.tests.factories import PlaceFactory, ThemeFactory
 from projects.models import Project
 from projects.tests.factories import ParticipationFactory, ProjectFactory, UpdateFactory
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
 
@@ -108,7 +108,7 @@ def test_archive_and_restore_an_event(client, moderator, actor):
             "feed": "Atelier vélo" in client.get(reverse("agenda:feed")).content.decode(),
             "month": "Atelier vélo" in client.get(month_page).content.decode(),
             "actor": "Atelier vélo" in client.get(actor.get_absolute_url()).content.decode(),
-            "search": search_index.match_ids(Document.Kind.EVENT, "atelier velo") == [event.pk],
+            "search": search_engine.match_ids(Document.Kind.EVENT, "atelier velo") == [event.pk],
             "page": client.get(event.get_absolute_url()).status_code,
         }
 
@@ -135,7 +135,7 @@ def test_archive_and_restore_a_project(client, moderator):
         return {
             "list": "Cantine solidaire" in client.get(reverse("projects:list")).content.decode(),
             "home": "La cantine ouvre" in client.get(reverse("pages:home")).content.decode(),
-            "search": search_index.match_ids(Document.Kind.PROJECT, "cantine") == [project.pk],
+            "search": search_engine.match_ids(Document.Kind.PROJECT, "cantine") == [project.pk],
             "page": client.get(project.get_absolute_url()).status_code,
         }
 

@@ -10,6 +10,7 @@ from directory import services as directory_services
 from directory.models import Actor
 from directory.tests.factories import AudienceFactory, PlaceFactory, ThemeFactory
 from history import services
+from maillage import changes
 from maillage.testing import assert_queries_do_not_grow
 from projects.tests.factories import ProjectFactory
 
@@ -30,8 +31,8 @@ def test_versions_page_queries_do_not_grow(moderator_client, territory):
         actor.name_fr = f"Compter les requêtes {n}"
         actor.description_nl = f"Versie {n}"
         actor.commune = Commune.objects.all()[n % 3]
-        actor._change_reason = f"edit {n}"
-        directory_services.save_actor(actor, themes=themes[n % 4 : n % 4 + 1], audiences=[AudienceFactory()])
+        with changes.recording(reason=f"edit {n}"):
+            directory_services.save_actor(actor, themes=themes[n % 4 : n % 4 + 1], audiences=[AudienceFactory()])
 
     url = reverse("history:versions", args=["actor", actor.pk])
     assert_queries_do_not_grow(moderator_client, url, add_version)
@@ -69,8 +70,8 @@ def test_versions_page_queries_do_not_grow_with_authors(moderator_client, territ
             if named:
                 Profile.objects.create(user=user, display_name=f"Auteur {n}")
             actor.name_fr = f"Plusieurs auteurs {n}{suffix}"
-            actor._history_user = user
-            directory_services.save_actor(actor)
+            with changes.recording(user=user):
+                directory_services.save_actor(actor)
 
     url = reverse("history:versions", args=["actor", actor.pk])
     assert_queries_do_not_grow(moderator_client, url, add_version)
@@ -85,10 +86,10 @@ def test_event_versions_page_queries_do_not_grow(moderator_client):
     def add_version():
         n = next(counter)
         event.title_fr = f"Rencontre {n}"
-        event._change_reason = f"edit {n}"
         from agenda import services as agenda_services
 
-        agenda_services.save_event(event, themes=[ThemeFactory()])
+        with changes.recording(reason=f"edit {n}"):
+            agenda_services.save_event(event, themes=[ThemeFactory()])
 
     assert_queries_do_not_grow(moderator_client, reverse("history:versions", args=["event", event.pk]), add_version)
 

@@ -10,7 +10,8 @@ from directory import services as directory_services
 from directory.models import Actor
 from directory.tests.factories import ThemeFactory
 from history import services
-from search import index as search_index
+from maillage import changes
+from search import engine as search_engine
 from search.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +25,8 @@ def _in_english():
 
 
 def save(actor, user=None, reason=None, **links):
-    actor._history_user = user
-    if reason:
-        actor._change_reason = reason
-    directory_services.save_actor(actor, **links)
-    del actor._history_user
-    actor.__dict__.pop("_change_reason", None)
+    with changes.recording(user=user, reason=reason or ""):
+        directory_services.save_actor(actor, **links)
     return actor
 
 
@@ -102,8 +99,8 @@ def test_moderator_reverts_vandalised_actor(moderator_client, moderator, vandali
     page = moderator_client.get(actor.get_absolute_url()).content.decode()
     assert "Maison des voisins" in page and "Gagnez au casino" not in page
     # Search finds the old name again, and no longer the vandal's.
-    assert search_index.match_ids(Document.Kind.ACTOR, "voisins") == [actor.pk]
-    assert search_index.match_ids(Document.Kind.ACTOR, "casino") == []
+    assert search_engine.match_ids(Document.Kind.ACTOR, "voisins") == [actor.pk]
+    assert search_engine.match_ids(Document.Kind.ACTOR, "casino") == []
     results = moderator_client.get(reverse("search:search"), {"q": "Maison des voisins"}).content.decode()
     assert actor.get_absolute_url() in results
     # The directory list (in-memory index) finds it by theme again.

@@ -11,7 +11,7 @@ from directory.tests.factories import ActorFactory, PlaceFactory, ThemeFactory
 from history import services
 from projects import services as project_services
 from projects.tests.factories import PhaseFactory, ProjectFactory
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_revert_an_event_restores_organisers_and_dates(moderator, territory):
     assert event.title_fr == "Atelier couture"
     assert list(event.organisers.all()) == [first]
     assert Occurrence.objects.get(event=event).start == good.record.start
-    assert search_index.match_ids(Document.Kind.EVENT, "couture") == [event.pk]
+    assert search_engine.match_ids(Document.Kind.EVENT, "couture") == [event.pk]
     assert "Atelier couture" in event.vevent_fr
 
 
@@ -76,7 +76,7 @@ def test_revert_a_project_refreshes_search(moderator):
     project.title_fr = "Spam"
     project_services.save_project(project, themes=[])
     services.revert(services.KINDS["project"], project, good, moderator)
-    assert search_index.match_ids(Document.Kind.PROJECT, "potager") == [project.pk]
+    assert search_engine.match_ids(Document.Kind.PROJECT, "potager") == [project.pk]
     assert [t.slug for t in project.themes.all()] == ["jardins"]
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
+from maillage import changes
+
 from .support import demo_name, tr
 from .test_contribution import PASSWORD, make_moderator, sign_in
 
@@ -155,13 +157,13 @@ def test_a_moderator_reverts_a_vandalised_entry(context_factory, site_db):
     spam = f"CHEAP PILLS {uuid.uuid4().hex[:6]}"
     with site_db():
         actor = Actor.objects.get(slug=VANDALISED)
-        actor._change_reason = "checked by the watch group"
-        save_actor(actor)
+        with changes.recording(reason="checked by the watch group"):
+            save_actor(actor)
         actor = Actor.objects.get(slug=VANDALISED)
         actor.name_fr = spam
         actor.description_fr = f"{spam}: buy now at spam.example"
-        actor._change_reason = "vandalism"
-        save_actor(actor)
+        with changes.recording(reason="vandalism"):
+            save_actor(actor)
         email = make_moderator()
 
     # The public sees the vandalised page.
