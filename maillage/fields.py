@@ -88,6 +88,14 @@ class Spec:
         if len(names) != len(set(names)):
             raise ValueError(f"A field is declared twice in the spec of {self.model.__name__}.")
 
+    def _by_name(self):
+        """{name: field}, built again when the list of fields is replaced or grows or shrinks
+        (exports look fields up for every cell)."""
+        fields, cached = self.fields, self.__dict__.get("_index")
+        if cached is None or cached[0] is not fields or cached[1] != len(fields):
+            cached = self._index = (fields, len(fields), {f.name: f for f in fields})
+        return cached[2]
+
     def __iter__(self):
         return iter(self.fields)
 
@@ -95,13 +103,10 @@ class Spec:
         return len(self.fields)
 
     def __contains__(self, name):
-        return any(f.name == name for f in self.fields)
+        return name in self._by_name()
 
     def __getitem__(self, name):
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return self._by_name()[name]
 
     def names(self):
         return [f.name for f in self.fields]
