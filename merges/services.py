@@ -510,10 +510,6 @@ def probable_pairs():
     return _pairs.get()
 
 
-def reset_pairs():
-    _pairs.reset()
-
-
 def with_actors(pairs):
     """[(pair, kept actor, other actor)] for a page of pairs: one query."""
     ids = {pk for pair in pairs for pk in (pair.kept_id, pair.other_id)}

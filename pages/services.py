@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from agenda import services as agenda
-from directory.index import get_index
+from directory import bitsets
 from directory.models import Actor
 from directory.services import vocabularies
 from maillage.filters import ParsedFilters
@@ -14,7 +14,7 @@ from projects.services import latest_updates
 
 def home_summary():
     """Counts of open (not closed) actors by commune and top theme, read from the index."""
-    idx = get_index()
+    idx = bitsets.current()
     vocab = vocabularies(idx.version)  # the data version is read once
     open_actors = idx.all & ~idx.group_mask("status", [Actor.Status.CLOSED])
     communes = [(c, (open_actors & idx.masks.get(("commune", c.pk), 0)).bit_count()) for c in vocab["communes"]]

@@ -24,8 +24,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from directory import index as actor_index
-from directory import services
+from directory import bitsets, services
 from directory.fields import ACTOR
 from directory.models import Actor, Place
 from maillage import richtext
@@ -68,7 +67,7 @@ def entry_qr_png(url):
 def _selection(params):
     """The index, the vocabularies, the query of a printout's ``params`` (``DirectoryQuery.to_params``)
     and the directory's selection: read from the in-memory index, no query once it is warm."""
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab = services.vocabularies(index.version)
     query = DirectoryQuery.from_saved(params, vocab)
     return index, vocab, query, services.select(query, vocab, index)

@@ -5,7 +5,7 @@ class Document(models.Model):
     """What search reads for one actor, event or project: folded names and texts, all languages.
 
     A full-text index sits on this table: SQLite's FTS5 or PostgreSQL's GIN over a tsvector
-    (see the migrations and search/index.py), both with prefix matching.
+    (see the migrations and search/engine.py), both with prefix matching.
     """
 
     class Kind(models.TextChoices):

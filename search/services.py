@@ -1,4 +1,4 @@
-"""Search across actors, events and projects, ranked by the full-text index (search/index.py),
+"""Search across actors, events and projects, ranked by the full-text index (search/engine.py),
 each result with a snippet of where the words were found."""
 
 import re
@@ -14,7 +14,7 @@ from maillage.lookup import compact
 from maillage.text import fold
 from projects.models import Project
 
-from . import index
+from . import engine
 from .models import Document
 
 LANGS = tuple(code for code, _name in settings.LANGUAGES)
@@ -116,13 +116,13 @@ def snippet(obj, words, lang):
 def search(query, *, limit=10):
     """{'actors': [...], 'events': [...], 'projects': [...], 'words': [...]}, best first; each
     result has a ``snippet`` (or None) of where the words were found."""
-    words = index.query_words(query)
+    words = engine.query_words(query)
     if not words:
         return {"actors": [], "events": [], "projects": [], "words": []}
     results = {
-        "actors": _in_order(Actor, index.match_ids(Document.Kind.ACTOR, query, limit), ("commune",)),
-        "events": _in_order(Event, index.match_ids(Document.Kind.EVENT, query, limit)),
-        "projects": _in_order(Project, index.match_ids(Document.Kind.PROJECT, query, limit)),
+        "actors": _in_order(Actor, engine.match_ids(Document.Kind.ACTOR, query, limit), ("commune",)),
+        "events": _in_order(Event, engine.match_ids(Document.Kind.EVENT, query, limit)),
+        "projects": _in_order(Project, engine.match_ids(Document.Kind.PROJECT, query, limit)),
         "words": words,
     }
     lang = translation.get_language() or LANGS[0]

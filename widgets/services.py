@@ -98,9 +98,9 @@ def parse_limit(raw, default=AGENDA_DEFAULT, maximum=AGENDA_MAX):
 
 def map_embed(params):
     """(filters, actors of the no-JavaScript list (first ``MAP_LIST_SIZE``), total matching)."""
-    from directory import index as actor_index
+    from directory import bitsets
 
-    index = actor_index.get_index()
+    index = bitsets.current()
     vocab = directory_services.vocabularies(index.version)
     filters = directory_services.parse_actor_filters(params, vocab)
     selection = directory_services.select(filters, vocab, index)

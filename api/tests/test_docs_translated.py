@@ -8,4 +8,3 @@ def test_docs_page_shows_parameter_descriptions_in_the_language_of_the_request(c
     page = client.get("/api/docs", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Numéro de page, de 1 à 1000000." in page
     assert "Page number, from 1 to 1000000." not in page
-

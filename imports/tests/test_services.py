@@ -10,7 +10,7 @@ from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory, ThemeFactory
 from imports import services
 from imports.models import ImportRun, Source, SourceRecord
-from search import index as search_index
+from search import engine as search_engine
 from search.models import Document
 
 HEADER = "Nom;Numéro BCE;Code postal;Rue;Email;Site web\n"
@@ -173,7 +173,7 @@ def test_failure_while_applying_leaves_nothing(helmet, source, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(search_index, "index_many", broken)
+    monkeypatch.setattr(search_engine, "index_many", broken)
     run = run_file(csv_bytes(), source=source)
     assert run.status == ImportRun.Status.FAILED
     assert "disk full" in run.error

@@ -14,16 +14,6 @@ from projects.models import Participation
 from projects.tests.factories import ProjectFactory
 
 
-@pytest.fixture(autouse=True)
-def _fresh_pairs():
-    """The probable pairs are kept in the process per data version: a test's are its own."""
-    from merges import services
-
-    services.reset_pairs()
-    yield
-    services.reset_pairs()
-
-
 @pytest.fixture
 def moderator(db):
     return ModeratorFactory()
