@@ -74,8 +74,10 @@ def click_a_marker(page):
             if marker.is_visible():
                 try:
                     marker.click(timeout=2_000)
+                    # A marker still moving (a zoom under load) may take the click without opening.
+                    page.locator("#map .leaflet-popup-content").wait_for(timeout=2_000)
                     return
-                except PlaywrightError:  # covered by a neighbour: try another one
+                except PlaywrightError:  # covered by a neighbour, or moved away: try another one
                     continue
         page.locator("#map .marker-cluster").first.click()
         page.wait_for_timeout(600)  # the zoom (or spiderfy) animation
