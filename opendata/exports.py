@@ -79,10 +79,12 @@ def stored_names(spec):
     return names
 
 
-def read_links(spec, pks, *, include_synthetic=False):
+def read_links(spec, pks, *, include_synthetic=False, names=None):
     """{link field: {pk: [slugs or codes]}} of the objects ``pks``: one query per link field.
 
-    Linked entries that are archived (or synthetic, unless asked) are left out."""
+    Linked entries that are archived (or synthetic, unless asked) are left out. ``names``: a dict
+    the caller keeps across its chunks (a whole dump): a vocabulary's slugs are then read once into
+    it and its links read without a join."""
     links = {}
     for f in exported_fields(spec):
         if not f.many:
@@ -96,8 +98,17 @@ def read_links(spec, pks, *, include_synthetic=False):
         if "is_synthetic" in target_fields and not include_synthetic:
             through = through.filter(**{f"{target}__is_synthetic": False})
         found = links[f.name] = {}
-        key = f"{target}__{_natural_key(f.vocabulary)}"
-        for pk, value in through.order_by("pk").values_list(f"{source}_id", key):
+        natural = _natural_key(f.vocabulary)
+        if names is None or "archived_at" in target_fields or "is_synthetic" in target_fields:
+            rows = through.order_by("pk").values_list(f"{source}_id", f"{target}__{natural}")
+        else:
+            if f.vocabulary not in names:
+                names[f.vocabulary] = dict(f.vocabulary._default_manager.values_list("pk", natural))
+            known = names[f.vocabulary]
+            rows = (
+                (pk, known[other]) for pk, other in through.order_by("pk").values_list(f"{source}_id", f"{target}_id")
+            )
+        for pk, value in rows:
             found.setdefault(pk, []).append(value)
     return links
 
@@ -215,9 +226,11 @@ class ActorRows:
     """The export rows of actors, read chunk by chunk; the places and vocabularies are given by the
     caller when it already has them (the dump, which also writes HSDS from them)."""
 
-    def __init__(self, site_url=None, *, include_synthetic=False):
+    def __init__(self, site_url=None, *, include_synthetic=False, many=False):
         self.site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
         self.include_synthetic = include_synthetic
+        # ``many`` (a dump): vocabularies named once for all chunks rather than joined in each.
+        self.vocabulary_names = {} if many else None
         self.communes = None
         self.plan = Plan(ACTOR)
 
@@ -242,7 +255,9 @@ class ActorRows:
 
     def rows(self, actors, places=None):
         """One dict per actor (model instances), in their order: its columns' values."""
-        links = read_links(ACTOR, [a.pk for a in actors], include_synthetic=self.include_synthetic)
+        links = read_links(
+            ACTOR, [a.pk for a in actors], include_synthetic=self.include_synthetic, names=self.vocabulary_names
+        )
         places = self.places_of(actors) if places is None else places
         for actor in actors:
             main = directory_services.main_place(places.get(actor.pk, ()))
@@ -283,8 +298,11 @@ def event_rows(qs, site_url=None, *, include_synthetic=False):
     names = ["pk", "slug", "place_id", "is_synthetic", *stored_names(EVENT)]
     place_fields = ["street", "postcode", "commune_id", "lat", "lon", "approximate", "name"]
     place_fields += [f"name_{code}" for code in LANGS]
+    vocabulary_names = {}  # read once for the whole export
     for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
-        links = read_links(EVENT, [row["pk"] for row in batch], include_synthetic=include_synthetic)
+        links = read_links(
+            EVENT, [row["pk"] for row in batch], include_synthetic=include_synthetic, names=vocabulary_names
+        )
         places = Place.objects.only(*place_fields).in_bulk({r["place_id"] for r in batch if r["place_id"]})
         for event in batch:
             place = places.get(event["place_id"])

@@ -218,7 +218,7 @@ def _write_actor_files(archive, include_synthetic, site_url, bar):
     2,000 actors), with the HSDS mapping of the API (opendata.hsds)."""
     ctx = hsds.Context(site_url)
     fields = exports.actor_columns()
-    rows = exports.ActorRows(site_url, include_synthetic=include_synthetic)
+    rows = exports.ActorRows(site_url, include_synthetic=include_synthetic, many=True)
     seen_places = set()
     names = ("actors.geojson", "hsds/organizations.json", "hsds/services.json", "hsds/locations.json")
     names += ("hsds/service_at_locations.json",)
