@@ -28,6 +28,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import task
 from pypdf import PdfReader
 
 from maillage import data_version, ratelimit
@@ -206,10 +207,18 @@ def printout_for(kind, params, user=None, *, request=None, background=None):
 
 
 def enqueue(printout):
-    """Hand the printout to the worker (``tasks.produce_printout``)."""
-    from . import tasks
+    """Hand the printout to the worker (``produce_printout``)."""
+    produce_printout.enqueue(printout.key)
 
-    tasks.produce_printout.enqueue(printout.key)
+
+@task()
+def produce_printout(key):
+    """The worker's job: typeset one queued printout (a directory above PRINT_BACKGROUND_ABOVE
+    entries). Declared here, beside what queues it, so that the tasks module only calls down."""
+    printout = produce_by_key(key)
+    if printout is None:
+        return None
+    return {"status": printout.status, "pages": printout.pages, "size": printout.size}
 
 
 def _is_stale(printout):
