@@ -194,6 +194,17 @@ def api_new_event_with_co_organiser(client, w, role):
     return Event.objects.filter(title_fr="API event of A and B", organisers=w["b"]).filter(organisers=w["a"]).exists()
 
 
+def api_change_actor(client, w, role):
+    """Checked through the actor's spec and written through its owner."""
+    _api(client, w, role, "patch", f"/api/actors/{w['a'].slug}", {"name_fr": "Changed through the API"})
+    return Actor.objects.get(pk=w["a"].pk).name_fr == "Changed through the API"
+
+
+def api_change_event(client, w, role):
+    _api(client, w, role, "patch", f"/api/events/{w['event'].slug}", {"title_fr": "Changed through the API"})
+    return Event.objects.get(pk=w["event"].pk).title_fr == "Changed through the API"
+
+
 def api_remove_organiser(client, w, role):
     _api(client, w, role, "patch", f"/api/events/{w['shared_event'].slug}", {"organisers": [w["a"].slug]})
     return "Actor B" not in _organisers(w["shared_event"])
@@ -376,6 +387,50 @@ def mark_verified(client, w):
     return Actor.objects.get(pk=w["a"].pk).last_verified == timezone.localdate()
 
 
+def admin_save_actor(client, w):
+    """The admin writes through the actor's owner (one change set of source admin)."""
+    from maillage.testing import form_as_posted
+
+    url = reverse("admin:directory_actor_change", args=[w["a"].pk])
+    page = client.get(url)
+    if page.status_code == 200:
+        data = form_as_posted(page.context["adminform"].form, name_fr="Saved in the admin")
+        data.update(
+            {
+                "relations_out-TOTAL_FORMS": "0",
+                "relations_out-INITIAL_FORMS": "0",
+                "relations_out-MAX_NUM_FORMS": "1000",
+            }
+        )
+    else:  # what someone let in would send
+        data = {"name_fr": "Saved in the admin", "kind": w["a"].kind, "status": w["a"].status, "slug": w["a"].slug}
+    client.post(url, data)
+    return Actor.objects.get(pk=w["a"].pk).name_fr == "Saved in the admin"
+
+
+def revert_event(client, w):
+    from agenda.services import save_event
+
+    event = w["event"]
+    save_event(event)  # a first version
+    first = event.history.first()
+    event.title_fr = "Vandalised"
+    save_event(event)
+    client.post(reverse("history:revert", args=["event", event.pk, first.history_id]))
+    return Event.objects.get(pk=event.pk).title_fr == "Event of A"
+
+
+def archive_project(client, w):
+    client.post(reverse("history:archive", args=["project", w["project"].pk]))
+    return Project.all_objects.get(pk=w["project"].pk).archived_at is not None
+
+
+def restore_event(client, w):
+    Event.all_objects.filter(pk=w["event"].pk).update(archived_at=timezone.now())
+    client.post(reverse("history:restore", args=["event", w["event"].pk]))
+    return Event.all_objects.get(pk=w["event"].pk).archived_at is None
+
+
 def admin_change_actor(client, w):
     response = client.get(reverse("admin:directory_actor_change", args=[w["a"].pk]))
     return response.status_code == 200
@@ -398,6 +453,10 @@ MATRIX = {
     decide_claim: STAFF,
     mark_verified: STAFF,
     admin_change_actor: {"admin"},
+    admin_save_actor: {"admin"},
+    revert_event: STAFF,
+    archive_project: STAFF,  # not the project's editors, as events
+    restore_event: STAFF,
     name_co_organiser: STAFF,  # an editor of A: published with A, B waits for approval
     new_event_with_co_organiser: STAFF,
     remove_organiser: STAFF,  # B's editors too: an event keeps an organiser its editor edits
@@ -405,6 +464,8 @@ MATRIX = {
     api_name_co_organiser: STAFF,
     api_new_event_with_co_organiser: STAFF,
     api_remove_organiser: STAFF,
+    api_change_actor: {"editor"} | STAFF,
+    api_change_event: {"editor"} | STAFF,
     project_news: {"editor"} | STAFF,
     project_news_as_funder: {"editor"} | STAFF,
     import_upload: STAFF,
@@ -419,7 +480,13 @@ MATRIX = {
     claim_link_after_email_changed: set(),
 }
 # Actions through the API take the role (each role but the visitor has a token of its own).
-API_ACTIONS = {api_name_co_organiser, api_new_event_with_co_organiser, api_remove_organiser}
+API_ACTIONS = {
+    api_name_co_organiser,
+    api_new_event_with_co_organiser,
+    api_remove_organiser,
+    api_change_actor,
+    api_change_event,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -434,4 +501,4 @@ def test_permission_matrix(client, world, role, action):
 
 def test_matrix_size():
     """The closing note reports it: roles x write actions."""
-    assert len(ROLES) * len(MATRIX) == 204
+    assert len(ROLES) * len(MATRIX) == 240
