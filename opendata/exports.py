@@ -204,7 +204,8 @@ def geojson_feature(row):
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-def _chunks(iterable, size=CHUNK):
+def chunks(iterable, size=CHUNK):
+    """Lists of ``size`` items of ``iterable`` (the last one shorter): an export reads by chunks."""
     batch = []
     for item in iterable:
         batch.append(item)
@@ -274,7 +275,7 @@ class ActorRows:
 
     def all(self, qs):
         """The rows of a queryset of actors, chunk by chunk."""
-        for batch in _chunks(qs.iterator(chunk_size=CHUNK)):
+        for batch in chunks(qs.iterator(chunk_size=CHUNK)):
             yield from self.rows(batch)
 
 
@@ -299,7 +300,7 @@ def event_rows(qs, site_url=None, *, include_synthetic=False):
     place_fields = ["street", "postcode", "commune_id", "lat", "lon", "approximate", "name"]
     place_fields += [f"name_{code}" for code in LANGS]
     vocabulary_names = {}  # read once for the whole export
-    for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
+    for batch in chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
         links = read_links(
             EVENT, [row["pk"] for row in batch], include_synthetic=include_synthetic, names=vocabulary_names
         )
@@ -334,7 +335,7 @@ def project_rows(qs, site_url=None, *, include_synthetic=False):
     site = (settings.SITE_URL if site_url is None else site_url).rstrip("/")
     plan = Plan(PROJECT)
     names = ["pk", "slug", "is_synthetic", *stored_names(PROJECT)]
-    for batch in _chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
+    for batch in chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
         pks = [row["pk"] for row in batch]
         links = read_links(PROJECT, pks, include_synthetic=include_synthetic)
         participations = Participation.objects.filter(project_id__in=pks, actor__archived_at__isnull=True)

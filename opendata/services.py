@@ -33,7 +33,7 @@ from projects.models import Project
 from . import exports, hsds
 
 DUMP_NAME = "maillage-open-data.zip"
-CHUNK = 2000
+CHUNK = exports.CHUNK  # rows read at a time, as the exports
 ATTRIBUTION = "Maillage contributors"
 LICENCE_URLS = {
     "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
@@ -158,17 +158,6 @@ def _copy_into(archive, name, spool):
         shutil.copyfileobj(spool, out, 1 << 20)
 
 
-def _batches(iterable, size=CHUNK):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _write_events(archive, qs, site_url, bar, include_synthetic):
     """events.csv (read as values, links by key: no model instances; its columns from
     ``agenda.fields.EVENT``) and events.ics (the stored VEVENT texts)."""
@@ -230,7 +219,7 @@ def _write_actor_files(archive, include_synthetic, site_url, bar):
             writer = safe_csv.writer(out)
             writer.writerow(fields)
             qs = hsds.actor_queryset(include_synthetic=include_synthetic)
-            for batch in _batches(qs.iterator(chunk_size=CHUNK)):
+            for batch in exports.chunks(qs.iterator(chunk_size=CHUNK)):
                 related = ctx.related(batch)
                 places = {pk: bundle.places for pk, bundle in related.items()}
                 for actor, row in zip(batch, rows.rows(batch, places), strict=True):
