@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from maillage import changes
-from maillage.admin import ArchivingAdmin
+from maillage.admin import ArchivingAdmin, OwnerSavedAdmin
 
 from . import services
 from .models import Event, ProgrammeItem
@@ -18,7 +16,7 @@ class ProgrammeInline(TranslationStackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class EventAdmin(OwnerSavedAdmin, ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     """Events written through their owner: a form sent is one change set (source admin), the event
     saved by ``services.save_event`` (derived state, one history record, one bump); its programme
     items' records join the same change set."""
@@ -35,22 +33,8 @@ class EventAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     # A link typed without its scheme is an https one (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def changeform_view(self, request, *args, **kwargs):
-        with changes.recording(user=request.user, reason=_("Changed in the admin"), source=changes.Source.ADMIN):
-            return super().changeform_view(request, *args, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        # The row first (the programme needs its id); save_related then saves it through the owner.
-        with changes.quietly(obj):
-            super().save_model(request, obj, form, change)
-        if not change:
-            changes.record(obj, "+")
-
-    def save_related(self, request, form, formsets, change):
-        with changes.quietly(form.instance):  # its links: the owner's one record below says them
-            super().save_related(request, form, formsets, change)
-        links = {name: form.cleaned_data[name] for name in services.LINKS if name in form.cleaned_data}
-        services.save_event(form.instance, **links)
+    def save_through_owner(self, event, data):
+        services.save_event(event, **{name: data[name] for name in services.LINKS if name in data})
 
     def archive_object(self, obj, user):
         return services.archive_event(obj, user)

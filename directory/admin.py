@@ -4,7 +4,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from maillage import changes
-from maillage.admin import ArchivingAdmin
+from maillage.admin import ArchivingAdmin, ChangeSetAdmin
 
 from . import services
 from .models import Actor, ActorRelation, Audience, Language, Place, Theme
@@ -46,7 +46,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ArchivingAdmin, HistoryTranslationAdmin):
+class ActorAdmin(ChangeSetAdmin, ArchivingAdmin, HistoryTranslationAdmin):
     list_display = ("name", "kind", "commune", "status", "last_verified", "is_synthetic")
     list_filter = ("kind", "status", "commune", "is_synthetic")
     search_fields = ("name_fr", "name_nl", "name_en", "acronym", "company_number", "slug")
@@ -56,13 +56,6 @@ class ActorAdmin(ArchivingAdmin, HistoryTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the proposal form and the API
     list_select_related = ("commune",)
     inlines = [RelationInline]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The actor, its links and its relations (the inline) are one change set.
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with changes.recording(user=request.user, source=changes.Source.ADMIN):
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import changes
 from .models import ScheduledRun
 
 
@@ -32,6 +33,37 @@ class ArchivedFilter(admin.SimpleListFilter):
 def restore_selected(modeladmin, request, queryset):
     restored = [modeladmin.restore_object(obj, request.user) for obj in queryset.filter(archived_at__isnull=False)]
     modeladmin.message_user(request, _("%(count)d entries restored.") % {"count": len(restored)}, messages.SUCCESS)
+
+
+class ChangeSetAdmin:
+    """An admin mixin: what one form of the admin saves (the row, its links, its inlines) is one
+    change set (source admin) with one record per object, as everywhere else."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().changeform_view(request, *args, **kwargs)
+        with changes.recording(user=request.user, reason=_("Changed in the admin"), source=changes.Source.ADMIN):
+            return super().changeform_view(request, *args, **kwargs)
+
+
+class OwnerSavedAdmin(ChangeSetAdmin):
+    """For a noun whose inlines need its row first: the row is saved quietly, the inlines join the
+    change set, then the owner's write function (``save_through_owner``) applies the links and what
+    derives from them, with the noun's one record."""
+
+    def save_model(self, request, obj, form, change):
+        with changes.quietly(obj):
+            super().save_model(request, obj, form, change)
+        if not change:
+            changes.record(obj, "+")
+
+    def save_related(self, request, form, formsets, change):
+        with changes.quietly(form.instance):  # its links: the owner's one record says them
+            super().save_related(request, form, formsets, change)
+        self.save_through_owner(form.instance, form.cleaned_data)
+
+    def save_through_owner(self, obj, data):
+        raise NotImplementedError
 
 
 class ArchivingAdmin:

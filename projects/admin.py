@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from maillage import changes
-from maillage.admin import ArchivingAdmin
+from maillage.admin import ArchivingAdmin, OwnerSavedAdmin
 
 from . import services
 from .models import Participation, Phase, Project, Update
@@ -27,7 +25,7 @@ class UpdateInline(TranslationStackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class ProjectAdmin(OwnerSavedAdmin, ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     """Projects written through their owner: a form sent is one change set (source admin), the
     project saved by ``services.save_project`` (search document, one history record, one bump);
     the records of its participations, phases and news join the same change set."""
@@ -39,21 +37,8 @@ class ProjectAdmin(ArchivingAdmin, SimpleHistoryAdmin, TranslationAdmin):
     filter_horizontal = ("themes",)
     inlines = [ParticipationInline, PhaseInline, UpdateInline]
 
-    def changeform_view(self, request, *args, **kwargs):
-        with changes.recording(user=request.user, reason=_("Changed in the admin"), source=changes.Source.ADMIN):
-            return super().changeform_view(request, *args, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        # The row first (the inlines need its id); save_related then saves it through the owner.
-        with changes.quietly(obj):
-            super().save_model(request, obj, form, change)
-        if not change:
-            changes.record(obj, "+")
-
-    def save_related(self, request, form, formsets, change):
-        with changes.quietly(form.instance):  # its links: the owner's one record below says them
-            super().save_related(request, form, formsets, change)
-        services.save_project(form.instance, themes=form.cleaned_data.get("themes"))
+    def save_through_owner(self, project, data):
+        services.save_project(project, themes=data.get("themes"))
 
     def archive_object(self, obj, user):
         return services.archive_project(obj, user)
