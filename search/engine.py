@@ -1,113 +1,564 @@
-"""The full-text index: one document per actor, event and project, matched by word prefixes.
+"""The full-text index: one document per actor, event and project, and how a query finds them.
 
-Texts are folded (no accents, lower case) before they are stored and before a query is run, so
-"inegalites" finds "Inégalités". Every word of a query must match the start of a word of the
-document; matches in names rank above matches in texts.
+Documents are written by the owners (derived state: ``SearchDocument``) as tokens of
+``search.analysis`` in four weighted parts: names, acronym, tags (themes with their parents,
+audiences, kind, commune, related names such as organisers and postcodes), texts. A query is
+analysed once (``analyse``): each word gets its forms (stems in French, Dutch and English), its
+correction when it is a typo of a word of the index (one edit, words of five letters or more), its
+completions when it is the last word being typed, and the tags of the themes, audiences, kinds
+and communes it names (from the names and the thesaurus the directory registers). The database
+finds candidates (every word matched, then each word alone, by id: the same rows on SQLite and
+PostgreSQL) and ``_rank`` orders them in Python: all words before some, then the field a word was
+found in, then the entry's rank (active, verified), then nearness to a commune named, then id.
 """
 
+import math
 from contextlib import nullcontext
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection, transaction
 
-from maillage.text import fold
+from maillage.caches import VersionedCache
 
-from .models import Document
+from . import analysis
+from .models import Document, Word
 
 MAX_WORDS = 8
-# Matches ranked per tier: a word found in thousands of names ranks the first few hundred (the
-# oldest documents: real data before synthetic), which keeps every search fast and bounded.
+# Candidates per tier, oldest documents first (real data before synthetic): a word found in
+# thousands of documents ranks the first few hundred, which keeps every search fast and bounded.
 CANDIDATES = 300
+TYPO_MIN_LETTERS = 5
+COMPLETIONS = 30  # vocabulary words completing the last word as typed
+GENERIC_TAGS = 3  # a word found in the terms of more themes than this names none of them alone
+RELATED_FORM_MIN = 6  # "alimentaire" also finds "aliment(ation)": stems sharing this many letters
+WEIGHTS = {"name": 4, "acronym": 3, "tags": 2, "text": 1}
+SHORT = ("name", "acronym", "tags")
+# How much a form counts against the word as typed.
+EXACT, COMPLETED, TAG, CORRECTED, RELATED = 1.0, 0.9, 1.0, 0.6, 0.5
+SOFT = 0.5  # a commune named along other words counts half a word: the others say what is sought
 
 
-def query_words(query):
-    return [w for w in fold(query).split() if w][:MAX_WORDS]
+def tag(kind, value):
+    """The token an entry carries for a theme, audience, kind or commune it has:
+    ``tag("theme", 12)`` -> "zzt12"."""
+    letter = {"theme": "t", "audience": "a", "kind": "k", "commune": "c", "actor": "o"}[kind]
+    return f"zz{letter}{str(value).replace('_', '').lower()}"
 
 
-def index(kind, object_id, name, text):
-    """Create or update the document of one object (name and text already folded)."""
-    Document.objects.update_or_create(kind=kind, object_id=object_id, defaults={"name": name, "text": text})
+def tag_id(token, kind):
+    """The id in a tag of ``kind`` (int), or None."""
+    prefix = tag(kind, "")
+    rest = token[len(prefix) :] if token.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() else None
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchDocument:
+    """What an owner says of one entry (raw texts: the engine makes the tokens)."""
+
+    names: dict = field(default_factory=dict)  # {lang: name}
+    acronym: str = ""
+    tags: list = field(default_factory=list)  # engine.tag(...) tokens
+    related: dict = field(default_factory=dict)  # {lang: text weighing like tags}
+    texts: dict = field(default_factory=dict)  # {lang: plain text}
+    rank: int = 0
+    commune_id: int | None = None
+
+    def row(self):
+        """(stored columns, the document's words for the vocabulary)."""
+        vocabulary = set()
+
+        def tokens(texts):
+            out = []
+            for lang, text in texts.items():
+                words = analysis.content_words(text or "")
+                vocabulary.update(w for w in words if w.isalpha() and len(w) <= 64)
+                out.extend(analysis.stem(w, lang if lang in analysis.LANGS else "fr") for w in words)
+            return " ".join(dict.fromkeys(out)) if out else ""
+
+        def all_tokens(texts):
+            # Texts are kept whole (repeated words weigh in no ranking here, but keep positions).
+            out = []
+            for lang, text in texts.items():
+                words = analysis.content_words(text or "")
+                vocabulary.update(w for w in words if w.isalpha() and len(w) <= 64)
+                out.extend(analysis.stem(w, lang if lang in analysis.LANGS else "fr") for w in words)
+            return " ".join(out)
+
+        acronym_words = analysis.content_words(self.acronym or "")
+        vocabulary.update(w for w in acronym_words if w.isalpha())
+        acronym = " ".join(dict.fromkeys(t for w in acronym_words for t in (w, *analysis.stems(w))))
+        tags = " ".join(dict.fromkeys([*self.tags, *tokens(self.related).split()]))
+        columns = {
+            "name": tokens(self.names),
+            "acronym": acronym,
+            "tags": tags,
+            "text": all_tokens(self.texts),
+            "rank": self.rank,
+            "commune_id": self.commune_id,
+        }
+        return columns, vocabulary
+
+
+def _add_words(words):
+    if words:
+        Word.objects.bulk_create([Word(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000)
+
+
+def index(kind, object_id, doc):
+    """Create or update the document of one object."""
+    columns, words = doc.row()
+    Document.objects.update_or_create(kind=kind, object_id=object_id, defaults=columns)
+    _add_words(words)
 
 
 def index_many(kind, rows):
-    """Bulk-create documents for new objects: rows of (object_id, name, text)."""
-    Document.objects.bulk_create(
-        [Document(kind=kind, object_id=i, name=n, text=t) for i, n, t in rows], batch_size=2000
-    )
+    """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument)."""
+    documents, vocabulary = [], set()
+    for object_id, doc in rows:
+        columns, words = doc.row()
+        documents.append(Document(kind=kind, object_id=object_id, **columns))
+        vocabulary |= words
+    Document.objects.bulk_create(documents, batch_size=2000)
+    _add_words(vocabulary)
 
 
 def remove(kind, object_id):
     Document.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def _sqlite(kind, words, limit):
-    """FTS5: every word as a quoted prefix; bm25 weighs names ten times texts."""
-    match = " ".join(f'"{w}"*' for w in words)
-    table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
-    if not limit:
-        return f"SELECT d.object_id FROM {table} f JOIN search_document d ON d.id = f.rowid WHERE {table} MATCH %s", [
-            match
-        ]
-    candidates = (
-        f"SELECT rowid AS id, bm25({table}, 10.0, 1.0) AS score FROM {table} WHERE {table} MATCH %s LIMIT {CANDIDATES}"
-    )
-    ranked = (
-        f"SELECT d.object_id FROM ({candidates}) c JOIN search_document d ON d.id = c.id "
-        "ORDER BY c.score, d.object_id LIMIT %s"
-    )
-    names = f"name: ({match})"
-    return _tiers(ranked, ranked), [names, limit, f"({match}) NOT {names}", limit, limit]
+def clear(kind=None):
+    """Every document of ``kind`` (or all, and the vocabulary): before a rebuild."""
+    if kind is None:
+        Document.objects.all().delete()
+        Word.objects.all().delete()
+    else:
+        Document.objects.filter(kind=kind).delete()
 
 
-def _postgresql(kind, words, limit):
-    """A stored tsvector (migration 0002: names weigh A) with a GIN index per kind."""
-    everything = " & ".join(f"{w}:*" for w in words)
-    select = (
-        "SELECT object_id, vector, query FROM search_document, to_tsquery('simple', %s) AS query "
-        f"WHERE kind = '{kind}' AND vector @@ query"
-    )
-    if not limit:
-        return f"SELECT object_id FROM ({select}) AS matches", [everything]
-    ranked = (
-        f"SELECT object_id FROM ({select} LIMIT {CANDIDATES}) AS candidates "
-        "ORDER BY ts_rank(vector, query) DESC, object_id LIMIT %s"
-    )
-    names = " & ".join(f"{w}:*A" for w in words)
-    return _tiers(ranked, ranked), [names, limit, f"({everything}) & !({names})", limit, limit]
+# --- what queries can name: themes, audiences, kinds (registered), communes (territory) ----------
 
 
-def _tiers(names_first, texts_then):
-    # Both databases run the parts of a UNION ALL in order and stop at the outer LIMIT: when the
-    # matches in names fill the list, the ranking of matches in texts never runs.
-    return f"SELECT * FROM ({names_first}) AS names UNION ALL SELECT * FROM ({texts_then}) AS texts LIMIT %s"
+@dataclass(frozen=True)
+class Term:
+    """A name or everyday word of something an entry can carry (``tag``), in ``lang``."""
+
+    tag: str
+    lang: str
+    text: str
 
 
-def _fallback(kind, words, limit):
-    """Other databases: every word in the name or the text (no ranking beyond names first)."""
+_providers = []
+
+
+def register_terms(provider):
+    """``provider()`` -> (version, [Term, ...]); the version changes when the terms do."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+@dataclass
+class _Vocabulary:
+    by_form: dict  # stem -> {tag}
+    phrases: list  # (tag, [frozenset of forms per content word])
+    words: frozenset  # folded words of the terms (typos are corrected to them too)
+    centres: dict  # commune id -> (lat, lon)
+
+
+def _commune_terms():
+    from territory.models import Commune, Postcode
+
+    terms, centres = [], {}
+    for commune in Commune.objects.all():
+        centres[commune.pk] = (commune.lat, commune.lon) if commune.lat is not None else None
+        for lang in analysis.LANGS:
+            name = getattr(commune, f"name_{lang}", None)
+            if name:
+                terms.append(Term(tag("commune", commune.pk), lang, name))
+    for code, commune_id in Postcode.objects.values_list("code", "commune_id"):
+        terms.append(Term(tag("commune", commune_id), "fr", code))
+    return terms, centres
+
+
+_communes = VersionedCache("search.communes", (), _commune_terms)
+
+
+def _build_vocabulary(terms, centres):
+    by_form, phrases, words = {}, {}, set()
+    for term in terms:
+        content = analysis.content_words(term.text)
+        if not content:
+            continue
+        words.update(w for w in content if w.isalpha())
+        forms = [frozenset({analysis.stem(w, term.lang), *analysis.stems(w)}) for w in content]
+        phrases.setdefault((term.tag, tuple(forms)), None)
+        if not term.tag.startswith(tag("commune", "")):
+            # Communes are named whole ("Sint-Gillis": not every "sint"); themes word by word too.
+            for form in forms:
+                for f in form:
+                    by_form.setdefault(f, set()).add(term.tag)
+    return _Vocabulary(by_form, [(t, list(f)) for t, f in phrases], frozenset(words), centres)
+
+
+_built = {}
+
+
+def vocabulary():
+    commune_terms, centres = _communes.get()
+    versions, terms = [], list(commune_terms)
+    for provider in _providers:
+        version, provided = provider()
+        versions.append(version)
+        terms.extend(provided)
+    key = (connection.alias, id(commune_terms), tuple(versions))
+    if key not in _built:
+        _built.clear()
+        _built[key] = _build_vocabulary(terms, centres)
+    return _built[key]
+
+
+# --- analysing a query -------------------------------------------------------------------------
+
+
+@dataclass
+class QueryWord:
+    text: str  # folded, as typed
+    forms: dict = field(default_factory=dict)  # token -> how much it counts (EXACT, CORRECTED...)
+    prefix: str | None = None  # the last word, matched as typed so far
+    correction: str | None = None
+    tags: set = field(default_factory=set)
+    commune: int | None = None
+    soft: bool = False  # a commune named along other words
+
+    def weight_in(self, tokens):
+        """How well the word is found among ``tokens`` (a set): 0 when not."""
+        best = max((self.forms[t] for t in tokens if t in self.forms), default=0)
+        if not best and self.prefix and any(t.startswith(self.prefix) for t in tokens):
+            best = COMPLETED
+        return best
+
+    def matches_token(self, token):
+        return token in self.forms or bool(self.prefix and token.startswith(self.prefix))
+
+
+@dataclass
+class Analysis:
+    words: list
+    themes: list = field(default_factory=list)
+    communes: list = field(default_factory=list)
+    did_you_mean: str | None = None
+    centres: dict = field(default_factory=dict)
+
+    @property
+    def empty(self):
+        return not self.words
+
+    @property
+    def required(self):
+        hard = [w for w in self.words if not w.soft]
+        return hard or self.words
+
+    def highlights(self, word, lang):
+        """Does this surface word of a text in ``lang`` match the query (for the snippets)?"""
+        folded = analysis.words(word)
+        if not folded or not analysis.is_content(folded[0]):
+            return False
+        w = folded[0]
+        tokens = {w, analysis.stem(w, lang if lang in analysis.LANGS else "fr")}
+        return any(any(q.matches_token(t) for t in tokens) or w in q.forms for q in self.words)
+
+
+def _related_forms(stem):
+    """Shorter stems of the same family: "alimentair" -> "aliment", "alimenta", ... (never below
+    RELATED_FORM_MIN letters)."""
+    return [stem[:n] for n in range(RELATED_FORM_MIN, len(stem))]
+
+
+def _phrase_matches(vocab, words):
+    """(tag, indexes of the query words it covers) for every term all of whose words are in the query."""
+    found = []
+    word_forms = [set(w.forms) for w in words]
+    for term_tag, forms in vocab.phrases:
+        covered = []
+        for needed in forms:
+            at = next((i for i, have in enumerate(word_forms) if have & needed), None)
+            if at is None:
+                break
+            covered.append(at)
+        else:
+            found.append((term_tag, covered))
+    return found
+
+
+def analyse(query):
+    """Everything the search needs to know of ``query`` (one query for the vocabulary of the index)."""
+    if isinstance(query, Analysis):
+        return query
+    typed = analysis.words(query or "")
+    content = [w for w in typed if analysis.is_content(w)] or [w for w in typed if len(w) >= analysis.MIN_FORM]
+    content = list(dict.fromkeys(content))[:MAX_WORDS]
+    if not content:
+        return Analysis(words=[])
+    vocab = vocabulary()
+    last_typed = typed[-1] if typed else ""
+    words = []
+    for w in content:
+        qw = QueryWord(text=w)
+        for form in analysis.stems(w):
+            qw.forms[form] = EXACT
+        qw.forms.setdefault(w, EXACT)
+        if w == last_typed and len(w) >= 2 and not query.endswith(" "):
+            qw.prefix = w
+        words.append(qw)
+
+    # The vocabulary: which words exist, their one-edit neighbours, the completions of the last one.
+    wanted = set()
+    for qw in words:
+        wanted.add(qw.text)
+        if len(qw.text) >= TYPO_MIN_LETTERS and qw.text.isalpha():
+            wanted |= analysis.edits(qw.text)
+    last = words[-1] if words[-1].prefix else None
+    known = _known_words(wanted, last.prefix if last else None)
+    completions = sorted(w for w in known if last and w.startswith(last.prefix) and w != last.prefix)
+    known |= vocab.words & wanted
+
+    corrections = {}
+    for qw in words:
+        if qw.text in known or qw.text in vocab.words or not qw.text.isalpha():
+            continue
+        if qw is last and completions:
+            continue  # being typed: completed below, not corrected
+        if len(qw.text) < TYPO_MIN_LETTERS:
+            continue
+        near = sorted(analysis.edits(qw.text) & known, key=lambda c: (c[0] != qw.text[0], c not in vocab.words, c))
+        if near:
+            qw.correction = near[0]
+            corrections[qw.text] = near[0]
+            for candidate in near[:3]:
+                for form in analysis.stems(candidate):
+                    qw.forms.setdefault(form, CORRECTED)
+    if last:
+        for completion in completions[:COMPLETIONS]:
+            for form in analysis.stems(completion):
+                last.forms.setdefault(form, COMPLETED)
+    for qw in words:
+        for form in [f for f, weight in qw.forms.items() if weight == EXACT]:
+            for shorter in _related_forms(form):
+                qw.forms.setdefault(shorter, RELATED)
+
+    # Themes, audiences, kinds and communes the query names: whole terms first, then single words.
+    themes, communes = [], []
+    named = _phrase_matches(vocab, words)
+    covered_by_phrase = {}
+    for term_tag, covered in named:
+        for i in covered:
+            covered_by_phrase.setdefault(i, set()).add(term_tag)
+        if (theme := tag_id(term_tag, "theme")) is not None and theme not in themes:
+            themes.append(theme)
+        if (commune := tag_id(term_tag, "commune")) is not None and commune not in communes:
+            communes.append(commune)
+            for i in covered:
+                words[i].commune = commune
+    for i, qw in enumerate(words):
+        tags = set(covered_by_phrase.get(i, ()))
+        if not tags:
+            by_word = set()
+            for form, weight in qw.forms.items():
+                if weight >= CORRECTED:
+                    by_word |= vocab.by_form.get(form, set())
+            if len(by_word) <= GENERIC_TAGS:
+                tags = by_word
+        qw.tags = tags
+        for t in tags:
+            qw.forms.setdefault(t, TAG)
+    if len(words) > 1:
+        for qw in words:
+            qw.soft = qw.commune is not None and all(t.startswith(tag("commune", "")) for t in qw.tags)
+        if all(qw.soft for qw in words):
+            for qw in words:
+                qw.soft = False
+    did_you_mean = None
+    if corrections:
+        did_you_mean = " ".join(corrections.get(w, w) for w in typed)
+    return Analysis(words, themes, communes, did_you_mean, vocab.centres)
+
+
+def _known_words(candidates, prefix):
+    """The words of the index among ``candidates``, and those beginning with ``prefix``: one query."""
+    candidates = sorted(candidates)
+    if not candidates and not prefix:
+        return set()
+    found = set()
+    with connection.cursor() as cursor:
+        parts, params = [], []
+        for start in range(0, len(candidates), 900):
+            chunk = candidates[start : start + 900]
+            parts.append(f"SELECT word FROM search_word WHERE word IN ({', '.join(['%s'] * len(chunk))})")
+            params += chunk
+        if prefix:
+            parts.append(
+                "SELECT * FROM (SELECT word FROM search_word WHERE word >= %s AND word < %s "
+                f"ORDER BY word LIMIT {COMPLETIONS * 4}) AS completions"
+            )
+            params += [prefix, prefix + "{"]  # "{" follows "z": words are a-z0-9 (C collation)
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
+# --- finding and ranking -----------------------------------------------------------------------
+
+
+def _tokens_sqlite(word):
+    parts = [f'"{t}"' for t in sorted(word.forms)]
+    if word.prefix:
+        parts.append(f'"{word.prefix}"*')
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _tokens_postgresql(word, weights=""):
+    parts = [f"{t}:{weights}" if weights else t for t in sorted(word.forms)]
+    if word.prefix:
+        parts.append(f"{word.prefix}:*{weights}")
+    return "(" + " | ".join(parts) + ")"
+
+
+def _match_sqlite(kind, words, short=False):
+    expression = " AND ".join(_tokens_sqlite(w) for w in words)
+    if short:
+        expression = "{" + " ".join(SHORT) + "} : (" + expression + ")"
+    return expression
+
+
+def _match_postgresql(kind, words, short=False):
+    return " & ".join(_tokens_postgresql(w, "ABC" if short else "") for w in words)
+
+
+def _select(kind, match, limit):
+    """SQL of the document ids of ``kind`` matching ``match`` (oldest first, at most ``limit``)."""
+    if connection.vendor == "sqlite":
+        table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
+        order = f" ORDER BY rowid LIMIT {int(limit)}" if limit else ""
+        return f"SELECT * FROM (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s{order})", [match]
+    # MATERIALIZED: the GIN index finds every match, then the oldest are kept; without it the
+    # planner may walk the primary key and test every row for a rare word.
+    order = f" ORDER BY id LIMIT {int(limit)}" if limit else ""
+    return (
+        "SELECT * FROM (WITH m AS MATERIALIZED (SELECT id FROM search_document "
+        f"WHERE kind = '{kind}' AND vector @@ to_tsquery('simple', %s)) SELECT id FROM m{order}) AS t"
+    ), [match]
+
+
+def _matcher():
+    return {"sqlite": _match_sqlite, "postgresql": _match_postgresql}.get(connection.vendor)
+
+
+def _fallback(kind, words):
+    """Other databases: every word's forms as substrings (no ranking beyond the rules below)."""
     qs = Document.objects.filter(kind=kind)
     for w in words:
-        qs = qs.filter(name__contains=w) | qs.filter(text__contains=w)
-    ids = list(qs.values_list("object_id", flat=True).order_by("object_id"))
-    return ids[:limit] if limit else ids
+        q = None
+        for form in w.forms:
+            for column in WEIGHTS:
+                cond = Document.objects.filter(**{f"{column}__contains": form})
+                q = cond if q is None else q | cond
+        qs = qs.filter(pk__in=q.values("pk")) if q is not None else qs
+    return list(qs.values_list("object_id", flat=True).order_by("object_id"))
 
 
 def match_ids(kind, query, limit=None):
-    """Ids of the objects of ``kind`` matching ``query``, in one query.
+    """Ids of the objects of ``kind`` matching ``query`` (a text or an ``Analysis``).
 
-    With a ``limit``: the best first, matches in names before matches in texts (each ranked).
-    Without: every match, unordered (for filters).
+    With a ``limit``: the best first (see the module's docstring), entries matching some of the
+    words after those matching all. Without: every entry matching every word, unordered (filters).
     """
-    words = [w for w in query_words(query) if w.isalnum()]
-    if not words or kind not in Document.Kind.values:
+    found = analyse(query)
+    if found.empty or kind not in Document.Kind.values:
         return []
-    engine = {"sqlite": _sqlite, "postgresql": _postgresql}.get(connection.vendor)
-    if engine is None:
-        return _fallback(kind, words, limit)
-    sql, params = engine(kind, words, limit)
-    # PostgreSQL misjudges how many rows a prefix query matches and, under a LIMIT, may scan the
-    # whole table instead of the GIN index, so that a rare word costs the most: not for this query.
-    steer = connection.vendor == "postgresql" and limit
+    matcher = _matcher()
+    if matcher is None:
+        ids = _fallback(kind, found.words)
+        return ids[:limit] if limit else ids
+    if not limit:
+        sql, params = _select(kind, matcher(kind, found.words), None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT d.object_id FROM ({sql}) AS c JOIN search_document d ON d.id = c.id", params)
+            return [row[0] for row in cursor.fetchall()]
+    return _rank(found, _candidates(kind, found, matcher), limit)
+
+
+def _candidates(kind, found, matcher):
+    """{document id: (object_id, name, acronym, tags, rank, commune_id, tiers)}: tier "short" (every
+    required word in a name, acronym or tag), "all" (every required word anywhere), i (word i
+    anywhere); one query."""
+    required = found.required
+    tiers = [("short", matcher(kind, required, short=True)), ("all", matcher(kind, required))]
+    if len(found.words) > 1:
+        tiers += [(i, matcher(kind, [w])) for i, w in enumerate(found.words)]
+    parts, params = [], []
+    for number, (_name, match) in enumerate(tiers):
+        sql, p = _select(kind, match, CANDIDATES)
+        parts.append(f"SELECT {number} AS tier, id FROM ({sql}) AS t{number}")
+        params += p
+    union = " UNION ALL ".join(parts)
+    sql = (
+        "SELECT c.tier, d.id, d.object_id, d.name, d.acronym, d.tags, d.rank, d.commune_id "
+        f"FROM ({union}) AS c JOIN search_document d ON d.id = c.id"
+    )
+    rows = {}
+    steer = connection.vendor == "postgresql"
     with transaction.atomic() if steer else nullcontext(), connection.cursor() as cursor:
         if steer:
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        for tier, pk, object_id, name, acronym, tags, rank, commune_id in cursor.fetchall():
+            entry = rows.setdefault(pk, [object_id, name, acronym, tags, rank, commune_id, set()])
+            entry[6].add(tiers[tier][0])
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _split(text):
+    return frozenset(text.split())
+
+
+def _distance(centres, commune_id, named):
+    here = centres.get(commune_id)
+    if not named:
+        return 0.0
+    if here is None:
+        return math.inf
+    best = math.inf
+    for other in named:
+        there = centres.get(other)
+        if there is not None:
+            best = min(best, math.hypot(here[0] - there[0], (here[1] - there[1]) * 0.63))
+    return best
+
+
+def _rank(found, candidates, limit):
+    words = found.words
+    required = {i for i, w in enumerate(words) if w in found.required}
+    need = max(1, math.ceil(len(required) / 2))
+    scored = []
+    for object_id, name, acronym, tags, rank, commune_id, tiers in candidates.values():
+        fields = (("name", _split(name)), ("acronym", _split(acronym)), ("tags", _split(tags)))
+        matched = hard = score = 0.0
+        for i, word in enumerate(words):
+            weight = max(WEIGHTS[f] * word.weight_in(tokens) for f, tokens in fields)
+            if not weight and (i in tiers or ("all" in tiers and i in required)):
+                weight = WEIGHTS["text"]
+            if weight:
+                matched += SOFT if word.soft else 1
+                hard += i in required
+                score += weight
+        if hard < need:
+            continue
+        distance = _distance(found.centres, commune_id, found.communes)
+        scored.append(((-matched, -score, -rank, distance, object_id), object_id))
+    scored.sort()
+    return [object_id for _key, object_id in scored[:limit]]

@@ -1,0 +1,112 @@
+"""Documents of stored tokens (search.analysis) in four weighted parts, and the vocabulary of words.
+
+The index of 0002 is replaced: SQLite's FTS5 tables get the columns name, acronym, tags, text;
+PostgreSQL's generated tsvector weighs them A, B, C, D. Both index the same plain tokens (the
+'simple' configuration and the unicode61 tokenizer split a-z0-9 words alike), so both databases
+match the same documents. The documents of 0002 held other words: they are emptied here and
+``manage.py rebuild_search`` (run by ``make demo``; after an upgrade, once) writes them again.
+"""
+
+from django.db import migrations, models
+
+KINDS = ("actor", "event", "project")
+COLUMNS = ("name", "acronym", "tags", "text")
+
+
+def _old_sqlite(kind):
+    table = f"search_{kind}_fts"
+    return [f"DROP TRIGGER {table}_au", f"DROP TRIGGER {table}_ad", f"DROP TRIGGER {table}_ai", f"DROP TABLE {table}"]
+
+
+def _new_sqlite(kind):
+    table = f"search_{kind}_fts"
+    columns = ", ".join(COLUMNS)
+    new = ", ".join(f"new.{c}" for c in COLUMNS)
+    old = ", ".join(f"old.{c}" for c in COLUMNS)
+    return [
+        # External content: FTS5 indexes search_document's rows without copying them. The tokens
+        # are already folded: no diacritics to remove.
+        f"""CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='search_document', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')""",
+        f"""CREATE TRIGGER {table}_ai AFTER INSERT ON search_document WHEN new.kind = '{kind}' BEGIN
+            INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new}); END""",
+        f"""CREATE TRIGGER {table}_ad AFTER DELETE ON search_document WHEN old.kind = '{kind}' BEGIN
+            INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {old}); END""",
+        f"""CREATE TRIGGER {table}_au AFTER UPDATE ON search_document WHEN old.kind = '{kind}' BEGIN
+            INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {old});
+            INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new}); END""",
+    ]
+
+
+VECTOR = " || ".join(
+    f"setweight(to_tsvector('simple', {column}), '{weight}')" for column, weight in zip(COLUMNS, "ABCD", strict=True)
+)
+
+
+def drop_old(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    schema_editor.execute("DELETE FROM search_document")
+    for kind in KINDS:
+        if vendor == "sqlite":
+            for sql in _old_sqlite(kind):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX search_{kind}_tsv")
+    if vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE search_document DROP COLUMN vector")
+
+
+def create_new(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        # Words compare byte by byte (as on SQLite): the completions of "alpha" are a range of the key.
+        schema_editor.execute('ALTER TABLE search_word ALTER COLUMN word TYPE varchar(64) COLLATE "C"')
+        schema_editor.execute(
+            f"ALTER TABLE search_document ADD COLUMN vector tsvector GENERATED ALWAYS AS ({VECTOR}) STORED"
+        )
+    for kind in KINDS:
+        if vendor == "sqlite":
+            for sql in _new_sqlite(kind):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX search_{kind}_tsv ON search_document USING gin (vector) WHERE kind = '{kind}'"
+            )
+
+
+def drop_new(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    schema_editor.execute("DELETE FROM search_document")
+    for kind in KINDS:
+        if vendor == "sqlite":
+            for sql in _old_sqlite(kind):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX search_{kind}_tsv")
+    if vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE search_document DROP COLUMN vector")
+
+
+def recreate_old(apps, schema_editor):
+    # Going back: 0002's index over the two columns it knew (its documents are rebuilt by hand).
+    from importlib import import_module
+
+    import_module("search.migrations.0002_fulltext").forwards(apps, schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0002_fulltext")]
+
+    operations = [
+        migrations.RunPython(drop_old, recreate_old),
+        migrations.CreateModel(
+            name="Word",
+            fields=[("word", models.CharField(max_length=64, primary_key=True, serialize=False))],
+            options={"db_table": "search_word"},
+        ),
+        migrations.AddField(model_name="document", name="acronym", field=models.TextField(blank=True)),
+        migrations.AddField(model_name="document", name="commune_id", field=models.IntegerField(blank=True, null=True)),
+        migrations.AddField(model_name="document", name="rank", field=models.PositiveSmallIntegerField(default=0)),
+        migrations.AddField(model_name="document", name="tags", field=models.TextField(blank=True)),
+        migrations.RunPython(create_new, drop_new),
+    ]
