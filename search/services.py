@@ -1,16 +1,26 @@
-"""Search across actors, events and projects, ranked by the full-text index (search/engine.py),
-each result with a snippet of where the words were found."""
+"""Search across actors, events and projects, ranked by the search engine (search/engine.py).
+
+Each result comes with a snippet where the words the engine understood are marked (stems,
+corrections, the word being typed, the words of a theme named), its themes and its commune. Around
+the results, what leads a newcomer on: the directory's filter for a theme or commune the query
+names, the query as corrected, and, when nothing is found, the closest themes, the directory by
+commune and the form to propose what is missing.
+"""
 
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import translation
+from rapidfuzz import fuzz, process
 
 from agenda.models import Event
+from directory import bitsets
+from directory import services as directory
 from directory.models import Actor
 from maillage import richtext
-from maillage.lookup import compact
 from maillage.text import fold
 from projects.models import Project
 
@@ -22,14 +32,23 @@ LANGS = tuple(code for code, _name in settings.LANGUAGES)
 # others may hold the words) and the texts a snippet is cut from, in the same single query.
 NAMES = {Actor: "name", Event: "title", Project: "title"}
 TEXTS = {Actor: ("description",), Event: ("description",), Project: ("summary", "description")}
+COMMUNE = tuple(f"commune__name_{lang}" for lang in LANGS)
 SHOWN = {
-    Actor: ("slug", "acronym", "kind", "is_synthetic", "commune__name_fr", "commune__name_nl", "commune__name_en"),
-    Event: ("slug", "start", "is_synthetic"),
+    Actor: ("slug", "acronym", "kind", "is_synthetic", *COMMUNE),
+    Event: ("slug", "start", "is_synthetic", *COMMUNE),
     Project: ("slug", "is_synthetic"),
 }
+RELATED = {Actor: ("commune",), Event: ("commune",), Project: ()}
+KINDS = {"actors": (Actor, Document.Kind.ACTOR), "events": (Event, Document.Kind.EVENT)}
+KINDS["projects"] = (Project, Document.Kind.PROJECT)
 SNIPPET_CHARS = 160  # about two lines
 BEFORE_CHARS = 40  # of context before the first word found
+THEMES_SHOWN = 3  # per result: the themes the query names first
+CLOSEST_THEMES = 3
+THEME_SCORE = 75  # rapidfuzz's WRatio (0-100) a theme's name or word must reach to be offered
+OFFERS = 3  # theme filters offered at most
 _WORD = re.compile(r"[^\W_]+")
+_KEYWORDS = re.compile(r"[\n,;]+")
 
 
 def _fields(model):
@@ -37,9 +56,17 @@ def _fields(model):
     return (*SHOWN[model], *(f"{name}_{lang}" for name in translated for lang in LANGS))
 
 
-def _in_order(model, ids, related=()):
-    found = model.objects.select_related(*related).only(*_fields(model)).in_bulk(ids)
+def _in_order(model, ids):
+    found = model.objects.select_related(*RELATED[model]).only(*_fields(model)).in_bulk(ids)
     return [found[i] for i in ids if i in found]
+
+
+def _page_language():
+    lang = translation.get_language() or LANGS[0]
+    return lang if lang in LANGS else LANGS[0]
+
+
+# --- snippets ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -53,17 +80,24 @@ class Snippet:
     other_language: bool
 
 
-def _count(text, words):
-    """How many of the words searched (folded) begin a word of ``text``, as the index compares them."""
-    padded = " " + fold(text)
-    return sum(f" {word}" in padded for word in words)
+class _Marker:
+    """Which surface words of a text the query matches, as the engine's analysis says (asked once
+    per word and language: a results page repeats its words)."""
 
+    def __init__(self, analysis):
+        self.analysis, self.known = analysis, {}
 
-def _spans(text, words):
-    """The (start, end) of each word of ``text`` beginning with a word searched."""
-    return [
-        match.span() for match in _WORD.finditer(text) if any(compact(match.group()).startswith(word) for word in words)
-    ]
+    def spans(self, text, lang):
+        """The (start, end, folded word) of each word of ``text`` that matches the query."""
+        found = []
+        for match in _WORD.finditer(text):
+            word = fold(match.group())
+            key = (word, lang)
+            if key not in self.known:
+                self.known[key] = bool(word) and self.analysis.highlights(word, lang)
+            if self.known[key]:
+                found.append((*match.span(), word))
+        return found
 
 
 def _cut(text, spans):
@@ -74,7 +108,7 @@ def _cut(text, spans):
     end = max(end, spans[0][1])  # one very long word: show it whole
     parts = [("…", False)] if start > 0 else []
     position = start
-    for span_start, span_end in spans:
+    for span_start, span_end, _word in spans:
         if span_start >= end:
             break
         if span_start < position:
@@ -87,10 +121,12 @@ def _cut(text, spans):
     return [(part, marked) for part, marked in parts if part]
 
 
-def snippet(obj, words, lang):
-    """Where ``words`` (folded) were found in ``obj``: its texts in the page's language ``lang``
+def snippet(obj, marker, lang):
+    """Where the query's words were found in ``obj``: its texts in the page's language ``lang``
     first, then its names and texts in the other languages; the passage holding the most of the
-    words wins, the page's language on a tie. None when the words are only in the name shown."""
+    words wins, the page's language on a tie. None when the words are only in the name shown.
+
+    ``marker``: a ``_Marker`` of the query's analysis."""
     model = type(obj)
     shown = {getattr(obj, NAMES[model]) or ""}  # the link's text, in the page's language
     candidates = [(lang, getattr(obj, "acronym", "") or "")]  # written alike in every language
@@ -103,31 +139,178 @@ def snippet(obj, words, lang):
         if not text or text in shown:
             continue
         shown.add(text)  # a language left empty falls back to another: the same text, once
-        count = _count(text, words)
+        spans = marker.spans(text, text_lang)
+        count = len({word for _start, _end, word in spans})
         if count > best_count:
-            best, best_count = (text, text_lang), count
+            best, best_count = (text, text_lang, spans), count
     if best is None:
         return None
-    text, text_lang = best
-    spans = _spans(text, words)
-    return Snippet(_cut(text, spans), text_lang, text_lang != lang) if spans else None
+    text, text_lang, spans = best
+    return Snippet(_cut(text, spans), text_lang, text_lang != lang)
+
+
+# --- themes of the results --------------------------------------------------------------------
+
+
+def _named_theme_ids(analysis):
+    """The themes the query names or whose words it uses (they come first in a result's themes)."""
+    tags = {tag for word in analysis.words for tag in word.tags}
+    return set(analysis.themes), tags
+
+
+def _attach_themes(model, objects, analysis):
+    """Set ``obj.shown_themes`` (at most THEMES_SHOWN): one query for every object of ``model``."""
+    if not objects:
+        return
+    field = model._meta.get_field("themes")
+    through, source = field.remote_field.through, field.m2m_field_name()
+    links = through.objects.filter(**{f"{source}_id__in": [obj.pk for obj in objects]}).select_related("theme")
+    named, tags = _named_theme_ids(analysis)
+    themes_of = {}
+    for link in links:
+        themes_of.setdefault(getattr(link, f"{source}_id"), []).append(link.theme)
+
+    def order(theme):
+        asked = theme.pk in named or engine.tag("theme", theme.pk) in tags
+        return (not asked, theme.parent_id is None, theme.position, theme.name or "", theme.pk)
+
+    for obj in objects:
+        obj.shown_themes = sorted(themes_of.get(obj.pk, []), key=order)[:THEMES_SHOWN]
+
+
+# --- what leads on: the directory's filters, the closest themes ----------------------------------
+
+
+@dataclass
+class DirectoryLink:
+    """A filter of the directory (themes and/or communes) with the number of actors it shows."""
+
+    themes: list
+    communes: list
+    url: str
+    count: int
+
+    @property
+    def label(self):
+        return " / ".join(t.name for t in self.themes)
+
+    @property
+    def places(self):
+        return ", ".join(c.name for c in self.communes)
+
+
+def _directory():
+    """The directory's bitsets and vocabularies (kept in memory: one read of the data version)."""
+    index = bitsets.current()
+    return index, directory.vocabularies(index.version)
+
+
+def _directory_link(index, vocab, themes=(), communes=()):
+    """The directory filtered by ``themes`` and ``communes``, counted as the directory counts."""
+    params = QueryDict(mutable=True)
+    params.setlist("theme", [t.slug for t in themes])
+    params.setlist("commune", [c.slug for c in communes])
+    selection = directory.select(directory.parse_actor_filters(params, vocab), vocab, index)
+    return DirectoryLink(
+        list(themes), list(communes), f"{reverse('directory:list')}?{params.urlencode()}", selection.total
+    )
+
+
+def directory_offers(analysis, index, vocab):
+    """The directory's filter for each theme the query names (with the communes it names), or for
+    the communes alone; only those that show some actor."""
+    themes = [t for t in vocab["themes"] if t.pk in set(analysis.themes)][:OFFERS]
+    communes = [c for c in vocab["communes"] if c.pk in set(analysis.communes)]
+    if themes:
+        links = [_directory_link(index, vocab, [theme], communes) for theme in themes]
+    elif communes:
+        links = [_directory_link(index, vocab, (), communes)]
+    else:
+        links = []
+    return [link for link in links if link.count]
+
+
+def _theme_terms(theme, lang):
+    """What a theme is called in ``lang``: its name and its everyday words (the thesaurus)."""
+    name = getattr(theme, f"name_{lang}", "") or ""
+    keywords = getattr(theme, f"keywords_{lang}", "") or ""
+    return [term.strip() for term in [name, *_KEYWORDS.split(keywords)] if term.strip()]
+
+
+def closest_themes(query, analysis, themes, lang, limit=CLOSEST_THEMES):
+    """The themes nearest to ``query``: those its words stand for (as the engine understood them),
+    then those whose name or everyday words in the page's language ``lang`` come closest in
+    spelling (rapidfuzz); the other languages when that one has none."""
+    named, tags = _named_theme_ids(analysis)
+    chosen = [t for t in themes if t.pk in named or engine.tag("theme", t.pk) in tags]
+    folded = fold(query)
+    for langs in ((lang,), tuple(code for code in LANGS if code != lang)):
+        if len(chosen) >= limit or not folded.strip():
+            break
+        terms, owners = [], []
+        for theme in themes:
+            for code in langs:
+                for term in _theme_terms(theme, code):
+                    terms.append(fold(term))
+                    owners.append(theme)
+        found = process.extract(folded, terms, scorer=fuzz.WRatio, score_cutoff=THEME_SCORE, limit=None)
+        for _term, _score, position in sorted(found, key=lambda item: (-item[1], item[2])):
+            if owners[position] not in chosen:
+                chosen.append(owners[position])
+    return chosen[:limit]
+
+
+@dataclass
+class Suggestions:
+    """What an empty result offers: the closest themes and the communes (links to the directory,
+    with their counts), and the form to propose an entry."""
+
+    themes: list  # [(theme, url, count)]
+    communes: list  # [(commune, url, count)]
+    propose_url: str
+
+
+def suggestions(query, analysis, index, vocab, lang):
+    selection = directory.select(directory.parse_actor_filters(QueryDict(), vocab), vocab, index)
+    counts = directory.facet_counts(selection)
+    listing = reverse("directory:list")
+    themes = closest_themes(query, analysis, vocab["themes"], lang)
+    return Suggestions(
+        themes=[(t, f"{listing}?theme={t.slug}", counts["theme"].get(t.pk, 0)) for t in themes],
+        communes=[
+            (c, f"{listing}?commune={c.slug}", counts["commune"][c.pk])
+            for c in vocab["communes"]
+            if counts["commune"].get(c.pk)
+        ],
+        propose_url=reverse("proposals:new", kwargs={"kind": "actor"}),
+    )
+
+
+# --- the search -------------------------------------------------------------------------------
 
 
 def search(query, *, limit=10):
-    """{'actors': [...], 'events': [...], 'projects': [...], 'words': [...]}, best first; each
-    result has a ``snippet`` (or None) of where the words were found."""
-    words = engine.query_words(query)
-    if not words:
-        return {"actors": [], "events": [], "projects": [], "words": []}
-    results = {
-        "actors": _in_order(Actor, engine.match_ids(Document.Kind.ACTOR, query, limit), ("commune",)),
-        "events": _in_order(Event, engine.match_ids(Document.Kind.EVENT, query, limit)),
-        "projects": _in_order(Project, engine.match_ids(Document.Kind.PROJECT, query, limit)),
-        "words": words,
-    }
-    lang = translation.get_language() or LANGS[0]
-    lang = lang if lang in LANGS else LANGS[0]
-    for kind in ("actors", "events", "projects"):
-        for obj in results[kind]:
-            obj.snippet = snippet(obj, words, lang)
+    """{'actors': [...], 'events': [...], 'projects': [...]}, best first, with 'analysis' (the
+    engine's reading of the query), 'offers' (the directory's filters for the themes and communes
+    it names) and 'suggestions' (None unless nothing was found). Each result has a ``snippet`` (or
+    None) of where the words were found and its ``shown_themes``."""
+    analysis = engine.analyse(query)
+    results = {"actors": [], "events": [], "projects": [], "analysis": analysis, "offers": [], "suggestions": None}
+    if not query.strip():
+        return results
+    lang = _page_language()
+    if not analysis.empty:
+        marker = _Marker(analysis)
+        for key, (model, kind) in KINDS.items():
+            objects = _in_order(model, engine.match_ids(kind, analysis, limit))
+            for obj in objects:
+                obj.snippet = snippet(obj, marker, lang)
+            _attach_themes(model, objects, analysis)
+            results[key] = objects
+    found = any(results[key] for key in KINDS)
+    if analysis.themes or analysis.communes or not found:
+        index, vocab = _directory()
+        results["offers"] = directory_offers(analysis, index, vocab)
+        if not found:
+            results["suggestions"] = suggestions(query, analysis, index, vocab, lang)
     return results

@@ -7,4 +7,6 @@ from . import services
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    return render(request, "search/results.html", {"query": query, "results": services.search(query)})
+    results = services.search(query)
+    found = any(results[key] for key in services.KINDS)
+    return render(request, "search/results.html", {"query": query, "results": results, "found": found})

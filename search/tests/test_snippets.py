@@ -6,7 +6,7 @@ import re
 import pytest
 
 from agenda.tests.factories import EventFactory
-from directory.tests.factories import ActorFactory
+from directory.tests.factories import ActorFactory, ThemeFactory
 from maillage.testing import assert_queries_do_not_grow, count_queries
 from projects.tests.factories import ProjectFactory
 from search import services
@@ -109,3 +109,35 @@ def test_snippets_cost_no_query_per_result(client):
     queries = assert_queries_do_not_grow(client, "/fr/search/?q=atelier", one_of_each)
     assert count_queries(client, "/fr/search/?q=atelier") == queries
     assert client.get("/fr/search/?q=atelier").content.decode().count("<mark>") >= 9
+
+
+# --- what the engine understood is marked: word forms, corrections, the word being typed, themes --
+
+
+def test_other_forms_of_a_word_are_marked():
+    ActorFactory(name_fr="Collectif", description_fr="Nous cherchons des logements pour les familles.")
+    snippet = services.search("logement familial")["actors"][0].snippet
+    assert marked(snippet)[:1] == ["logements"]
+
+
+def test_a_corrected_word_is_marked_as_written_in_the_text():
+    ActorFactory(name_fr="Collectif", description_fr="Trouver un logement décent.")
+    assert marked(services.search("logment")["actors"][0].snippet) == ["logement"]
+
+
+def test_the_word_being_typed_is_marked_where_it_begins_a_word():
+    ActorFactory(name_fr="Collectif", description_fr="Une permanence sociale le mardi.")
+    assert marked(services.search("perman")["actors"][0].snippet) == ["permanence"]
+    assert marked(services.search("sociale perman")["actors"][0].snippet) == ["permanence", "sociale"]
+
+
+def test_stop_words_are_not_marked():
+    ActorFactory(name_fr="Collectif", description_fr="Des cours de français pour adultes.")
+    assert marked(services.search("cours de francais")["actors"][0].snippet) == ["cours", "français"]
+
+
+def test_a_theme_named_in_another_language_marks_its_words_in_the_text():
+    food = ThemeFactory(slug="food-aid", name_fr="Aide alimentaire", name_nl="Voedselhulp", name_en="Food aid")
+    ActorFactory(name_fr="Colis du cœur", description_fr="Une aide alimentaire chaque semaine.", themes=[food])
+    snippet = services.search("voedselhulp")["actors"][0].snippet
+    assert snippet is not None and "alimentaire" in marked(snippet)
