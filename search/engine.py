@@ -13,6 +13,7 @@ found in, then the entry's rank (active, verified), then nearness to a commune n
 """
 
 import math
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -158,6 +159,7 @@ class Term:
 
 
 _providers = []
+_SEPARATORS = re.compile(r"[,;/\n]+")  # "colis alimentaire, épicerie sociale": two terms
 
 
 def register_terms(provider):
@@ -194,8 +196,8 @@ _communes = VersionedCache("search.communes", (), _commune_terms)
 
 def _build_vocabulary(terms, centres):
     by_form, phrases, words = {}, {}, set()
-    for term in terms:
-        content = analysis.content_words(term.text)
+    for term, text in ((t, text) for t in terms for text in _SEPARATORS.split(t.text)):
+        content = analysis.content_words(text)
         if not content:
             continue
         words.update(w for w in content if w.isalpha())
