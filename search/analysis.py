@@ -47,7 +47,7 @@ def content_words(text):
     return [w for w in words(text) if is_content(w)]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def stem(word, lang):
     """The word's stem in ``lang`` (digits and short words stay as they are)."""
     if len(word) <= 3 or not word.isalpha():
