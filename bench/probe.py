@@ -191,6 +191,9 @@ def main():
     else:
         result = pick()
         result["queries"] = query_counts(result)
+        from .searching import TYPO_SEARCHES, search_found
+
+        result["search_found"] = search_found(TYPO_SEARCHES)
     print(json.dumps(result))
 
 

@@ -134,12 +134,29 @@ def _size():
     return result
 
 
+def search_found(queries):
+    """For each query, how many entries the search engine returns, best first, up to 10 per kind
+    (an error's name if it fails): the typo-tolerant row times these, and a query that finds
+    nothing would time the shortest path instead."""
+    from search import engine
+    from search.models import Document
+
+    found = {}
+    for query in queries:
+        try:
+            found[query] = sum(len(engine.match_ids(kind, query, limit=10)) for kind in Document.Kind.values)
+        except Exception as exc:  # noqa: BLE001 - the engine is young; its failure is a result here
+            found[query] = type(exc).__name__
+    return found
+
+
 def _internal(mode):
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
     django.setup()
-    print(json.dumps({"counts": _counts, "size": _size}[mode]()))
+    modes = {"counts": _counts, "size": _size, "found": lambda: search_found(TYPO_SEARCHES)}
+    print(json.dumps(modes[mode]()))
 
 
 # --- from the bench -----------------------------------------------------------------------------
@@ -248,23 +265,32 @@ def http_rows(backend, env, repeat):
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     rows = []
+    found = _django(env, "found")
     with gunicorn(env, port, WORK_DIR / f"gunicorn-searching-{backend}.log"):
         client = Client(port)
         try:
             rows.append(timed(client, backend, "search", paths(SEARCHES), repeat, SEARCH_BUDGET_MS)[1])
-            rows.append(
-                timed(
-                    client,
-                    backend,
-                    "search, typos, synonyms and communes",
-                    paths(TYPO_SEARCHES),
-                    repeat,
-                    SEARCH_BUDGET_MS,
-                )[1]
+            typos = paths(TYPO_SEARCHES)
+            timing, row = timed(
+                client, backend, "search, typos, synonyms and communes", typos, repeat, SEARCH_BUDGET_MS
             )
+            if not timing.error:
+                row.count = found_summary(found)
+            rows.append(row)
         finally:
             client.close()
     return rows
+
+
+def found_summary(found):
+    """The count cell of the typo row: the queries that found nothing (or failed), from
+    bench.probe's search_found."""
+    empty = [q for q, n in found.items() if not isinstance(n, int) or n == 0]
+    if not found:
+        return ""
+    if not empty:
+        return f"all {len(found)} queries find entries"
+    return f"nothing for {len(empty)}: " + ", ".join(f"{q!r}" for q in empty)
 
 
 def paths(queries):
@@ -280,7 +306,7 @@ def main(argv=None):
         "--http", action="store_true", help="also time the search page over HTTP (collectstatic into a temp folder)"
     )
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per figure with --http (default 30)")
-    parser.add_argument("--internal", choices=["counts", "size"], help=argparse.SUPPRESS)
+    parser.add_argument("--internal", choices=["counts", "size", "found"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.internal:
         return _internal(args.internal)
