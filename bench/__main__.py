@@ -4,6 +4,9 @@ For each database: prepare the synthetic data set (reused while it matches the s
 queries of the list pages in-process, serve the production configuration with gunicorn, time the
 pages over HTTP and compare them to the budgets. Prints a table, then `bench: N passed, M failed`.
 Failed budgets do not fail the command (benchmarks are not tests); a crash does.
+
+Parts alone, on a data set this prepared (var/bench/bench.sqlite3 by default): python -m
+bench.freshness, bench.imports, bench.opendata, bench.printing, bench.searching (each with --help).
 """
 
 import argparse
@@ -284,7 +287,9 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
 
 
 def arguments(argv):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[1], epilog=__doc__.split("\n\n")[2]
+    )
     available = ["sqlite"] + (["postgres"] if os.environ.get("BENCH_DATABASE_URL_PG") or servers.postgres_bin() else [])
     parser.add_argument(
         "--backends",
