@@ -175,7 +175,9 @@ def _attach_themes(model, objects, analysis):
         return (not asked, theme.parent_id is None, theme.position, theme.name or "", theme.pk)
 
     for obj in objects:
-        obj.shown_themes = sorted(themes_of.get(obj.pk, []), key=order)[:THEMES_SHOWN]
+        themes = themes_of.get(obj.pk, [])
+        parents = {t.parent_id for t in themes}  # a sub-theme says more than its parent
+        obj.shown_themes = sorted((t for t in themes if t.pk not in parents), key=order)[:THEMES_SHOWN]
 
 
 # --- what leads on: the directory's filters, the closest themes ----------------------------------
