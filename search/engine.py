@@ -16,7 +16,6 @@ import math
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -211,21 +210,18 @@ def _build_vocabulary(terms, centres):
     return _Vocabulary(by_form, [(t, list(f)) for t, f in phrases], frozenset(words), centres)
 
 
-_built = {}
+def _build(*versions):
+    commune_terms, centres = _communes.get()
+    terms = [*commune_terms, *(term for provider in _providers for term in provider()[1])]
+    return _build_vocabulary(terms, centres)
+
+
+# Keyed on the providers' versions; the communes change only when the territory is loaded again.
+_vocabulary = VersionedCache("search.vocabulary", (), _build)
 
 
 def vocabulary():
-    commune_terms, centres = _communes.get()
-    versions, terms = [], list(commune_terms)
-    for provider in _providers:
-        version, provided = provider()
-        versions.append(version)
-        terms.extend(provided)
-    key = (connection.alias, id(commune_terms), tuple(versions))
-    if key not in _built:
-        _built.clear()
-        _built[key] = _build_vocabulary(terms, centres)
-    return _built[key]
+    return _vocabulary.get(*(provider()[0] for provider in _providers))
 
 
 # --- analysing a query -------------------------------------------------------------------------
@@ -495,20 +491,24 @@ def match_ids(kind, query, limit=None):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT d.object_id FROM ({sql}) AS c JOIN search_document d ON d.id = c.id", params)
             return [row[0] for row in cursor.fetchall()]
-    return _rank(found, _candidates(kind, found, matcher), limit)
+    required = [i for i, w in enumerate(found.words) if w in found.required]
+    every = frozenset(required)
+    candidates = _candidates(kind, found, matcher, [(every, True), (every, False)])
+    if len(required) > 1 and len(candidates) < limit:
+        # Too few entries hold every word: those holding all words but one (or one of two).
+        most = [frozenset({i}) if len(required) == 2 else every - {i} for i in required]
+        for pk, entry in _candidates(kind, found, matcher, [(words, False) for words in most]).items():
+            candidates.setdefault(pk, entry)[6].update(entry[6])
+    return _rank(found, candidates, limit)
 
 
-def _candidates(kind, found, matcher):
-    """{document id: (object_id, name, acronym, tags, rank, commune_id, tiers)}: tier "short" (every
-    required word in a name, acronym or tag), "all" (every required word anywhere), i (word i
-    anywhere); one query."""
-    required = found.required
-    tiers = [("short", matcher(kind, required, short=True)), ("all", matcher(kind, required))]
-    if len(found.words) > 1:
-        tiers += [(i, matcher(kind, [w])) for i, w in enumerate(found.words)]
+def _candidates(kind, found, matcher, tiers):
+    """{document id: [object_id, name, acronym, tags, rank, commune_id, {indexes of the words it
+    matched}]} for ``tiers`` of (indexes of query words, in the short fields only): the oldest
+    CANDIDATES documents of each tier that hold every word of the tier; one query."""
     parts, params = [], []
-    for number, (_name, match) in enumerate(tiers):
-        sql, p = _select(kind, match, CANDIDATES)
+    for number, (indexes, short) in enumerate(tiers):
+        sql, p = _select(kind, matcher(kind, [found.words[i] for i in sorted(indexes)], short=short), CANDIDATES)
         parts.append(f"SELECT {number} AS tier, id FROM ({sql}) AS t{number}")
         params += p
     union = " UNION ALL ".join(parts)
@@ -524,13 +524,8 @@ def _candidates(kind, found, matcher):
         cursor.execute(sql, params)
         for tier, pk, object_id, name, acronym, tags, rank, commune_id in cursor.fetchall():
             entry = rows.setdefault(pk, [object_id, name, acronym, tags, rank, commune_id, set()])
-            entry[6].add(tiers[tier][0])
+            entry[6].update(tiers[tier][0])
     return rows
-
-
-@lru_cache(maxsize=4096)
-def _split(text):
-    return frozenset(text.split())
 
 
 def _distance(centres, commune_id, named):
@@ -551,13 +546,21 @@ def _rank(found, candidates, limit):
     words = found.words
     required = {i for i, w in enumerate(words) if w in found.required}
     need = max(1, math.ceil(len(required) / 2))
+    keys = [frozenset(w.forms) for w in words]
+    short = [WEIGHTS[f] for f in SHORT]
     scored = []
-    for object_id, name, acronym, tags, rank, commune_id, tiers in candidates.values():
-        fields = (("name", _split(name)), ("acronym", _split(acronym)), ("tags", _split(tags)))
+    for object_id, name, acronym, tags, rank, commune_id, known in candidates.values():
+        fields = (frozenset(name.split()), frozenset(acronym.split()), frozenset(tags.split()))
         matched = hard = score = 0.0
         for i, word in enumerate(words):
-            weight = max(WEIGHTS[f] * word.weight_in(tokens) for f, tokens in fields)
-            if not weight and (i in tiers or ("all" in tiers and i in required)):
+            weight = 0
+            for field_weight, tokens in zip(short, fields, strict=True):
+                common = keys[i] & tokens
+                if common:
+                    weight = max(weight, field_weight * max(word.forms[t] for t in common))
+                elif word.prefix and any(t.startswith(word.prefix) for t in tokens):
+                    weight = max(weight, field_weight * COMPLETED)
+            if not weight and i in known:
                 weight = WEIGHTS["text"]
             if weight:
                 matched += SOFT if word.soft else 1

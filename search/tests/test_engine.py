@@ -25,9 +25,9 @@ def terms(monkeypatch):
         Term(tag("theme", 3), "nl", "dakloos"),
     ]
     monkeypatch.setattr(engine, "_providers", [lambda: ("v1", found)])
-    engine._built.clear()
+    engine._vocabulary.reset()
     yield found
-    engine._built.clear()
+    engine._vocabulary.reset()
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def communes(db):
         )
         Postcode.objects.create(code=code, commune=made[slug])
     engine._communes.reset()
-    engine._built.clear()
+    engine._vocabulary.reset()
     yield made
     engine._communes.reset()
-    engine._built.clear()
+    engine._vocabulary.reset()
 
 
 def add(pk, *, name="", text="", lang="fr", tags=(), rank=1, commune=None, acronym="", related=""):
