@@ -210,7 +210,7 @@ def _build_vocabulary(terms, centres):
     return _Vocabulary(by_form, [(t, list(f)) for t, f in phrases], frozenset(words), centres)
 
 
-def _build(*versions):
+def _build(*provider_versions):
     commune_terms, centres = _communes.get()
     terms = [*commune_terms, *(term for provider in _providers for term in provider()[1])]
     return _build_vocabulary(terms, centres)
