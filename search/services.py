@@ -48,7 +48,7 @@ CLOSEST_THEMES = 3
 THEME_SCORE = 75  # rapidfuzz's WRatio (0-100) a theme's name or word must reach to be offered
 OFFERS = 3  # theme filters offered at most
 _WORD = re.compile(r"[^\W_]+")
-_KEYWORDS = re.compile(r"[\n,;]+")
+_KEYWORDS = re.compile(r"[,;/\n]+")  # as the engine splits a theme's everyday words
 
 
 def _fields(model):
