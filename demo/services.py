@@ -48,31 +48,59 @@ def _date(text):
     return dt.date.fromisoformat(text) if text else None
 
 
+def _words(field, values):
+    """{'fr': ['a', 'b']} -> {'field_fr': 'a\nb', ...}: the thesaurus keeps one term per line."""
+    return {f"{field}_{lang}": "\n".join((values or {}).get(lang, ())) for lang in LANGS}
+
+
+def _put(model, existing, key, values, **lookup):
+    """Create the row, or update it in place when something differs (only then: a re-load that
+    changes nothing writes no version)."""
+    obj = existing.get(key)
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        existing[key] = obj
+        return obj
+    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(changed))
+    return obj
+
+
 @transaction.atomic
 def load_taxonomy(path=None):
+    """Load the themes with their everyday words (the thesaurus: ``directory.thesaurus``), the
+    audiences and the languages, or update them in place. A theme or audience without
+    ``keywords`` in the file keeps the words it has (edited in the admin)."""
     data = json.loads(Path(path or DATA_DIR / "taxonomy.json").read_text(encoding="utf-8"))
-    for position, item in enumerate(data["themes"]):
-        top, _ = Theme.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "parent": None,
-                "pictogram": item.get("pictogram", ""),
-                "position": position,
-                **tr("name", item["name"]),
-            },
-        )
-        for child_position, child in enumerate(item.get("children", [])):
-            Theme.objects.update_or_create(
-                slug=child["slug"], defaults={"parent": top, "position": child_position, **tr("name", child["name"])}
+    with changes.recording(reason=_("Taxonomy loaded"), source=changes.Source.DEMO):
+        themes = {t.slug: t for t in Theme.objects.all()}
+        for position, item in enumerate(data["themes"]):
+            top = _put(Theme, themes, item["slug"], _theme_values(item, None, position), slug=item["slug"])
+            for child_position, child in enumerate(item.get("children", [])):
+                _put(Theme, themes, child["slug"], _theme_values(child, top, child_position), slug=child["slug"])
+        audiences = {a.slug: a for a in Audience.objects.all()}
+        for position, item in enumerate(data["audiences"]):
+            values = {"position": position, **tr("name", item["name"])}
+            if "keywords" in item:
+                values.update(_words("keywords", item["keywords"]))
+            _put(Audience, audiences, item["slug"], values, slug=item["slug"])
+        languages = {lang.code: lang for lang in Language.objects.all()}
+        for position, item in enumerate(data["languages"]):
+            _put(
+                Language, languages, item["code"], {"position": position, **tr("name", item["name"])}, code=item["code"]
             )
-    for position, item in enumerate(data["audiences"]):
-        Audience.objects.update_or_create(
-            slug=item["slug"], defaults={"position": position, **tr("name", item["name"])}
-        )
-    for position, item in enumerate(data["languages"]):
-        Language.objects.update_or_create(
-            code=item["code"], defaults={"position": position, **tr("name", item["name"])}
-        )
+
+
+def _theme_values(item, parent, position):
+    values = {"parent_id": parent.pk if parent else None, "position": position, **tr("name", item["name"])}
+    if parent is None:
+        values["pictogram"] = item.get("pictogram", "")
+    if "keywords" in item:
+        values.update(_words("keywords", item["keywords"]))
+    return values
 
 
 class _Lookup:

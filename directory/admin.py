@@ -15,15 +15,24 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TranslationAdmin):
+class ThemeAdmin(ChangeSetAdmin, HistoryTranslationAdmin):
+    """A theme's names and everyday words (the thesaurus that search and the handout read): a save
+    is one change set, one version, and the search's vocabulary follows at the next request."""
+
     list_display = ("name", "parent", "pictogram", "position")
     list_filter = ("parent",)
-    search_fields = ("name_fr", "name_nl", "name_en", "slug")
+    search_fields = ("name_fr", "name_nl", "name_en", "keywords_fr", "keywords_nl", "keywords_en", "slug")
     prepopulated_fields = {"slug": ("name_fr",)}
 
 
-@admin.register(Audience, Language)
-class VocabularyAdmin(TranslationAdmin):
+@admin.register(Audience)
+class AudienceAdmin(ChangeSetAdmin, HistoryTranslationAdmin):
+    list_display = ("name", "position")
+    search_fields = ("name_fr", "name_nl", "name_en", "slug")
+
+
+@admin.register(Language)
+class LanguageAdmin(TranslationAdmin):
     list_display = ("name", "position")
 
 

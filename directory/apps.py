@@ -7,4 +7,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from search import engine
+
+        from . import signals, thesaurus  # noqa: F401
+
+        # The search engine (below the directory) reads the themes', audiences' and kinds' words.
+        engine.register_terms(thesaurus.terms)

@@ -20,6 +20,17 @@ class Theme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     pictogram = models.CharField(_("pictogram"), max_length=8, blank=True, help_text=_("An emoji."))
     position = models.PositiveSmallIntegerField(default=0)
+    # The sector's thesaurus (``directory.thesaurus``): what people say for this theme, so search
+    # and the handout understand them.
+    keywords = models.TextField(
+        _("everyday words"),
+        blank=True,
+        help_text=_(
+            "Words and synonyms people use for this theme, one per line or separated by commas "
+            "(e.g. for food aid: food bank, food parcel, social grocery). Search finds the theme's "
+            "entries by them."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -34,6 +45,14 @@ class Audience(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    keywords = models.TextField(
+        _("everyday words"),
+        blank=True,
+        help_text=_(
+            "Words people use for these people, one per line or separated by commas (e.g. for "
+            "older people: pensioners, elderly). Search finds the entries for them by these words."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -8,12 +8,12 @@ from .models import Actor, Audience, Language, Place, Theme
 
 @register(Theme)
 class ThemeTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "keywords")
 
 
 @register(Audience)
 class AudienceTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "keywords")
 
 
 @register(Language)
@@ -34,6 +34,9 @@ class ActorTranslation(TranslationOptions):
 # History is registered after the translated fields exist, so every version keeps all languages.
 # Many-to-many fields are versioned too (one row per link and version), so a revert restores them.
 track_history(Place, bases=[ChangeSetRecord])
+# The vocabularies and the thesaurus: an edit in the admin is a version too (who changed which words).
+track_history(Theme, bases=[ChangeSetRecord])
+track_history(Audience, bases=[ChangeSetRecord])
 track_history(
     Actor,
     excluded_fields=["updated"],
