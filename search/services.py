@@ -39,8 +39,11 @@ SHOWN = {
     Project: ("slug", "is_synthetic"),
 }
 RELATED = {Actor: ("commune",), Event: ("commune",), Project: ()}
-KINDS = {"actors": (Actor, Document.Kind.ACTOR), "events": (Event, Document.Kind.EVENT)}
-KINDS["projects"] = (Project, Document.Kind.PROJECT)
+KINDS = {
+    "actors": (Actor, Document.Kind.ACTOR),
+    "events": (Event, Document.Kind.EVENT),
+    "projects": (Project, Document.Kind.PROJECT),
+}
 SNIPPET_CHARS = 160  # about two lines
 BEFORE_CHARS = 40  # of context before the first word found
 THEMES_SHOWN = 3  # per result: the themes the query names first
@@ -152,10 +155,12 @@ def snippet(obj, marker, lang):
 # --- themes of the results --------------------------------------------------------------------
 
 
-def _named_theme_ids(analysis):
-    """The themes the query names or whose words it uses (they come first in a result's themes)."""
+def _asks_for(analysis):
+    """A test of whether the query asks for a theme: it names it in full, or one of its words
+    stands for it (such themes come first among a result's, and first among the closest)."""
+    named = set(analysis.themes)
     tags = {tag for word in analysis.words for tag in word.tags}
-    return set(analysis.themes), tags
+    return lambda theme: theme.pk in named or engine.tag("theme", theme.pk) in tags
 
 
 def _attach_themes(model, objects, analysis):
@@ -165,14 +170,13 @@ def _attach_themes(model, objects, analysis):
     field = model._meta.get_field("themes")
     through, source = field.remote_field.through, field.m2m_field_name()
     links = through.objects.filter(**{f"{source}_id__in": [obj.pk for obj in objects]}).select_related("theme")
-    named, tags = _named_theme_ids(analysis)
+    asked = _asks_for(analysis)
     themes_of = {}
     for link in links:
         themes_of.setdefault(getattr(link, f"{source}_id"), []).append(link.theme)
 
     def order(theme):
-        asked = theme.pk in named or engine.tag("theme", theme.pk) in tags
-        return (not asked, theme.parent_id is None, theme.position, theme.name or "", theme.pk)
+        return (not asked(theme), theme.parent_id is None, theme.position, theme.name or "", theme.pk)
 
     for obj in objects:
         themes = themes_of.get(obj.pk, [])
@@ -221,8 +225,9 @@ def _directory_link(index, vocab, themes=(), communes=()):
 def directory_offers(analysis, index, vocab):
     """The directory's filter for each theme the query names (with the communes it names), or for
     the communes alone; only those that show some actor."""
-    themes = [t for t in vocab["themes"] if t.pk in set(analysis.themes)][:OFFERS]
-    communes = [c for c in vocab["communes"] if c.pk in set(analysis.communes)]
+    named_themes, named_communes = set(analysis.themes), set(analysis.communes)
+    themes = [t for t in vocab["themes"] if t.pk in named_themes][:OFFERS]
+    communes = [c for c in vocab["communes"] if c.pk in named_communes]
     if themes:
         links = [_directory_link(index, vocab, [theme], communes) for theme in themes]
     elif communes:
@@ -243,8 +248,8 @@ def closest_themes(query, analysis, themes, lang, limit=CLOSEST_THEMES):
     """The themes nearest to ``query``: those its words stand for (as the engine understood them),
     then those whose name or everyday words in the page's language ``lang`` come closest in
     spelling (rapidfuzz); the other languages when that one has none."""
-    named, tags = _named_theme_ids(analysis)
-    chosen = [t for t in themes if t.pk in named or engine.tag("theme", t.pk) in tags]
+    asked = _asks_for(analysis)
+    chosen = [t for t in themes if asked(t)]
     folded = fold(query)
     for langs in ((lang,), tuple(code for code in LANGS if code != lang)):
         if len(chosen) >= limit or not folded.strip():
