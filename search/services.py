@@ -85,21 +85,21 @@ class Snippet:
 
 class _Marker:
     """Which surface words of a text the query matches, as the engine's analysis says (asked once
-    per word and language: a results page repeats its words)."""
+    per word as written and language: a results page repeats its words)."""
 
     def __init__(self, analysis):
-        self.analysis, self.known = analysis, {}
+        self.analysis, self.known = analysis, {}  # (word, lang) -> the word folded when it matches, else ""
 
     def spans(self, text, lang):
         """The (start, end, folded word) of each word of ``text`` that matches the query."""
-        found = []
+        found, known = [], self.known
         for match in _WORD.finditer(text):
-            word = fold(match.group())
-            key = (word, lang)
-            if key not in self.known:
-                self.known[key] = bool(word) and self.analysis.highlights(word, lang)
-            if self.known[key]:
-                found.append((*match.span(), word))
+            key = (match.group(), lang)
+            folded = known.get(key)
+            if folded is None:
+                folded = known[key] = fold(key[0]) if self.analysis.highlights(key[0], lang) else ""
+            if folded:
+                found.append((*match.span(), folded))
         return found
 
 
