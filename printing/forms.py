@@ -118,7 +118,8 @@ class DirectoryForm(PrintForm):
 
 
 class HandoutForm(PrintForm):
-    """An address or a commune, and a few needs."""
+    """An address or a commune, and a few needs: ticked, or said in one's own words (read through
+    the sector's thesaurus: ``handout.needs_in_words``)."""
 
     address = forms.CharField(
         label=_("Address"),
@@ -131,9 +132,15 @@ class HandoutForm(PrintForm):
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     needs = forms.MultipleChoiceField(
         label=_("Needs"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick one to four needs."),
-        error_messages={"required": _("Tick at least one need.")},
+        help_text=_("Tick one to four needs, or say them in your own words below."),
+    )
+    words = forms.CharField(
+        label=_("Or say it in your own words"),
+        required=False,
+        max_length=200,
+        help_text=_("For example “food parcel”, “dakloos”, “cours de français”, “debts”."),
     )
     lang = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES, widget=forms.RadioSelect)
     large = forms.BooleanField(label=_("Large print"), required=False, help_text=_("Body text of at least 16 points."))
@@ -162,10 +169,41 @@ class HandoutForm(PrintForm):
             raise forms.ValidationError(_("Tick at most four needs: the handout has one or two pages."))
         return needs
 
+    def _read_needs(self, data):
+        """(need keys, other theme slugs): the needs ticked and those said in words; errors said
+        beside the field they come from."""
+        keys, themes = list(data.get("needs") or []), []
+        words = (data.get("words") or "").strip()
+        if words:
+            said, themes = handout.needs_in_words(words)
+            if not said and not themes:
+                self.add_error(
+                    "words",
+                    _(
+                        "“%(words)s” was not understood: tick the needs above, or say it in other words "
+                        "(for example “food parcel”, “homeless”, “French classes”)."
+                    )
+                    % {"words": words[:80]},
+                )
+                return None
+            keys = list(dict.fromkeys(keys + said))
+        if not keys and not themes:
+            self.add_error("needs", _("Tick at least one need."))
+            return None
+        if len(keys) + len(themes) > self.MAX_NEEDS:
+            self.add_error(
+                "words" if words else "needs", _("Tick at most four needs: the handout has one or two pages.")
+            )
+            return None
+        return keys, themes
+
     def clean(self):
         """The handout's parameters (``self.params``), or the reason the place cannot be found."""
         data = super().clean()
-        if any(name in self.errors for name in ("address", "commune", "lat", "lon", "needs", "lang")):
+        if any(name in self.errors for name in ("address", "commune", "lat", "lon", "needs", "words", "lang")):
+            return data
+        needs = self._read_needs(data)
+        if needs is None:
             return data
         address, commune = data.get("address", "").strip(), data.get("commune") or ""
         lat, lon = data.get("lat"), data.get("lon")
@@ -178,7 +216,8 @@ class HandoutForm(PrintForm):
                 lat=lat,
                 lon=lon,
                 commune=commune,
-                needs=data["needs"],
+                needs=needs[0],
+                themes=needs[1],
                 lang=data["lang"],
                 large=data["large"],
             )

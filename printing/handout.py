@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from directory.duplicates import distance_metres
 from directory.models import Actor, Place, Theme
+from directory.thesaurus import themes_for
 from maillage.lookup import Ambiguous, Unknown
 from maillage.text import fold
 from territory.models import Boundary, Commune, Postcode
@@ -290,6 +291,46 @@ def locate(address=None, lat=None, lon=None, commune=None):
     raise LocateError(_("Give an address, a commune or a place on the map."))
 
 
+def needs_in_words(text):
+    """(need keys, other theme slugs) that a need said in one's own words names, read through the
+    sector's thesaurus (``directory.thesaurus.themes_for``: "colis alimentaire", "dakloos", "cours
+    de français"): a theme that a need of the form covers gives that need, any other theme stands as
+    a need of its own. Both empty when nothing is recognised."""
+    keys, others = [], []
+    for theme in themes_for(" ".join((text or "").split())[:200]):
+        key = next((need.key for need in NEEDS if theme.slug in need.themes), None)
+        if key is not None:
+            keys.append(key)
+        else:
+            others.append(theme.slug)
+    return list(dict.fromkeys(keys)), list(dict.fromkeys(others))
+
+
+class _ThemeLabel:
+    """A theme's name in the active language (modeltranslation), as a need's label."""
+
+    def __init__(self, theme):
+        self.theme = theme
+
+    def __str__(self):
+        return self.theme.name
+
+
+def _theme_needs(slugs):
+    """A need for each theme named outside the form's needs: the theme and its sub-themes."""
+    if not slugs:
+        return []
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=slugs)}
+    children = {}
+    for parent_slug, slug in Theme.objects.filter(parent__slug__in=slugs).values_list("parent__slug", "slug"):
+        children.setdefault(parent_slug, []).append(slug)
+    return [
+        Need(f"theme-{slug}", (slug, *children.get(slug, ())), _ThemeLabel(themes[slug]))
+        for slug in slugs
+        if slug in themes
+    ]
+
+
 def need_options():
     """[(key, label, pictogram)] for the form: the pictogram is the first theme's (or its parent's)."""
     themes = _themes()
@@ -302,16 +343,22 @@ def need_options():
 # --- parameters -------------------------------------------------------------------------------
 
 
-def handout_params(address="", lat=None, lon=None, commune="", needs=(), lang="fr", large=False):
+def handout_params(address="", lat=None, lon=None, commune="", needs=(), lang="fr", large=False, themes=()):
     """The handout's choices as plain JSON (the cache key of the printout), checked.
 
-    Raises ``LocateError`` when the location cannot be found (the form shows the message).
+    ``needs``: keys of ``NEEDS``; ``themes``: slugs of other themes, each a need of its own (named
+    in one's own words: ``needs_in_words``). Raises ``LocateError`` when the location cannot be
+    found (the form shows the message).
     """
     location = locate(address=address, lat=lat, lon=lon, commune=commune)
     keys = [key for key in dict.fromkeys(needs or ()) if key in NEEDS_BY_KEY]
-    if not keys:
+    slugs = list(dict.fromkeys(themes or ()))
+    if slugs:
+        known = set(Theme.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        slugs = [slug for slug in slugs if slug in known]
+    if not keys and not slugs:
         raise LocateError(_("Choose at least one need."))
-    return {
+    params = {
         "address": " ".join((address or "").split())[:300],
         "lat": _float(lat),
         "lon": _float(lon),
@@ -320,6 +367,9 @@ def handout_params(address="", lat=None, lon=None, commune="", needs=(), lang="f
         "lang": document_lang(lang),
         "large": bool(large),
     }
+    if slugs:
+        params["themes"] = slugs
+    return params
 
 
 # --- finding the nearest ----------------------------------------------------------------------
@@ -448,6 +498,7 @@ def _gather(params):
     langs = langs_of(params.get("lang", "fr"))
     large = bool(params.get("large"))
     needs = [NEEDS_BY_KEY[key] for key in params.get("needs", []) if key in NEEDS_BY_KEY]
+    needs += _theme_needs(params.get("themes", []))
     with translation.override(langs[0]):
         location = locate(params.get("address"), params.get("lat"), params.get("lon"), params.get("commune"))
     found = nearest(location, needs, PER_NEED_MAX[large])

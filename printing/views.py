@@ -110,7 +110,7 @@ def _bound_data(params, defaults):
 def handout(request):
     """The handout form; once sent and valid, the handout itself."""
     params = request.GET
-    if "address" in params or "needs" in params:
+    if "address" in params or "needs" in params or "words" in params:
         form = forms.HandoutForm(_bound_data(params, {"lang": default_lang()}))
         if form.is_valid():
             return _deliver(request, Printout.Kind.HANDOUT, form.params)
