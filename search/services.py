@@ -25,6 +25,7 @@ from maillage.text import fold
 from projects.models import Project
 
 from . import engine
+from .analysis import content_words
 from .models import Document
 
 LANGS = tuple(code for code, _name in settings.LANGUAGES)
@@ -48,7 +49,7 @@ SNIPPET_CHARS = 160  # about two lines
 BEFORE_CHARS = 40  # of context before the first word found
 THEMES_SHOWN = 3  # per result: the themes the query names first
 CLOSEST_THEMES = 3
-THEME_SCORE = 75  # rapidfuzz's WRatio (0-100) a theme's name or word must reach to be offered
+THEME_SCORE = 75  # how close in spelling (rapidfuzz's ratio, 0-100) a theme's words must come
 OFFERS = 3  # theme filters offered at most
 _WORD = re.compile(r"[^\W_]+")
 _KEYWORDS = re.compile(r"[,;/\n]+")  # as the engine splits a theme's everyday words
@@ -238,32 +239,47 @@ def directory_offers(analysis, index, vocab):
 
 
 def _theme_terms(theme, lang):
-    """What a theme is called in ``lang``: its name and its everyday words (the thesaurus)."""
+    """What a theme is called in ``lang``: its name and its everyday words (the thesaurus), each
+    as its content words."""
     name = getattr(theme, f"name_{lang}", "") or ""
     keywords = getattr(theme, f"keywords_{lang}", "") or ""
-    return [term.strip() for term in [name, *_KEYWORDS.split(keywords)] if term.strip()]
+    terms = (content_words(term) for term in [name, *_KEYWORDS.split(keywords)])
+    return [term for term in terms if term]
 
 
-def closest_themes(query, analysis, themes, lang, limit=CLOSEST_THEMES):
-    """The themes nearest to ``query``: those its words stand for (as the engine understood them),
+def _closeness(wanted, themes, langs):
+    """{theme: how close (0-100) its nearest term in ``langs`` is to the words ``wanted``}: each
+    word's best spelling match (rapidfuzz) among the term's words, averaged over the words."""
+    terms = [(theme, term) for theme in themes for lang in langs for term in _theme_terms(theme, lang)]
+    vocabulary = list({word for _theme, term in terms for word in term})
+    near = {
+        word: {
+            vocabulary[i]: score for _w, score, i in process.extract(word, vocabulary, scorer=fuzz.ratio, limit=None)
+        }
+        for word in wanted
+    }
+    closeness = {}
+    for theme, term in terms:
+        score = sum(max(near[word].get(t, 0) for t in term) for word in wanted) / len(wanted)
+        closeness[theme] = max(closeness.get(theme, 0), score)
+    return closeness
+
+
+def closest_themes(analysis, themes, lang, counts=None, limit=CLOSEST_THEMES):
+    """The themes nearest to the query: those its words stand for (as the engine understood them),
     then those whose name or everyday words in the page's language ``lang`` come closest in
-    spelling (rapidfuzz); the other languages when that one has none."""
+    spelling to its words (communes left out); the other languages when that one has too few.
+    Among themes as close, the one with more actors (``counts``: theme id -> actors) first."""
     asked = _asks_for(analysis)
     chosen = [t for t in themes if asked(t)]
-    folded = fold(query)
+    wanted = [word.text for word in analysis.words if word.commune is None]
+    counts = counts or {}
     for langs in ((lang,), tuple(code for code in LANGS if code != lang)):
-        if len(chosen) >= limit or not folded.strip():
+        if len(chosen) >= limit or not wanted:
             break
-        terms, owners = [], []
-        for theme in themes:
-            for code in langs:
-                for term in _theme_terms(theme, code):
-                    terms.append(fold(term))
-                    owners.append(theme)
-        found = process.extract(folded, terms, scorer=fuzz.WRatio, score_cutoff=THEME_SCORE, limit=None)
-        for _term, _score, position in sorted(found, key=lambda item: (-item[1], item[2])):
-            if owners[position] not in chosen:
-                chosen.append(owners[position])
+        closeness = _closeness(wanted, themes, langs)
+        ranked = sorted(closeness, key=lambda t: (-closeness[t], -counts.get(t.pk, 0), t.position, t.pk))
+        chosen += [t for t in ranked if closeness[t] >= THEME_SCORE and t not in chosen]
     return chosen[:limit]
 
 
@@ -277,11 +293,11 @@ class Suggestions:
     propose_url: str
 
 
-def suggestions(query, analysis, index, vocab, lang):
+def suggestions(analysis, index, vocab, lang):
     selection = directory.select(directory.parse_actor_filters(QueryDict(), vocab), vocab, index)
     counts = directory.facet_counts(selection)
     listing = reverse("directory:list")
-    themes = closest_themes(query, analysis, vocab["themes"], lang)
+    themes = closest_themes(analysis, vocab["themes"], lang, counts["theme"])
     return Suggestions(
         themes=[(t, f"{listing}?theme={t.slug}", counts["theme"].get(t.pk, 0)) for t in themes],
         communes=[
@@ -319,5 +335,5 @@ def search(query, *, limit=10):
         index, vocab = _directory()
         results["offers"] = directory_offers(analysis, index, vocab)
         if not found:
-            results["suggestions"] = suggestions(query, analysis, index, vocab, lang)
+            results["suggestions"] = suggestions(analysis, index, vocab, lang)
     return results
