@@ -33,7 +33,7 @@ COMPLETIONS = 30  # vocabulary words completing the last word as typed
 GENERIC_TAGS = 3  # a word found in the terms of more themes than this names none of them alone
 RELATED_FORM_MIN = 6  # "alimentaire" also finds "aliment(ation)": stems sharing this many letters
 WEIGHTS = {"name": 4, "acronym": 3, "tags": 2, "text": 1}
-SHORT = ("name", "acronym", "tags")
+SHORT = ("name", "acronym", "tags")  # read for ranking; the first tier searches names and acronyms
 # How much a form counts against the word as typed.
 EXACT, COMPLETED, TAG, CORRECTED, RELATED = 1.0, 0.9, 1.0, 0.6, 0.5
 SOFT = 0.5  # a commune named along other words counts half a word: the others say what is sought
@@ -318,25 +318,25 @@ def analyse(query):
             qw.prefix = w
         words.append(qw)
 
-    # The vocabulary: which words exist, their one-edit neighbours, the completions of the last one.
-    wanted = set()
-    for qw in words:
-        wanted.add(qw.text)
-        if len(qw.text) >= TYPO_MIN_LETTERS and qw.text.isalpha():
-            wanted |= analysis.edits(qw.text)
+    # The vocabulary: which words exist and the completions of the last one (one query), then,
+    # only for words it lacks, their one-edit neighbours (a second query).
     last = words[-1] if words[-1].prefix else None
-    known = _known_words(wanted, last.prefix if last else None)
+    known = _known_words({qw.text for qw in words}, last.prefix if last else None)
     completions = sorted(w for w in known if last and w.startswith(last.prefix) and w != last.prefix)
-    known |= vocab.words & wanted
-
+    typos = [
+        qw
+        for qw in words
+        if qw.text not in known
+        and qw.text not in vocab.words
+        and qw.text.isalpha()
+        and len(qw.text) >= TYPO_MIN_LETTERS
+        and not (qw is last and completions)  # being typed: completed below, not corrected
+    ]
     corrections = {}
-    for qw in words:
-        if qw.text in known or qw.text in vocab.words or not qw.text.isalpha():
-            continue
-        if qw is last and completions:
-            continue  # being typed: completed below, not corrected
-        if len(qw.text) < TYPO_MIN_LETTERS:
-            continue
+    if typos:
+        neighbours = set().union(*(analysis.edits(qw.text) for qw in typos))
+        known = _known_words(neighbours, None) | (vocab.words & neighbours)
+    for qw in typos:
         near = sorted(analysis.edits(qw.text) & known, key=lambda c: (c[0] != qw.text[0], c not in vocab.words, c))
         if near:
             qw.correction = near[0]
@@ -371,7 +371,8 @@ def analyse(query):
         if not tags:
             by_word = set()
             for form, weight in qw.forms.items():
-                if weight >= CORRECTED:
+                # A word being typed names themes once it has a few letters ("ma" names none).
+                if weight in (EXACT, CORRECTED) or (weight == COMPLETED and len(qw.text) >= 4):
                     by_word |= vocab.by_form.get(form, set())
             if len(by_word) <= GENERIC_TAGS:
                 tags = by_word
@@ -423,36 +424,36 @@ def _tokens_sqlite(word):
     return "(" + " OR ".join(parts) + ")"
 
 
-def _tokens_postgresql(word, weights=""):
-    parts = [f"{t}:{weights}" if weights else t for t in sorted(word.forms)]
+def _tokens_postgresql(word):
+    parts = sorted(word.forms)
     if word.prefix:
-        parts.append(f"{word.prefix}:*{weights}")
+        parts.append(f"{word.prefix}:*")
     return "(" + " | ".join(parts) + ")"
 
 
-def _match_sqlite(kind, words, short=False):
+def _match_sqlite(words, names=False):
     expression = " AND ".join(_tokens_sqlite(w) for w in words)
-    if short:
-        expression = "{" + " ".join(SHORT) + "} : (" + expression + ")"
-    return expression
+    return "{name acronym} : (" + expression + ")" if names else expression
 
 
-def _match_postgresql(kind, words, short=False):
-    return " & ".join(_tokens_postgresql(w, "ABC" if short else "") for w in words)
+def _match_postgresql(words, names=False):
+    return " & ".join(_tokens_postgresql(w) for w in words)
 
 
-def _select(kind, match, limit):
+def _select(kind, match, limit, names=False):
     """SQL of the document ids of ``kind`` matching ``match`` (oldest first, at most ``limit``)."""
     if connection.vendor == "sqlite":
         table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
         order = f" ORDER BY rowid LIMIT {int(limit)}" if limit else ""
         return f"SELECT * FROM (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s{order})", [match]
     # MATERIALIZED: the GIN index finds every match, then the oldest are kept; without it the
-    # planner may walk the primary key and test every row for a rare word.
+    # planner may walk the primary key and test every row for a rare word. The expressions are
+    # those of the indexes (migration 0003).
+    vector = "to_tsvector('simple', name || ' ' || acronym)" if names else "vector"
     order = f" ORDER BY id LIMIT {int(limit)}" if limit else ""
     return (
         "SELECT * FROM (WITH m AS MATERIALIZED (SELECT id FROM search_document "
-        f"WHERE kind = '{kind}' AND vector @@ to_tsquery('simple', %s)) SELECT id FROM m{order}) AS t"
+        f"WHERE kind = '{kind}' AND {vector} @@ to_tsquery('simple', %s)) SELECT id FROM m{order}) AS t"
     ), [match]
 
 
@@ -487,7 +488,7 @@ def match_ids(kind, query, limit=None):
         ids = _fallback(kind, found.words)
         return ids[:limit] if limit else ids
     if not limit:
-        sql, params = _select(kind, matcher(kind, found.words), None)
+        sql, params = _select(kind, matcher(found.words), None)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT d.object_id FROM ({sql}) AS c JOIN search_document d ON d.id = c.id", params)
             return [row[0] for row in cursor.fetchall()]
@@ -504,11 +505,12 @@ def match_ids(kind, query, limit=None):
 
 def _candidates(kind, found, matcher, tiers):
     """{document id: [object_id, name, acronym, tags, rank, commune_id, {indexes of the words it
-    matched}]} for ``tiers`` of (indexes of query words, in the short fields only): the oldest
+    matched}]} for ``tiers`` of (indexes of query words, in names and acronyms only): the oldest
     CANDIDATES documents of each tier that hold every word of the tier; one query."""
     parts, params = [], []
-    for number, (indexes, short) in enumerate(tiers):
-        sql, p = _select(kind, matcher(kind, [found.words[i] for i in sorted(indexes)], short=short), CANDIDATES)
+    for number, (indexes, names) in enumerate(tiers):
+        words = [found.words[i] for i in sorted(indexes)]
+        sql, p = _select(kind, matcher(words, names=names), CANDIDATES, names=names)
         parts.append(f"SELECT {number} AS tier, id FROM ({sql}) AS t{number}")
         params += p
     union = " UNION ALL ".join(parts)
