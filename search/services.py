@@ -247,21 +247,41 @@ def _theme_terms(theme, lang):
     return [term for term in terms if term]
 
 
+_terms_kept = {}  # langs -> (the themes' list, what _terms says of it): while the vocabularies hold
+
+
+def _terms(themes, langs):
+    """The terms of ``themes`` in ``langs`` as (position of the theme, positions of the term's
+    words in the vocabulary), that vocabulary of words, and for each word the terms holding it."""
+    kept = _terms_kept.get(langs)
+    if kept is None or kept[0] is not themes:
+        positions, terms, holding = {}, [], []
+        for owner, theme in enumerate(themes):
+            for lang in langs:
+                for term in _theme_terms(theme, lang):
+                    words = tuple(positions.setdefault(word, len(positions)) for word in term)
+                    holding.extend([] for _ in range(len(positions) - len(holding)))
+                    for word in words:
+                        holding[word].append(len(terms))
+                    terms.append((owner, words))
+        kept = _terms_kept[langs] = (themes, (terms, list(positions), holding))
+    return kept[1]
+
+
 def _closeness(wanted, themes, langs):
-    """{theme: how close (0-100) its nearest term in ``langs`` is to the words ``wanted``}: each
-    word's best spelling match (rapidfuzz) among the term's words, averaged over the words."""
-    terms = [(theme, term) for theme in themes for lang in langs for term in _theme_terms(theme, lang)]
-    vocabulary = list({word for _theme, term in terms for word in term})
-    near = {
-        word: {
-            vocabulary[i]: score for _w, score, i in process.extract(word, vocabulary, scorer=fuzz.ratio, limit=None)
-        }
-        for word in wanted
-    }
-    closeness = {}
-    for theme, term in terms:
-        score = sum(max(near[word].get(t, 0) for t in term) for word in wanted) / len(wanted)
-        closeness[theme] = max(closeness.get(theme, 0), score)
+    """How close (0-100) each theme's nearest term in ``langs`` is to the words ``wanted``, in the
+    order of ``themes``: each word's best spelling match (rapidfuzz) among the term's words,
+    averaged over the words. Only terms with a word as close as THEME_SCORE to one wanted can
+    reach it on average: the others are left at 0."""
+    terms, vocabulary, holding = _terms(themes, langs)
+    candidates = set()
+    for word in wanted:
+        found = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=THEME_SCORE, limit=None)
+        candidates.update(t for _match, _score, position in found for t in holding[position])
+    closeness = [0.0] * len(themes)
+    for owner, term in (terms[t] for t in candidates):
+        score = sum(max(fuzz.ratio(word, vocabulary[i]) for i in term) for word in wanted) / len(wanted)
+        closeness[owner] = max(closeness[owner], score)
     return closeness
 
 
@@ -278,8 +298,9 @@ def closest_themes(analysis, themes, lang, counts=None, limit=CLOSEST_THEMES):
         if len(chosen) >= limit or not wanted:
             break
         closeness = _closeness(wanted, themes, langs)
-        ranked = sorted(closeness, key=lambda t: (-closeness[t], -counts.get(t.pk, 0), t.position, t.pk))
-        chosen += [t for t in ranked if closeness[t] >= THEME_SCORE and t not in chosen]
+        close = [i for i, score in enumerate(closeness) if score >= THEME_SCORE]
+        close.sort(key=lambda i: (-closeness[i], -counts.get(themes[i].pk, 0), i))
+        chosen += [themes[i] for i in close if themes[i] not in chosen]
     return chosen[:limit]
 
 
