@@ -4,13 +4,14 @@ and archiving."""
 
 import calendar
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Window
+from django.db.models import CharField, Count, F, IntegerField, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,14 +20,20 @@ from icalendar import Event as ICalEvent
 from icalendar.prop import vRecur
 from tqdm import tqdm
 
-from directory.models import Place
-from directory.services import pick_communes, pick_themes, with_parent_themes
+from directory.models import Actor, Place
+from directory.services import (
+    by_language,
+    pick_communes,
+    pick_themes,
+    places_words,
+    theme_parents,
+    with_parent_themes,
+)
 from maillage import changes, data_version
 from maillage.filters import ParsedFilters, pick
 from maillage.links import slug_url
 from maillage.params import InvalidParam, read_day
 from maillage.richtext import plain
-from maillage.text import fold_all
 from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
@@ -141,10 +148,166 @@ def refresh_recurring(progress=False):
     return count
 
 
-def search_fields(event):
-    names = [getattr(event, f"title_{lang}") for lang in LANGS]
-    texts = [plain(getattr(event, f"description_{lang}")) for lang in LANGS]
-    return fold_all(*names), fold_all(*texts)
+# --- the search document -----------------------------------------------------------------------
+
+# How an event ranks among the answers of a search, by its status (never by today's date: a
+# document is written when the event is, not every day).
+RANKS = {Event.Status.SCHEDULED: 2, Event.Status.POSTPONED: 1, Event.Status.CANCELLED: 0}
+DOCUMENT_LINKS = ("themes", "audiences", "organisers")
+
+
+def search_document(event, *, themes, audiences, organisers):
+    """What search reads of an event (``search.engine.SearchDocument``), from what the caller has
+    in hand (no query): ``themes``, theme ids with their parents; ``audiences``, ids;
+    ``organisers``, objects with ``name_<lang>`` and ``acronym`` (``Actor`` or ``OrganiserWords``);
+    its place, when it has one, loaded (``event.place``)."""
+    organisers = sorted(organisers, key=lambda a: a.pk)
+    names = {lang: [getattr(a, f"name_{lang}") or "" for a in organisers] for lang in LANGS}
+    names["fr"] += [a.acronym or "" for a in organisers]
+    tags = [
+        *(search_engine.tag("theme", pk) for pk in sorted(set(themes))),
+        *(search_engine.tag("audience", pk) for pk in sorted(set(audiences))),
+        *([search_engine.tag("commune", event.commune_id)] if event.commune_id else []),
+    ]
+    return search_engine.SearchDocument(
+        names=by_language(event, "title"),
+        tags=tags,
+        related=places_words([event.place] if event.place_id else [], names),
+        texts=by_language(event, "description", plain),
+        rank=RANKS.get(event.status, 0),
+        commune_id=event.commune_id,
+    )
+
+
+@dataclass(frozen=True)
+class OrganiserWords:
+    """What search reads of an event's organiser (read in bulk with the event's other links)."""
+
+    pk: int
+    name_fr: str
+    name_nl: str
+    name_en: str
+    acronym: str
+
+
+@dataclass
+class EventLinks:
+    """A stored event's links as its search document reads them."""
+
+    themes: list
+    audiences: list
+    organisers: list  # OrganiserWords
+
+
+def stored_links(event_ids):
+    """{event id: EventLinks} of stored events (every id given has one), in one query."""
+    event_ids = list(event_ids)
+    links = {pk: EventLinks([], [], []) for pk in event_ids}
+    if not event_ids:
+        return links
+    text = Value("", output_field=CharField())
+    columns = ("event_id", "link", "other", "n_fr", "n_nl", "n_en", "short")
+    vocabularies = [
+        getattr(Event, name)
+        .through.objects.filter(event_id__in=event_ids)
+        .annotate(
+            link=Value(position, output_field=IntegerField()),
+            other=F(column),
+            n_fr=text,
+            n_nl=text,
+            n_en=text,
+            short=text,
+        )
+        .values_list(*columns)
+        .order_by()
+        for position, (name, column) in enumerate((("themes", "theme_id"), ("audiences", "audience_id")))
+    ]
+    organisers = (
+        Event.organisers.through.objects.filter(event_id__in=event_ids)
+        .annotate(
+            link=Value(2, output_field=IntegerField()),
+            other=F("actor_id"),
+            n_fr=F("actor__name_fr"),
+            n_nl=F("actor__name_nl"),
+            n_en=F("actor__name_en"),
+            short=F("actor__acronym"),
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    for event_id, link, other, *words in vocabularies[0].union(vocabularies[1], organisers, all=True):
+        own = links[event_id]
+        if link == 0:
+            own.themes.append(other)
+        elif link == 1:
+            own.audiences.append(other)
+        else:
+            own.organisers.append(OrganiserWords(other, *(w or "" for w in words)))
+    return links
+
+
+def organiser_words(ids):
+    """{actor id: OrganiserWords} of the actors ``ids``: one query."""
+    names = (f"name_{lang}" for lang in LANGS)
+    rows = Actor.all_objects.filter(pk__in=set(ids)).values_list("pk", *names, "acronym").order_by()
+    return {pk: OrganiserWords(pk, *(w or "" for w in words)) for pk, *words in rows}
+
+
+def _with_names(organisers, known=None):
+    """Organisers as objects with their names: those given as ids are looked up in ``known`` ({id:
+    OrganiserWords}), read in one query when not given."""
+    ids = [a for a in organisers if not hasattr(a, "name_fr")]
+    if ids and known is None:
+        known = organiser_words(ids)
+    return [a if hasattr(a, "name_fr") else known[a] for a in organisers if hasattr(a, "name_fr") or a in known]
+
+
+def _document_links(event, given, created=False):
+    """The themes, audiences and organisers of an event's document: those ``given`` ({name: ids,
+    organisers as ids or objects}), the others read in one query (none for a new event)."""
+    missing = [name for name in DOCUMENT_LINKS if name not in given]
+    read = vars(stored_links([event.pk])[event.pk]) if missing and not created else {}
+    links = {name: given[name] if name in given else read.get(name, []) for name in DOCUMENT_LINKS}
+    links["themes"], links["audiences"] = _ids(links["themes"]), _ids(links["audiences"])
+    links["organisers"] = _with_names(links["organisers"])
+    return links
+
+
+def index_events(events):
+    """Write the search documents of stored events (archived ones leave search), their links read
+    in one query: after what changed them from outside their write (their place renamed or moved,
+    their organisers renamed). Load the events with their place."""
+    events = list(events)
+    links = stored_links([e.pk for e in events if e.archived_at is None])
+    for event in events:
+        if event.pk in links:
+            search_engine.index(Document.Kind.EVENT, event.pk, search_document(event, **vars(links[event.pk])))
+        else:
+            search_engine.remove(Document.Kind.EVENT, event.pk)
+
+
+REINDEX_CHUNK = 2000
+# What an event's search document does not read of its row.
+UNSEARCHED = tuple(f"vevent_{lang}" for lang in LANGS)
+
+
+def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
+    """Write the search document of every public event again, by chunks (a query for the events with
+    their places and one for their links per chunk), in one transaction: search answers from the old
+    documents until the new ones are all written. Returns how many were written."""
+    events = Event.objects.select_related("place").defer(*UNSEARCHED).order_by("pk")
+    with transaction.atomic():
+        search_engine.clear(Document.Kind.EVENT)
+        bar = tqdm(total=events.count() if progress else None, desc="events", unit="", disable=not progress)
+        count, rows = 0, events.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            links = stored_links([e.pk for e in chunk])
+            documents = [(e.pk, search_document(e, **vars(links[e.pk]))) for e in chunk]
+            search_engine.index_many(Document.Kind.EVENT, documents)
+            count += len(chunk)
+            bar.update(len(chunk))
+        bar.close()
+    return count
 
 
 # --- writing: the one write path of events ------------------------------------------------------
@@ -166,7 +329,10 @@ def save_event(event, *, organisers=None, themes=None, audiences=None, languages
         event.full_clean(exclude=_trusted(event))
         if themes is not None:
             links["themes"] = with_parent_themes(themes)
-        _save(event, created, {name: _ids(values) for name, values in links.items() if values is not None})
+        given = {name: list(values) for name, values in links.items() if values is not None}
+        _save(event, created, {name: _ids(values) for name, values in given.items()})
+        _derive(event, created, given)
+        changes.record(event, "+" if created else "~")
         changes.bump(data_version.EVENTS)
     return event
 
@@ -202,6 +368,7 @@ def save_events(items, *, user=None, reason="", source=changes.Source.IMPORT, so
 
 def _create_events(items, batch_size=500):
     events = [item.event for item in items]
+    given = _batch_links(items)
     for event in events:
         event.clean_fields(exclude=["slug", "place", "commune"])
         event.clean()
@@ -212,19 +379,37 @@ def _create_events(items, batch_size=500):
         _set_texts(event)
     Event.objects.bulk_update(events, [f"vevent_{lang}" for lang in LANGS], batch_size=batch_size)
     public = [e for e in events if e.archived_at is None]
-    search_engine.index_many(Document.Kind.EVENT, [(e.pk, *search_fields(e)) for e in public])
+    documents = [
+        (e.pk, search_document(e, **{name: links[name] for name in DOCUMENT_LINKS}))
+        for e, links in zip(events, given, strict=True)
+        if e.archived_at is None
+    ]
+    search_engine.index_many(Document.Kind.EVENT, documents)
     Occurrence.objects.bulk_create(
         (Occurrence.at(e.pk, start, end) for e in public for start, end in occurrence_times(e)), batch_size=batch_size
     )
     rows = {name: [] for name in LINKS}
-    for item in items:
-        links = {name: _ids(getattr(item, name) or []) for name in LINKS}
-        links["themes"] = with_parent_themes(item.themes or [])
-        for name, ids in links.items():
-            rows[name] += _through_rows(Event, name, item.event.pk, ids)
+    for item, links in zip(items, given, strict=True):
+        for name in LINKS:
+            rows[name] += _through_rows(Event, name, item.event.pk, _ids(links[name]))
         changes.record(item.event, "+")
     for name, through_rows in rows.items():
         getattr(Event, name).through.objects.bulk_create(through_rows, batch_size=batch_size)
+
+
+def _batch_links(items):
+    """{link: ids} of each new event, organisers as objects with their names: the parents of themes
+    given as ids and the names of organisers given as ids are read once for the batch."""
+    given = [{name: list(getattr(item, name) or []) for name in LINKS} for item in items]
+    bare = {t for links in given for t in links["themes"] if not hasattr(t, "parent_id")}
+    parents = theme_parents(bare) if bare else {}
+    ids = {a for links in given for a in links["organisers"] if not hasattr(a, "name_fr")}
+    known = organiser_words(ids) if ids else {}
+    for links in given:
+        links["themes"] = with_parent_themes(links["themes"], parents)
+        links["audiences"], links["languages"] = _ids(links["audiences"]), _ids(links["languages"])
+        links["organisers"] = _with_names(links["organisers"], known)
+    return given
 
 
 def _load_communes(places):
@@ -236,7 +421,7 @@ def _load_communes(places):
 
 
 def _save(event, created, links):
-    """Save a checked event, set its ``links`` ({name: ids}), derive, note its history record."""
+    """Save a checked event, set its ``links`` ({name: ids}) and its iCal texts."""
     _take_from_place(event)
     if not created:  # the texts are written with the row (a new event's UID needs its id first)
         event.updated = timezone.now()
@@ -250,8 +435,6 @@ def _save(event, created, links):
         Event.all_objects.filter(pk=event.pk).update(
             **{f"vevent_{lang}": getattr(event, f"vevent_{lang}") for lang in LANGS}
         )
-    _derive(event, created)
-    changes.record(event, "+" if created else "~")
 
 
 def _trusted(event):
@@ -300,16 +483,18 @@ def _set_texts(event):
         setattr(event, f"vevent_{lang}", vevent_text(event, lang))
 
 
-def _derive(event, created=False):
-    """What derives from a saved event besides its row: its search document and its dates."""
+def _derive(event, created=False, given=None):
+    """What derives from a saved event besides its row: its search document (from the links
+    ``given``, {name: ids or objects}, the others read) and its dates."""
     if event.archived_at is not None:  # archived: out of search, the agenda and the feeds
         search_engine.remove(Document.Kind.EVENT, event.pk)
         Occurrence.objects.filter(event=event).delete()
         return
+    document = search_document(event, **_document_links(event, given or {}, created))
     if created:
-        search_engine.index_many(Document.Kind.EVENT, [(event.pk, *search_fields(event))])
+        search_engine.index_many(Document.Kind.EVENT, [(event.pk, document)])
     else:
-        search_engine.index(Document.Kind.EVENT, event.pk, *search_fields(event))
+        search_engine.index(Document.Kind.EVENT, event.pk, document)
     _write_occurrences(event, created=created)
 
 

@@ -1,6 +1,7 @@
 """Reactions to what the agenda's owner functions cannot see: a place changed or deleted by the
-directory (an event takes its commune and its iCal location from its place), an event deleted
-outside them (the shell, a data fix). Saving an event derives its state in ``services.save_event``."""
+directory (an event takes its commune, its iCal location and words of its search document from its
+place), an event deleted outside them (the shell, a data fix). Saving an event derives its state in
+``services.save_event``."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -39,11 +40,11 @@ def place_deleted(sender, instance, **kwargs):
 
 
 def _refresh(events, **changes_):
-    touched = False
+    events = list(events)
     for event in events:
         for name, value in changes_.items():
             setattr(event, f"{name}_id", value)
         services.refresh_from_place(event)
-        touched = True
-    if touched:
+    if events:
+        services.index_events(events)
         changes.bump(data_version.EVENTS)

@@ -30,12 +30,14 @@ from . import services
 from .models import Actor, Place
 
 BATCH = 500
+# The links an actor's search document reads.
+SEARCHED_LINKS = ("themes", "audiences", "places")
 # What an actor derives from its places (``services.derive``): written whenever its places are given.
 # An actor's versioned links, with the column of the other side in its link table.
 LINKS = {"themes": "theme_id", "audiences": "audience_id", "languages": "language_id", "places": "place_id"}
-# A place's columns that decide where its actors stand: when they change, the place's other actors
-# derive their position again.
-POSITION = frozenset({"lat", "lon", "approximate", "commune_id"})
+# A place's columns that its actors derive (their position, their search documents): when they
+# change, the place's other actors derive them again.
+POSITION = services.POSITION | services.PLACE_WORDS
 # Never validated here: the slug is made unique below, the derived columns are derived, the
 # timestamps are the database's.
 NOT_VALIDATED = ("slug", "commune", "has_venue", "lat", "lon", "location_approximate", "created", "updated")
@@ -103,6 +105,7 @@ class _Writer:
             seen.add(item.actor.pk)
         places = [[*item.places] if item.places is not None else None for item in items]
         self._validate(items, places, offset)
+        links = self._links(items, places)
         is_new = [item.actor.pk is None for item in items]
         new = [item.actor for item in items if item.actor.pk is None]
         for actor in new:
@@ -123,8 +126,8 @@ class _Writer:
         stored = [item.actor for item, creating in zip(items, is_new, strict=True) if not creating]
         if stored:
             Actor.all_objects.bulk_update(stored, sorted(fields | {"updated"}))
-        self._write_links(items, places, new_ids={a.pk for a in new})
-        self._write_documents(items, stored)
+        self._write_links(items, links, new_ids={a.pk for a in new})
+        self._write_documents(items, links, stored)
         # Records batch by batch (not when the change set ends), so an import's memory stays flat.
         changes.record_now(
             [(item.actor, "+" if creating else "~") for item, creating in zip(items, is_new, strict=True)]
@@ -187,17 +190,31 @@ class _Writer:
 
     # --- links ----------------------------------------------------------------------------------
 
-    def _write_links(self, items, places, *, new_ids):
+    def _links(self, items, places):
+        """[{link: ids, or the Place objects for "places"}] of each item, the links it gives (None
+        for the others); the parents of themes given as ids are read once for the batch."""
+        given = []
+        for item, own in zip(items, places, strict=True):
+            links = {"places": own, "themes": None if item.themes is None else list(item.themes)}
+            for name in ("audiences", "languages"):
+                values = getattr(item, name)
+                links[name] = None if values is None else [getattr(o, "pk", o) for o in values]
+            given.append(links)
+        bare = {t for links in given for t in links["themes"] or () if not hasattr(t, "parent_id")}
+        parents = services.theme_parents(bare) if bare else {}
+        for links in given:
+            if links["themes"] is not None:
+                links["themes"] = services.with_parent_themes(links["themes"], parents)
+        return given
+
+    def _write_links(self, items, links, *, new_ids):
         for name, column in LINKS.items():
             through = getattr(Actor, name).through
             wanted = {}
-            for item, own in zip(items, places, strict=True):
-                given = own if name == "places" else getattr(item, name)
-                if given is None:
+            for item, own in zip(items, links, strict=True):
+                if own[name] is None:
                     continue
-                given = list(given)
-                ids = services.with_parent_themes(given) if name == "themes" else [getattr(o, "pk", o) for o in given]
-                wanted[item.actor.pk] = list(dict.fromkeys(ids))
+                wanted[item.actor.pk] = list(dict.fromkeys(getattr(o, "pk", o) for o in own[name]))
             if not wanted:
                 continue
             current = {}
@@ -218,11 +235,21 @@ class _Writer:
 
     # --- search documents -----------------------------------------------------------------------
 
-    def _write_documents(self, items, stored):
+    def _write_documents(self, items, links, stored):
+        """The search documents of the batch, from the links given; the links a stored actor was
+        not given are read in one query."""
         if stored:
             Document.objects.filter(kind=Document.Kind.ACTOR, object_id__in=[a.pk for a in stored]).delete()
-        live = [item.actor for item in items if item.actor.archived_at is None]
-        search_engine.index_many(Document.Kind.ACTOR, [(a.pk, *services.search_fields(a)) for a in live])
+        live = [(item.actor, own) for item, own in zip(items, links, strict=True) if item.actor.archived_at is None]
+        stored_ids = {a.pk for a in stored}
+        missing = [actor.pk for actor, own in live if None in own.values() and actor.pk in stored_ids]
+        read = services.stored_links(missing)
+        documents = []
+        for actor, own in live:
+            have = vars(read[actor.pk]) if actor.pk in read else {}
+            chosen = {name: have.get(name, []) if own[name] is None else own[name] for name in SEARCHED_LINKS}
+            documents.append((actor.pk, services.search_document(actor, **chosen)))
+        search_engine.index_many(Document.Kind.ACTOR, documents)
 
     # --- history --------------------------------------------------------------------------------
 

@@ -6,19 +6,21 @@ The actor's fields are declared once in ``directory.fields``; what an actor deri
 commune, venue, parent themes, search document) is applied here, once per write, never by signals.
 """
 
+import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, IntegerField, Value
+from django.db import transaction
+from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from maillage import changes, data_version, richtext
 from maillage.caches import VersionedCache
 from maillage.filters import ParsedFilters, pick
 from maillage.lookup import Entry, resolve
-from maillage.text import fold_all
 from search import engine as search_engine
 from search.models import Document
 from territory.models import Commune
@@ -48,12 +50,6 @@ def locate_place(place):
     if place.lat is None and place.commune_id and (centre := commune_centre(place.commune_id)):
         (place.lat, place.lon), place.approximate = centre, True
     return place
-
-
-def search_fields(actor):
-    names = [getattr(actor, f"name_{lang}") for lang in LANGS] + [actor.acronym]
-    texts = [richtext.plain(getattr(actor, f"description_{lang}")) for lang in LANGS]
-    return fold_all(*names), fold_all(*texts)
 
 
 def is_venue(place):
@@ -105,7 +101,7 @@ def refresh_actor(actor):
     place deleted, an actor written by hand in a test). ``save_actor`` derives in memory instead."""
     derive(actor, actor.places.all())
     Actor.all_objects.filter(pk=actor.pk).update(**{name: getattr(actor, name) for name in DERIVED})
-    _index_document(actor, created=False)
+    index_actors([actor])
     changes.bump(data_version.ACTORS)
     return actor
 
@@ -118,17 +114,31 @@ DERIVED = ("has_venue", "lat", "lon", "location_approximate", "commune_id")
 LINKS = ("themes", "audiences", "languages", "places")
 # A place's columns that decide where its actors stand.
 POSITION = frozenset({"lat", "lon", "approximate", "commune_id"})
+# A place's columns that its actors' search documents read (besides its commune).
+PLACE_WORDS = frozenset({"postcode", *(f"name_{lang}" for lang in LANGS)})
 
 
 def _ids(objects):
     return [getattr(o, "pk", o) for o in objects]
 
 
-def with_parent_themes(themes):
-    """Theme ids with the top theme of each sub-theme (read from the theme objects: no query)."""
+def with_parent_themes(themes, parents=None):
+    """Theme ids with the top theme of each sub-theme. Theme objects say their parent (no query);
+    for themes given as ids, ``parents`` says them ({id: parent id}, ``theme_parents``: a bulk
+    writer reads it once per batch), else one query reads them."""
+    themes = list(themes)
     ids = list(dict.fromkeys(_ids(themes)))
-    parents = [t.parent_id for t in themes if getattr(t, "parent_id", None)]
-    return ids + [pk for pk in dict.fromkeys(parents) if pk not in ids]
+    bare = [t for t in themes if not hasattr(t, "parent_id")]
+    if bare and parents is None:
+        parents = theme_parents(bare)
+    tops = [t.parent_id if hasattr(t, "parent_id") else parents.get(t) for t in themes]
+    return ids + [pk for pk in dict.fromkeys(tops) if pk and pk not in ids]
+
+
+def theme_parents(ids=None):
+    """{theme id: its parent's id or None} of the themes ``ids`` (all when None): one query."""
+    themes = Theme.objects.all() if ids is None else Theme.objects.filter(pk__in=set(ids))
+    return dict(themes.values_list("pk", "parent_id").order_by())
 
 
 def _current_links(actor, places=()):
@@ -178,22 +188,11 @@ def _write_links(actor, name, current, wanted):
         through.objects.bulk_create([through(actor_id=actor.pk, **{column: pk}) for pk in new])
 
 
-def _index_document(actor, *, created):
-    """The actor's search document (none while it is archived): one query."""
-    if actor.archived_at is not None:
-        search_engine.remove(Document.Kind.ACTOR, actor.pk)
-        return
-    name, text = search_fields(actor)
-    if created or not Document.objects.filter(kind=Document.Kind.ACTOR, object_id=actor.pk).update(
-        name=name, text=text
-    ):
-        search_engine.index_many(Document.Kind.ACTOR, [(actor.pk, name, text)])
-
-
 def _save_places(places):
     """Locate and write the places that changed (each noted for one history record); returns the
-    ids of the stored places whose position or commune moved. New places are inserted at once and
-    without signals: nothing else stands at a place that did not exist."""
+    ids of the stored places whose position, commune, name or postcode changed (what the actors
+    standing there derive). New places are inserted at once and without signals: nothing else
+    stands at a place that did not exist."""
     moved, new = [], []
     for place in places:
         locate_place(place)
@@ -208,7 +207,7 @@ def _save_places(places):
             place.save()
         place.mark_stored()
         changes.record(place, "~")
-        if changed & POSITION:
+        if changed & (POSITION | PLACE_WORDS):
             moved.append(place.pk)
     if new:
         Place.objects.bulk_create(new)
@@ -219,9 +218,10 @@ def _save_places(places):
 
 
 def refresh_sharing(place_ids, *, besides=(), sharing=None):
-    """Derive again the actors standing at places that moved (other than the ids ``besides``): one query
-    to find them (none when the caller read them: ``sharing``, {place id: actor ids}), two to read
-    them with their places, one to write them."""
+    """Derive again the actors standing at places that moved or were renamed (other than the ids
+    ``besides``), and their search documents: one query to find them (none when the caller read
+    them: ``sharing``, {place id: actor ids}), two to read them with their places, one to write
+    them, one for their links and one per document."""
     if not place_ids:
         return []
     if sharing is None:
@@ -236,6 +236,7 @@ def refresh_sharing(place_ids, *, besides=(), sharing=None):
     for actor in actors:
         derive(actor, actor.places.all())
     Actor.all_objects.bulk_update(actors, DERIVED)
+    index_actors(actors)
     return actors
 
 
@@ -262,7 +263,8 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
 
     In one change set (the caller's, or its own): validates the plain values, writes the places
     that changed, derives the actor's position, commune and venue from its places in memory, adds
-    the top theme of each sub-theme, writes the links that changed, the search document, one
+    the top theme of each sub-theme, writes the links that changed, the search document (from the
+    links in hand: no query to read them), one
     history record for the actor (links included) and one per place that changed, refreshes the
     other actors of a place that moved, and bumps the directory's data version once.
     ``None``: that link stays as it is; ``places``: the actor's places (new ones are created).
@@ -290,16 +292,19 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
             wanted["places"] = list(dict.fromkeys(p.pk for p in places))
             derive(actor, sorted(places, key=lambda p: p.pk))  # oldest first: the main place rule
         elif creating:
-            derive(actor, [])
+            places = []
+            derive(actor, places)
         else:
-            derive(actor, Place.objects.filter(pk__in=current["places"]))
+            places = list(Place.objects.filter(pk__in=current["places"]))
+            derive(actor, places)
         with changes.quietly(actor):
             actor.save()
         actor._stored_slug = actor.slug
         for name in LINKS:
             if wanted.get(name) is not None:
                 _write_links(actor, name, current[name], wanted[name])
-        _index_document(actor, created=creating)
+        own = {name: current[name] if wanted[name] is None else wanted[name] for name in ("themes", "audiences")}
+        _index_document(actor, created=creating, places=places, **own)
         changes.record(actor, "+" if creating else "~")
         refresh_sharing(moved, besides={actor.pk}, sharing=sharing)
         changes.bump(data_version.ACTORS)
@@ -323,7 +328,7 @@ def place_deleted(actor_ids):
 
 
 def _refresh_document(actor):
-    _index_document(actor, created=False)  # out of search when archived, back when restored
+    index_actors([actor])  # out of search when archived, back when restored
 
 
 def archive_actor(actor, user=None, reason=""):
@@ -342,15 +347,207 @@ def restore_actor(actor, user=None, reason=""):
 
 def mark_verified(actor, day):
     """Note that the actor's details were checked on ``day`` (freshness): one history record, and
-    no data-version bump (no index or cache reads the date). Returns whether it changed."""
+    no data-version bump (no index or cache reads the date; the search document, whose rank
+    says whether the actor was ever verified, is written when that changes). Returns whether it
+    changed."""
     if actor.last_verified == day:
         return False
     with changes.recording(reason=_("Marked verified")):
+        rank = search_rank(actor)
         actor.last_verified = day
         with changes.quietly(actor):
             actor.save(update_fields=["last_verified", "updated"])
+        if search_rank(actor) != rank:
+            index_actors([actor])
         changes.record(actor, "~")
     return True
+
+
+# --- the search document -----------------------------------------------------------------------
+
+# How an actor ranks among the answers of a search (``search.engine.SearchDocument.rank``).
+ACTIVE_VERIFIED, ACTIVE, INACTIVE = 2, 1, 0
+
+
+def search_rank(actor):
+    if actor.status != Actor.Status.ACTIVE:
+        return INACTIVE
+    return ACTIVE_VERIFIED if actor.last_verified else ACTIVE
+
+
+def search_document(actor, *, themes, audiences, places):
+    """What search reads of an actor (``search.engine.SearchDocument``), from what the caller has
+    in hand (no query): ``themes``, theme ids with their parents (as its links hold them);
+    ``audiences``, ids; ``places``, its places (objects with ``name_<lang>``, ``postcode`` and
+    ``commune_id``: ``Place`` or ``PlaceWords``)."""
+    places = sorted(places, key=lambda p: p.pk)
+    communes = dict.fromkeys([actor.commune_id, *(p.commune_id for p in places)])
+    tags = [
+        *(search_engine.tag("theme", pk) for pk in sorted(set(themes))),
+        *(search_engine.tag("audience", pk) for pk in sorted(set(audiences))),
+        search_engine.tag("kind", actor.kind),
+        *(search_engine.tag("commune", pk) for pk in communes if pk),
+    ]
+    return search_engine.SearchDocument(
+        names=by_language(actor, "name"),
+        acronym=actor.acronym or "",
+        tags=tags,
+        related=places_words(places),
+        texts=by_language(actor, "description", richtext.plain),
+        rank=search_rank(actor),
+        commune_id=actor.commune_id,
+    )
+
+
+def by_language(obj, field, plain=str):
+    """{lang: text} of a translated field, without the empty ones (``plain``: rich text made plain)."""
+    values = {lang: plain(getattr(obj, f"{field}_{lang}") or "").strip() for lang in LANGS}
+    return {lang: value for lang, value in values.items() if value}
+
+
+def places_words(places, names=()):
+    """The words of ``places`` (and of other ``names``: {lang: [texts]}) that search weighs like
+    themes, as {lang: text}: names in their language; postcodes, alike in every language, with
+    the French texts."""
+    words = {lang: list(names.get(lang, ())) if names else [] for lang in LANGS}
+    for place in places:
+        for lang in LANGS:
+            words[lang].append(getattr(place, f"name_{lang}") or "")
+    words["fr"] += [p.postcode for p in places]
+    joined = {
+        lang: " ".join(dict.fromkeys(w.strip() for w in texts if w and w.strip())) for lang, texts in words.items()
+    }
+    return {lang: text for lang, text in joined.items() if text}
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    """What search reads of a place (read in bulk with an actor's other links)."""
+
+    pk: int
+    name_fr: str
+    name_nl: str
+    name_en: str
+    postcode: str
+    commune_id: int | None
+
+
+@dataclass
+class ActorLinks:
+    """A stored actor's links as its search document reads them."""
+
+    themes: list
+    audiences: list
+    places: list  # PlaceWords
+
+
+def stored_links(actor_ids):
+    """{actor id: ActorLinks} of stored actors (every id given has one), in one query."""
+    actor_ids = list(actor_ids)
+    links = {pk: ActorLinks([], [], []) for pk in actor_ids}
+    if not actor_ids:
+        return links
+    text, number = Value("", output_field=CharField()), Value(None, output_field=IntegerField())
+    columns = ("actor_id", "link", "other", "commune", "postcode", "n_fr", "n_nl", "n_en")
+    vocabularies = [
+        getattr(Actor, name)
+        .through.objects.filter(actor_id__in=actor_ids)
+        .annotate(
+            link=Value(position, output_field=IntegerField()),
+            other=F(column),
+            commune=number,
+            postcode=text,
+            n_fr=text,
+            n_nl=text,
+            n_en=text,
+        )
+        .values_list(*columns)
+        .order_by()
+        for position, (name, column) in enumerate((("themes", "theme_id"), ("audiences", "audience_id")))
+    ]
+    places = (
+        Actor.places.through.objects.filter(actor_id__in=actor_ids)
+        .annotate(
+            link=Value(2, output_field=IntegerField()),
+            other=F("place_id"),
+            commune=F("place__commune_id"),
+            postcode=F("place__postcode"),
+            n_fr=F("place__name_fr"),
+            n_nl=F("place__name_nl"),
+            n_en=F("place__name_en"),
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    for actor_id, link, other, commune, postcode, *names in vocabularies[0].union(vocabularies[1], places, all=True):
+        own = links[actor_id]
+        if link == 0:
+            own.themes.append(other)
+        elif link == 1:
+            own.audiences.append(other)
+        else:
+            own.places.append(PlaceWords(other, *(n or "" for n in names), postcode or "", commune))
+    return links
+
+
+def _index_document(actor, *, created, themes, audiences, places):
+    """Write the actor's search document (none while it is archived): one query."""
+    if actor.archived_at is not None:
+        search_engine.remove(Document.Kind.ACTOR, actor.pk)
+    elif created:
+        document = search_document(actor, themes=themes, audiences=audiences, places=places)
+        search_engine.index_many(Document.Kind.ACTOR, [(actor.pk, document)])
+    else:
+        document = search_document(actor, themes=themes, audiences=audiences, places=places)
+        search_engine.index(Document.Kind.ACTOR, actor.pk, document)
+
+
+def index_actors(actors):
+    """Write the search documents of stored actors (archived ones leave search), their links read
+    in one query: after what changed them from outside their write (a place shared, moved or
+    renamed; a place deleted; a test's factory)."""
+    actors = list(actors)
+    links = stored_links([a.pk for a in actors if a.archived_at is None])
+    for actor in actors:
+        own = links.get(actor.pk)
+        if own is None:
+            search_engine.remove(Document.Kind.ACTOR, actor.pk)
+        else:
+            search_engine.index(Document.Kind.ACTOR, actor.pk, search_document(actor, **vars(own)))
+
+
+REINDEX_CHUNK = 2000
+# What an actor's search document reads of its row.
+SEARCHED = (
+    "pk",
+    "kind",
+    "acronym",
+    "status",
+    "last_verified",
+    "commune_id",
+    "archived_at",
+    *(f"{field}_{lang}" for field in ("name", "description") for lang in LANGS),
+)
+
+
+def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
+    """Write the search document of every public actor again, by chunks (a query for the actors and
+    one for their links per chunk), in one transaction: search answers from the old documents until
+    the new ones are all written. Returns how many were written."""
+    actors = Actor.objects.only(*SEARCHED).order_by("pk")
+    with transaction.atomic():
+        search_engine.clear(Document.Kind.ACTOR)
+        bar = tqdm(total=actors.count() if progress else None, desc="actors", unit="", disable=not progress)
+        count, rows = 0, actors.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            links = stored_links([a.pk for a in chunk])
+            search_engine.index_many(
+                Document.Kind.ACTOR, [(a.pk, search_document(a, **vars(links[a.pk]))) for a in chunk]
+            )
+            count += len(chunk)
+            bar.update(len(chunk))
+        bar.close()
+    return count
 
 
 # --- vocabularies -----------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """Project services: the one write path of projects and their parts (news, phases, participations),
 the owner's functions for merges and archiving, listing and the timeline of a project."""
 
-from django.db.models import Prefetch
-from django.utils.translation import gettext as _
+import itertools
+from dataclasses import dataclass
 
-from directory.services import pick_themes, with_parent_themes
+from django.db import transaction
+from django.db.models import CharField, F, IntegerField, Prefetch, Value
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from directory.services import by_language, pick_themes, with_parent_themes
 from maillage import changes, data_version, richtext
 from maillage.filters import ParsedFilters, pick
-from maillage.text import fold_all
 from search import engine as search_engine
 from search.models import Document
 
@@ -20,20 +24,153 @@ def refresh_search(project):
     """The project's search document (out of search when archived); the projects' data version is
     bumped (an archived or restored project leaves or reaches the lists and the API)."""
     with changes.recording():
-        _index(project)
+        _refresh_document(project)
         changes.bump(data_version.PROJECTS)
 
 
-def _index(project, created=False):
+# --- the search document -----------------------------------------------------------------------
+
+# How a project ranks among the answers of a search, by its status (never by today's date).
+RANKS = {Project.Status.ONGOING: 2, Project.Status.PLANNED: 1, Project.Status.PAUSED: 0, Project.Status.COMPLETED: 0}
+
+
+def search_document(project, *, themes, participants):
+    """What search reads of a project (``search.engine.SearchDocument``), from what the caller has
+    in hand (no query): ``themes``, theme ids with their parents; ``participants``, its actors (lead,
+    partners, funders: objects with ``name_<lang>`` and ``acronym``, ``Actor`` or ``ActorWords``).
+    A project has no commune of its own."""
+    actors = sorted({a.pk: a for a in participants}.values(), key=lambda a: a.pk)
+    related = {lang: [getattr(a, f"name_{lang}") or "" for a in actors] for lang in LANGS}
+    related["fr"] += [a.acronym or "" for a in actors]
+    related = {lang: " ".join(w.strip() for w in words if w and w.strip()) for lang, words in related.items()}
+    summary, description = (
+        by_language(project, "summary", richtext.plain),
+        by_language(project, "description", richtext.plain),
+    )
+    texts = {lang: "\n".join(t for t in (summary.get(lang), description.get(lang)) if t) for lang in LANGS}
+    return search_engine.SearchDocument(
+        names=by_language(project, "title"),
+        tags=[search_engine.tag("theme", pk) for pk in sorted(set(themes))],
+        related={lang: text for lang, text in related.items() if text},
+        texts={lang: text for lang, text in texts.items() if text},
+        rank=RANKS.get(project.status, 0),
+    )
+
+
+@dataclass(frozen=True)
+class ActorWords:
+    """What search reads of a project's participant (read in bulk with the project's themes)."""
+
+    pk: int
+    name_fr: str
+    name_nl: str
+    name_en: str
+    acronym: str
+
+
+@dataclass
+class ProjectLinks:
+    """A stored project's links as its search document reads them."""
+
+    themes: list
+    participants: list  # ActorWords
+
+
+def stored_links(project_ids):
+    """{project id: ProjectLinks} of stored projects (every id given has one), in one query."""
+    project_ids = list(project_ids)
+    links = {pk: ProjectLinks([], []) for pk in project_ids}
+    if not project_ids:
+        return links
+    text = Value("", output_field=CharField())
+    columns = ("project_id", "link", "other", "n_fr", "n_nl", "n_en", "short")
+    themes = (
+        Project.themes.through.objects.filter(project_id__in=project_ids)
+        .annotate(
+            link=Value(0, output_field=IntegerField()),
+            other=F("theme_id"),
+            n_fr=text,
+            n_nl=text,
+            n_en=text,
+            short=text,
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    participants = (
+        Participation.objects.filter(project_id__in=project_ids)
+        .annotate(
+            link=Value(1, output_field=IntegerField()),
+            other=F("actor_id"),
+            n_fr=F("actor__name_fr"),
+            n_nl=F("actor__name_nl"),
+            n_en=F("actor__name_en"),
+            short=F("actor__acronym"),
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    for project_id, link, other, *words in themes.union(participants, all=True):
+        if link == 0:
+            links[project_id].themes.append(other)
+        else:
+            links[project_id].participants.append(ActorWords(other, *(w or "" for w in words)))
+    return links
+
+
+def _index(project, created=False, given=None):
+    """Write the project's search document (none while it is archived), from the links ``given``
+    ({"themes": ids, "participants": actors}), the others read in one query (none when new)."""
     if project.archived_at is not None:  # archived: out of search
         search_engine.remove(Document.Kind.PROJECT, project.pk)
         return
-    names = [getattr(project, f"title_{lang}") for lang in LANGS]
-    texts = [getattr(project, f"{f}_{lang}") for f in ("summary", "description") for lang in LANGS]
+    given = given or {}
+    read = {}
+    if not created and len(given) < 2:
+        read = vars(stored_links([project.pk])[project.pk])
+    links = {name: given[name] if name in given else read.get(name, []) for name in ("themes", "participants")}
     if created:
-        search_engine.index_many(Document.Kind.PROJECT, [(project.pk, fold_all(*names), fold_all(*texts))])
+        search_engine.index_many(Document.Kind.PROJECT, [(project.pk, search_document(project, **links))])
     else:
-        search_engine.index(Document.Kind.PROJECT, project.pk, fold_all(*names), fold_all(*texts))
+        search_engine.index(Document.Kind.PROJECT, project.pk, search_document(project, **links))
+
+
+def _refresh_document(project):
+    _index(project)  # out of search when archived, back when restored
+
+
+def index_projects(projects):
+    """Write the search documents of stored projects (archived ones leave search), their links read
+    in one query: after what changed them from outside their write (a participant renamed)."""
+    projects = list(projects)
+    links = stored_links([p.pk for p in projects if p.archived_at is None])
+    for project in projects:
+        if project.pk in links:
+            search_engine.index(Document.Kind.PROJECT, project.pk, search_document(project, **vars(links[project.pk])))
+        else:
+            search_engine.remove(Document.Kind.PROJECT, project.pk)
+
+
+REINDEX_CHUNK = 2000
+
+
+def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
+    """Write the search document of every public project again, by chunks (a query for the projects
+    and one for their links per chunk), in one transaction: search answers from the old documents
+    until the new ones are all written. Returns how many were written."""
+    projects = Project.objects.order_by("pk")
+    with transaction.atomic():
+        search_engine.clear(Document.Kind.PROJECT)
+        bar = tqdm(total=projects.count() if progress else None, desc="projects", unit="", disable=not progress)
+        count, rows = 0, projects.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            links = stored_links([p.pk for p in chunk])
+            documents = [(p.pk, search_document(p, **vars(links[p.pk]))) for p in chunk]
+            search_engine.index_many(Document.Kind.PROJECT, documents)
+            count += len(chunk)
+            bar.update(len(chunk))
+        bar.close()
+    return count
 
 
 # --- writing: the one write path of projects and what belongs to them --------------------------
@@ -52,11 +189,14 @@ def save_project(project, *, themes=None, participants=None):
         project.full_clean(exclude=["slug"] if not project.slug else None)
         with changes.quietly(project):
             project.save()
+        given = {}
         if themes is not None:
-            _set_themes(project, with_parent_themes(themes), created)
+            given["themes"] = _set_themes(project, with_parent_themes(themes), created)
         if participants is not None:
+            participants = list(participants)
             _set_participations(project, [(actor.pk, role) for actor, role in participants], created)
-        _index(project, created)
+            given["participants"] = [actor for actor, _role in participants]
+        _index(project, created, given)
         changes.record(project, "+" if created else "~")
         changes.bump(data_version.PROJECTS)
     return project
@@ -114,12 +254,16 @@ def _save_part(obj):
 
 def archive_project(project, user=None, reason=""):
     """Take a project off the site and search; nothing is deleted (one change set, source archive)."""
-    return changes.set_archived(project, True, user=user, reason=reason, refresh=_index, version=data_version.PROJECTS)
+    return changes.set_archived(
+        project, True, user=user, reason=reason, refresh=_refresh_document, version=data_version.PROJECTS
+    )
 
 
 def restore_project(project, user=None, reason=""):
     """Put an archived project back where it was."""
-    return changes.set_archived(project, False, user=user, reason=reason, refresh=_index, version=data_version.PROJECTS)
+    return changes.set_archived(
+        project, False, user=user, reason=reason, refresh=_refresh_document, version=data_version.PROJECTS
+    )
 
 
 # --- an actor merged into another: its participations follow -------------------------------------
