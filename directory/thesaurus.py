@@ -116,7 +116,9 @@ _terms = VersionedCache("directory.thesaurus", (data_version.ACTORS,), _build)
 def themes_for(text):
     """The themes that ``text`` names in full, through their names or everyday words ("colis
     alimentaire", "dakloos", "cours de français"), in the order of the text's words."""
-    ids = engine.analyse(text or "").themes
+    # A text said in full: its last word is not completed as a search box's would be ("huis" is
+    # not "huisvesting"), hence the closing space.
+    ids = engine.analyse(f"{text or ''} ").themes
     if not ids:
         return []
     found = Theme.objects.in_bulk(ids)

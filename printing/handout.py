@@ -295,13 +295,16 @@ def needs_in_words(text):
     """(need keys, other theme slugs) that a need said in one's own words names, read through the
     sector's thesaurus (``directory.thesaurus.themes_for``: "colis alimentaire", "dakloos", "cours
     de français"): a theme that a need of the form covers gives that need, any other theme stands as
-    a need of its own. Both empty when nothing is recognised."""
+    a need of its own, except a top theme said along a sub-theme ("précarité énergétique" is not
+    all of poverty). Both empty when nothing is recognised."""
+    themes = themes_for(" ".join((text or "").split())[:200])
+    precise = any(theme.parent_id is not None for theme in themes)
     keys, others = [], []
-    for theme in themes_for(" ".join((text or "").split())[:200]):
+    for theme in themes:
         key = next((need.key for need in NEEDS if theme.slug in need.themes), None)
         if key is not None:
             keys.append(key)
-        else:
+        elif theme.parent_id is not None or not precise:
             others.append(theme.slug)
     return list(dict.fromkeys(keys)), list(dict.fromkeys(others))
 

@@ -70,6 +70,13 @@ def test_words_name_the_needs_that_cover_their_themes_or_the_themes_themselves(t
     assert needs_in_words(words) == (needs, themes)
 
 
+def test_a_broad_theme_said_along_a_precise_one_is_not_a_need_of_its_own(taxonomy):
+    assert needs_in_words("précarité énergétique") == (["housing"], [])  # not all of poverty
+    assert needs_in_words("éducation sexuelle") == ([], ["family-planning"])  # not all of education
+    assert needs_in_words("pauvreté") == ([], ["poverty"])
+    assert needs_in_words("medisch huis") == (["health"], [])  # said in full: "huis" is not "huisvesting"
+
+
 def test_several_things_said_at_once_give_each_need_once(taxonomy):
     keys, themes = needs_in_words("voedselpakket, dakloos en schuldbemiddeling, épicerie sociale")
     assert sorted(keys) == ["food", "homelessness", "rights"]
