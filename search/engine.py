@@ -440,20 +440,24 @@ def _match_postgresql(words, names=False):
     return " & ".join(_tokens_postgresql(w) for w in words)
 
 
-def _select(kind, match, limit, names=False):
-    """SQL of the document ids of ``kind`` matching ``match`` (oldest first, at most ``limit``)."""
+COLUMNS = "id, object_id, name, acronym, tags, rank, commune_id"
+
+
+def _select(kind, match, limit, names=False, columns="id"):
+    """SQL of the documents of ``kind`` matching ``match`` (oldest first, at most ``limit``)."""
+    limit = f" LIMIT {int(limit)}" if limit else ""
     if connection.vendor == "sqlite":
         table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
-        order = f" ORDER BY rowid LIMIT {int(limit)}" if limit else ""
-        return f"SELECT * FROM (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s{order})", [match]
-    # MATERIALIZED: the GIN index finds every match, then the oldest are kept; without it the
-    # planner may walk the primary key and test every row for a rare word. The expressions are
-    # those of the indexes (migration 0003).
+        ids = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid{limit}"
+        return f"SELECT {columns} FROM search_document WHERE id IN ({ids})", [match]
+    # PostgreSQL returns the matches as the GIN index finds them, in the order of the table's
+    # rows: the oldest first too (documents are appended; one rewritten by a change moves to the
+    # end), and it stops at the limit instead of visiting every match to sort them (a word found
+    # in 5,000 events: 1.4 ms instead of 20). Within the limit both databases return the same rows.
+    # The expressions are those of the indexes (migration 0003).
     vector = "to_tsvector('simple', name || ' ' || acronym)" if names else "vector"
-    order = f" ORDER BY id LIMIT {int(limit)}" if limit else ""
     return (
-        "SELECT * FROM (WITH m AS MATERIALIZED (SELECT id FROM search_document "
-        f"WHERE kind = '{kind}' AND {vector} @@ to_tsquery('simple', %s)) SELECT id FROM m{order}) AS t"
+        f"SELECT {columns} FROM search_document WHERE kind = '{kind}' AND {vector} @@ to_tsquery('simple', %s){limit}"
     ), [match]
 
 
@@ -488,9 +492,9 @@ def match_ids(kind, query, limit=None):
         ids = _fallback(kind, found.words)
         return ids[:limit] if limit else ids
     if not limit:
-        sql, params = _select(kind, matcher(found.words), None)
+        sql, params = _select(kind, matcher(found.words), None, columns="object_id")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT d.object_id FROM ({sql}) AS c JOIN search_document d ON d.id = c.id", params)
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
     required = [i for i, w in enumerate(found.words) if w in found.required]
     every = frozenset(required)
@@ -510,20 +514,18 @@ def _candidates(kind, found, matcher, tiers):
     parts, params = [], []
     for number, (indexes, names) in enumerate(tiers):
         words = [found.words[i] for i in sorted(indexes)]
-        sql, p = _select(kind, matcher(words, names=names), CANDIDATES, names=names)
-        parts.append(f"SELECT {number} AS tier, id FROM ({sql}) AS t{number}")
+        sql, p = _select(kind, matcher(words, names=names), CANDIDATES, names=names, columns=f"{number}, {COLUMNS}")
+        parts.append(f"SELECT * FROM ({sql}) AS t{number}")
         params += p
-    union = " UNION ALL ".join(parts)
-    sql = (
-        "SELECT c.tier, d.id, d.object_id, d.name, d.acronym, d.tags, d.rank, d.commune_id "
-        f"FROM ({union}) AS c JOIN search_document d ON d.id = c.id"
-    )
     rows = {}
     steer = connection.vendor == "postgresql"
     with transaction.atomic() if steer else nullcontext(), connection.cursor() as cursor:
         if steer:
+            # Prefix queries are misjudged (thousands of matches expected for a rare word): the
+            # planner would walk an index and test every row. The GIN index, always.
             cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(sql, params)
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(" UNION ALL ".join(parts), params)
         for tier, pk, object_id, name, acronym, tags, rank, commune_id in cursor.fetchall():
             entry = rows.setdefault(pk, [object_id, name, acronym, tags, rank, commune_id, set()])
             entry[6].update(tiers[tier][0])
