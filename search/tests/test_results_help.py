@@ -233,3 +233,22 @@ def test_nothing_found_costs_a_constant_number_of_queries(client, territory):
 def test_an_empty_query_shows_only_the_form(client):
     page = main(client.get("/fr/search/").content.decode())
     assert "search-help" not in page and "search-results" not in page
+
+
+def test_what_was_typed_is_escaped_wherever_it_is_repeated(client):
+    ActorFactory(name_fr="Collectif logement")
+    for query in ("<b>zzzz</b>", "logment <b>"):
+        page = main(client.get("/fr/search/", {"q": query}).content.decode())
+        assert "<b>" not in page and "&lt;b&gt;" in page
+
+
+def test_a_query_of_symbols_only_finds_nothing_and_helps(client, territory):
+    ActorFactory(name_fr="Collectif", commune=Commune.objects.get(slug="jette"))
+    page = main(client.get("/fr/search/", {"q": '" * ( ) :'}).content.decode())
+    assert "search-nothing" in page and "?commune=jette" in page
+
+
+def test_several_themes_named_offer_one_filter_each(client, food, housing):
+    ActorFactory(name_fr="Maison", themes=[food, housing])
+    offers = services.search("aide alimentaire logement")["offers"]
+    assert sorted(theme.slug for offer in offers for theme in offer.themes) == ["food-aid", "housing"]
