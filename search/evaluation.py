@@ -180,6 +180,19 @@ def table(report, vendor=""):
     return lines
 
 
+def kind_lines(report):
+    """Recall@10 and MRR per kind of query (typo, synonym, commune...), weakest first."""
+    kinds = sorted({kind for o in report.outcomes for kind in o.kinds})
+    rows = []
+    for kind in kinds:
+        chosen = [o for o in report.outcomes if kind in o.kinds]
+        recall = sum(o.recall for o in chosen) / len(chosen)
+        rows.append((recall, kind, len(chosen), sum(o.reciprocal_rank for o in chosen) / len(chosen)))
+    lines = [f"{'kind':<14}{'queries':>8}{'recall@10':>11}{'MRR':>8}"]
+    lines += [f"{kind:<14}{n:>8}{recall:>11.3f}{mrr:>8.3f}" for recall, kind, n, mrr in sorted(rows)]
+    return lines
+
+
 def failure_lines(report):
     """One paragraph per query still failing: what was expected and missed, and what came back."""
     lines = []

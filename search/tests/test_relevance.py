@@ -65,12 +65,13 @@ def test_recall_at_10_reaches_the_issues_bar_in_every_language(demo):
 
 @pytest.mark.django_db
 def test_evaluate_search_prints_the_table_the_database_and_the_failures(demo, capsys):
-    call_command("evaluate_search", "--failures")
+    call_command("evaluate_search", "--failures", "--kinds")
     out = capsys.readouterr().out
     assert "recall@10" in out and "MRR" in out
     assert f"database: {connection.vendor}" in out
     assert "answers digest: " in out
     assert "queries below recall 1" in out
+    assert any(line.startswith("typo") for line in out.splitlines())
     for lang in ("fr", "nl", "en", "all"):
         assert any(line.startswith(lang) for line in out.splitlines())
 
@@ -162,6 +163,8 @@ def test_evaluate_averages_per_language_and_lists_the_failures():
     assert report.by_lang["all"].recall == pytest.approx(0.5)
     assert [o.query for o in report.failures] == ["twee", "three"]
     assert report.failures[0].missed == ["event:e"]
+    kinds = evaluation.kind_lines(report)
+    assert kinds[1].split()[0] == "name" and kinds[1].split()[1] == "3"
     lines = evaluation.failure_lines(report)
     assert any("'twee'" in line for line in lines) and any("actors: x b" in line for line in lines)
 
