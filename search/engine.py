@@ -73,21 +73,13 @@ class SearchDocument:
         vocabulary = set()
 
         def tokens(texts):
+            # Each token once: no ranking reads how often a word comes, nor where.
             out = []
             for lang, text in texts.items():
                 words = analysis.content_words(text or "")
                 vocabulary.update(w for w in words if w.isalpha() and len(w) <= 64)
                 out.extend(analysis.stem(w, lang if lang in analysis.LANGS else "fr") for w in words)
-            return " ".join(dict.fromkeys(out)) if out else ""
-
-        def all_tokens(texts):
-            # Texts are kept whole (repeated words weigh in no ranking here, but keep positions).
-            out = []
-            for lang, text in texts.items():
-                words = analysis.content_words(text or "")
-                vocabulary.update(w for w in words if w.isalpha() and len(w) <= 64)
-                out.extend(analysis.stem(w, lang if lang in analysis.LANGS else "fr") for w in words)
-            return " ".join(out)
+            return " ".join(dict.fromkeys(out))
 
         acronym_words = analysis.content_words(self.acronym or "")
         vocabulary.update(w for w in acronym_words if w.isalpha())
@@ -97,7 +89,7 @@ class SearchDocument:
             "name": tokens(self.names),
             "acronym": acronym,
             "tags": tags,
-            "text": all_tokens(self.texts),
+            "text": tokens(self.texts),
             "rank": self.rank,
             "commune_id": self.commune_id,
         }
@@ -255,6 +247,7 @@ class Analysis:
     communes: list = field(default_factory=list)
     did_you_mean: str | None = None
     centres: dict = field(default_factory=dict)
+    by_form: dict = field(default_factory=dict)  # the vocabulary's form -> tags (themes' words)
 
     @property
     def empty(self):
@@ -272,7 +265,11 @@ class Analysis:
             return False
         w = folded[0]
         tokens = {w, analysis.stem(w, lang if lang in analysis.LANGS else "fr")}
-        return any(any(q.matches_token(t) for t in tokens) or w in q.forms for q in self.words)
+        if any(q.matches_token(t) for q in self.words for t in tokens):
+            return True
+        # A word of a theme the query named, in any language ("voedselhulp": "aide alimentaire").
+        named = {t for q in self.words for t in q.tags if not t.startswith(tag("commune", ""))}
+        return bool(named) and any(named & self.by_form.get(t, set()) for t in tokens)
 
 
 def _related_forms(stem):
@@ -388,7 +385,7 @@ def analyse(query):
     did_you_mean = None
     if corrections:
         did_you_mean = " ".join(corrections.get(w, w) for w in typed)
-    return Analysis(words, themes, communes, did_you_mean, vocab.centres)
+    return Analysis(words, themes, communes, did_you_mean, vocab.centres, vocab.by_form)
 
 
 def _known_words(candidates, prefix):
@@ -432,8 +429,7 @@ def _tokens_postgresql(word):
 
 
 def _match_sqlite(words, names=False):
-    expression = " AND ".join(_tokens_sqlite(w) for w in words)
-    return "{name acronym} : (" + expression + ")" if names else expression
+    return " AND ".join(_tokens_sqlite(w) for w in words)
 
 
 def _match_postgresql(words, names=False):
@@ -447,7 +443,7 @@ def _select(kind, match, limit, names=False, columns="id"):
     """SQL of the documents of ``kind`` matching ``match`` (oldest first, at most ``limit``)."""
     limit = f" LIMIT {int(limit)}" if limit else ""
     if connection.vendor == "sqlite":
-        table = f"search_{kind}_fts"  # kind is one of Document.Kind: never user input
+        table = f"search_{kind}_{'names' if names else 'fts'}"  # kind is one of Document.Kind: never user input
         ids = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid{limit}"
         return f"SELECT {columns} FROM search_document WHERE id IN ({ids})", [match]
     # PostgreSQL returns the matches as the GIN index finds them, in the order of the table's

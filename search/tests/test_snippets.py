@@ -136,7 +136,6 @@ def test_stop_words_are_not_marked():
     assert marked(services.search("cours de francais")["actors"][0].snippet) == ["cours", "français"]
 
 
-@pytest.mark.xfail(reason="search.engine's Analysis.highlights does not mark the words of a theme named yet")
 def test_a_theme_named_in_another_language_marks_its_words_in_the_text():
     food = ThemeFactory(slug="food-aid", name_fr="Aide alimentaire", name_nl="Voedselhulp", name_en="Food aid")
     ActorFactory(name_fr="Colis du cœur", description_fr="Une aide alimentaire chaque semaine.", themes=[food])
