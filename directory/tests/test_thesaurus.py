@@ -134,6 +134,8 @@ def test_keywords_edited_in_the_admin_are_one_change_set_a_new_version_and_found
     assert change_set.source == ChangeSet.Source.ADMIN
     assert change_set.user.username == "admin"
     assert ChangeSet.objects.count() == change_sets + 1
+    history = admin_client.get(reverse("admin:directory_theme_history", args=[theme.pk]))
+    assert history.status_code == 200 and "admin" in history.content.decode()
 
 
 def test_an_audience_edited_in_the_admin_is_versioned(admin_client, taxonomy):
