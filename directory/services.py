@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, IntegerField, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -447,7 +447,8 @@ def stored_links(actor_ids):
     links = {pk: ActorLinks([], [], []) for pk in actor_ids}
     if not actor_ids:
         return links
-    text, number = Value("", output_field=CharField()), Value(None, output_field=IntegerField())
+    # A typed NULL: PostgreSQL does not guess a column's type from an untyped one in a UNION.
+    text, number = Value("", output_field=CharField()), Cast(Value(None), output_field=IntegerField())
     columns = ("actor_id", "link", "other", "commune", "postcode", "n_fr", "n_nl", "n_en")
     vocabularies = [
         getattr(Actor, name)
