@@ -75,12 +75,15 @@ KIND_WORDS = {
 
 def terms():
     """``(version, [search.engine.Term, ...])``: each theme's names and everyday words, each
-    audience's names and words, each kind's labels and words, in FR/NL/EN. The version is the
-    directory's data version (a theme saved in the admin bumps it)."""
+    audience's names and words, each kind's labels and words, in FR/NL/EN.
+
+    Read again when the directory's data version changes (a theme saved in the admin bumps it); the
+    version is the terms' own fingerprint, so the engine builds its vocabulary again only when the
+    words changed, not after every actor saved."""
     return _terms.get()
 
 
-def _build(versions):
+def _build():
     found = []
     for theme in Theme.objects.only("pk", *_fields("name"), *_fields("keywords")):
         found += _terms_of(engine.tag("theme", theme.pk), theme)
@@ -92,7 +95,8 @@ def _build(versions):
             with translation.override(lang):
                 found.append(engine.Term(token, lang, str(kind.label)))
             found += [engine.Term(token, lang, word) for word in KIND_WORDS.get(kind, {}).get(lang, ())]
-    return versions[0], list(dict.fromkeys(found))
+    found = list(dict.fromkeys(found))
+    return hash(tuple(found)), found
 
 
 def _fields(name):
@@ -115,7 +119,7 @@ _terms = VersionedCache("directory.thesaurus", (data_version.ACTORS,), _build)
 
 def themes_for(text):
     """The themes that ``text`` names in full, through their names or everyday words ("colis
-    alimentaire", "dakloos", "cours de français"), in the order of the text's words."""
+    alimentaire", "dakloos", "cours de français"), in the engine's order."""
     # A text said in full: its last word is not completed as a search box's would be ("huis" is
     # not "huisvesting"), hence the closing space.
     ids = engine.analyse(f"{text or ''} ").themes
