@@ -17,7 +17,8 @@ _STEMMERS = {"fr": "french", "nl": "dutch", "en": "english"}
 _stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMERS.items()}
 
 # Words that tell nothing of what is looked for ("cours de français", "hulp voor daklozen",
-# "help for the homeless"); dropped from queries and documents, unless a query has nothing else.
+# "help for the homeless"; "St-Gilles": the rest of a name says which saint); dropped from queries
+# and documents, unless a query has nothing else.
 STOPWORDS = frozenset(
     """
     au aux avec ce ces cet cette chez dans de des du elle en est et il ils je la le les leur leurs
@@ -27,6 +28,7 @@ STOPWORDS = frozenset(
     of om onder op over te tot uit van voor wat we wij zij ze zijn
     an and are as at be by for from has have in into is it its of on or that the their this to was
     were with you your our we my
+    st ste
     """.split()  # noqa: SIM905 (a list of words reads best as words)
 )
 MIN_FORM = 2  # shorter tokens are dropped (elided articles: "l'", "d'", "'s")

@@ -142,11 +142,14 @@ def clear(kind=None):
 
 @dataclass(frozen=True)
 class Term:
-    """A name or everyday word of something an entry can carry (``tag``), in ``lang``."""
+    """A name or everyday word of something an entry can carry (``tag``), in ``lang``;
+    ``broader``: the tag of what it is part of (a sub-theme's top theme), whose entries come after
+    its own."""
 
     tag: str
     lang: str
     text: str
+    broader: str | None = None
 
 
 _providers = []
@@ -162,9 +165,12 @@ def register_terms(provider):
 @dataclass
 class _Vocabulary:
     by_form: dict  # stem -> {tag}
-    phrases: list  # (tag, [frozenset of forms per content word])
+    phrases: list  # (tag, [frozenset of forms per content word]): themes, audiences, kinds
     words: frozenset  # folded words of the terms (typos are corrected to them too)
     centres: dict  # commune id -> (lat, lon)
+    communes: list  # (tag, [frozenset of forms per word of a name or a postcode])
+    distinctive: frozenset  # forms that name one or two communes ("molenbeek", "gillis"; not "saint")
+    broader: dict  # tag -> the tag of what it is part of
 
 
 def _commune_terms():
@@ -186,20 +192,34 @@ _communes = VersionedCache("search.communes", (), _commune_terms)
 
 
 def _build_vocabulary(terms, centres):
-    by_form, phrases, words = {}, {}, set()
+    by_form, phrases, words, communes, commune_forms, broader = {}, {}, set(), {}, {}, {}
+    commune = tag("commune", "")
     for term, text in ((t, text) for t in terms for text in _SEPARATORS.split(t.text)):
+        if term.broader:
+            broader[term.tag] = term.broader
         content = analysis.content_words(text)
         if not content:
             continue
         words.update(w for w in content if w.isalpha())
         forms = [frozenset({analysis.stem(w, term.lang), *analysis.stems(w)}) for w in content]
+        if term.tag.startswith(commune):
+            communes.setdefault((term.tag, tuple(forms)), None)
+            for f in (f for form in forms for f in form):
+                commune_forms.setdefault(f, set()).add(term.tag)
+            continue
         phrases.setdefault((term.tag, tuple(forms)), None)
-        if not term.tag.startswith(tag("commune", "")):
-            # Communes are named whole ("Sint-Gillis": not every "sint"); themes word by word too.
-            for form in forms:
-                for f in form:
-                    by_form.setdefault(f, set()).add(term.tag)
-    return _Vocabulary(by_form, [(t, list(f)) for t, f in phrases], frozenset(words), centres)
+        for f in (f for form in forms for f in form):
+            by_form.setdefault(f, set()).add(term.tag)
+    distinctive = frozenset(f for f, tags in commune_forms.items() if len(tags) <= 2 and len(f) >= 4)
+    return _Vocabulary(
+        by_form,
+        [(t, list(f)) for t, f in phrases],
+        frozenset(words),
+        centres,
+        [(t, list(f)) for t, f in communes],
+        distinctive,
+        broader,
+    )
 
 
 def _build(*provider_versions):
@@ -278,11 +298,11 @@ def _related_forms(stem):
     return [stem[:n] for n in range(RELATED_FORM_MIN, len(stem))]
 
 
-def _phrase_matches(vocab, words):
+def _phrase_matches(phrases, words):
     """(tag, indexes of the query words it covers) for every term all of whose words are in the query."""
     found = []
-    word_forms = [set(w.forms) for w in words]
-    for term_tag, forms in vocab.phrases:
+    word_forms = [{f for f, weight in w.forms.items() if weight >= CORRECTED} for w in words]
+    for term_tag, forms in phrases:
         covered = []
         for needed in forms:
             at = next((i for i, have in enumerate(word_forms) if have & needed), None)
@@ -352,17 +372,29 @@ def analyse(query):
 
     # Themes, audiences, kinds and communes the query names: whole terms first, then single words.
     themes, communes = [], []
-    named = _phrase_matches(vocab, words)
     covered_by_phrase = {}
-    for term_tag, covered in named:
+    for term_tag, covered in _phrase_matches(vocab.phrases, words):
         for i in covered:
             covered_by_phrase.setdefault(i, set()).add(term_tag)
         if (theme := tag_id(term_tag, "theme")) is not None and theme not in themes:
             themes.append(theme)
-        if (commune := tag_id(term_tag, "commune")) is not None and commune not in communes:
-            communes.append(commune)
+    # A commune by any part of its name that names few communes: "Molenbeek", "Saint-Josse",
+    # "St-Gilles", "Sint-Gillis", "1060" (never "saint" alone).
+    for term_tag, forms in vocab.communes:
+        covered, named = [], False
+        for i, qw in enumerate(words):
+            strong = {f for f, weight in qw.forms.items() if weight >= CORRECTED}
+            hit = next((strong & needed for needed in forms if strong & needed), None)
+            if hit:
+                covered.append(i)
+                named = named or bool(hit & vocab.distinctive)
+        if named:
+            commune_id = tag_id(term_tag, "commune")
+            if commune_id not in communes:
+                communes.append(commune_id)
             for i in covered:
-                words[i].commune = commune
+                words[i].commune = words[i].commune or commune_id
+                covered_by_phrase.setdefault(i, set()).add(term_tag)
     for i, qw in enumerate(words):
         tags = set(covered_by_phrase.get(i, ()))
         if not tags:
@@ -376,6 +408,9 @@ def analyse(query):
         qw.tags = tags
         for t in tags:
             qw.forms.setdefault(t, TAG)
+        for t in tags:
+            if t in vocab.broader:  # the top theme of a sub-theme named: its entries come after
+                qw.forms.setdefault(vocab.broader[t], RELATED)
     if len(words) > 1:
         for qw in words:
             qw.soft = qw.commune is not None and all(t.startswith(tag("commune", "")) for t in qw.tags)

@@ -23,6 +23,8 @@ def terms(monkeypatch):
         Term(tag("theme", 3), "fr", "Sans-abrisme"),
         Term(tag("theme", 3), "fr", "SDF; sans-abri"),
         Term(tag("theme", 3), "nl", "dakloos"),
+        Term(tag("theme", 4), "fr", "Alimentation"),
+        Term(tag("theme", 5), "fr", "Épicerie solidaire", broader=tag("theme", 4)),
     ]
     monkeypatch.setattr(engine, "_providers", [lambda: ("v1", found)])
     engine._vocabulary.reset()
@@ -40,6 +42,8 @@ def communes(db):
         ("21009", "ixelles", "Ixelles", "Elsene", 50.83, 4.37, "1050"),
         ("21013", "saint-gilles", "Saint-Gilles", "Sint-Gillis", 50.83, 4.345, "1060"),
         ("21015", "schaerbeek", "Schaerbeek", "Schaarbeek", 50.867, 4.377, "1030"),
+        ("21012", "molenbeek", "Molenbeek-Saint-Jean", "Sint-Jans-Molenbeek", 50.855, 4.32, "1080"),
+        ("21014", "saint-josse", "Saint-Josse-ten-Noode", "Sint-Joost-ten-Node", 50.853, 4.373, "1210"),
     ]:
         made[slug] = Commune.objects.create(
             region=region, nis_code=nis, slug=slug, name_fr=fr, name_nl=nl, name_en=fr, lat=lat, lon=lon
@@ -179,3 +183,21 @@ def test_query_of_stop_words_only_or_symbols(terms):
     assert engine.analyse("!!!").empty
     assert ids("le") == []  # a stop word alone is kept, and "le" is not a word of any document
     assert ids("pont") == [1]
+
+
+def test_a_commune_by_part_of_its_name(terms, communes):
+    add(1, name="Maison", commune=communes["molenbeek"])
+    add(2, name="Atelier", commune=communes["saint-gilles"])
+    add(3, name="Abri", tags=[tag("theme", 3)], commune=communes["saint-josse"])
+    assert ids("Molenbeek") == [1]
+    assert ids("St-Gilles") == [2]
+    assert ids("sans-abri Saint-Josse") == [3]
+    assert ids("Sint-Joost") == [3]
+    assert engine.analyse("saint").communes == []  # a word of many communes' names names none
+
+
+def test_a_sub_theme_named_brings_its_own_entries_then_its_top_themes(terms):
+    add(1, name="Potager", tags=[tag("theme", 4)])
+    add(2, name="Le Panier", tags=[tag("theme", 4), tag("theme", 5)])
+    assert ids("épicerie solidaire") == [2, 1]
+    assert engine.analyse("épicerie solidaire").themes == [5]
