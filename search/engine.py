@@ -101,14 +101,9 @@ def _add_words(words):
         Word.objects.bulk_create([Word(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000)
 
 
-def _legacy(doc, text):
-    # TEMPORARY (until the owners write SearchDocuments): the old (name, text) calls.
-    return doc if isinstance(doc, SearchDocument) else SearchDocument(names={"fr": doc}, texts={"fr": text or ""})
-
-
-def index(kind, object_id, doc, text=None):
+def index(kind, object_id, doc):
     """Create or update the document of one object."""
-    columns, words = _legacy(doc, text).row()
+    columns, words = doc.row()
     Document.objects.update_or_create(kind=kind, object_id=object_id, defaults=columns)
     _add_words(words)
 
@@ -116,8 +111,8 @@ def index(kind, object_id, doc, text=None):
 def index_many(kind, rows):
     """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument)."""
     documents, vocabulary = [], set()
-    for object_id, doc, *text in rows:
-        columns, words = _legacy(doc, text[0] if text else None).row()
+    for object_id, doc in rows:
+        columns, words = doc.row()
         documents.append(Document(kind=kind, object_id=object_id, **columns))
         vocabulary |= words
     Document.objects.bulk_create(documents, batch_size=2000)
