@@ -25,6 +25,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_territory
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py rebuild_search
 
 ## Set everything up and serve the demo on http://127.0.0.1:$(PORT), with the background worker
 ## (emails, reminders, link checks; emails print on the console). Ctrl-C stops both.

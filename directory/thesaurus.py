@@ -85,8 +85,10 @@ def terms():
 
 def _build():
     found = []
-    for theme in Theme.objects.only("pk", *_fields("name"), *_fields("keywords")):
-        found += _terms_of(engine.tag("theme", theme.pk), theme)
+    for theme in Theme.objects.only("pk", "parent_id", *_fields("name"), *_fields("keywords")):
+        # A sub-theme named brings its own entries, then its top theme's (a sub-theme may have none).
+        broader = engine.tag("theme", theme.parent_id) if theme.parent_id else None
+        found += _terms_of(engine.tag("theme", theme.pk), theme, broader)
     for audience in Audience.objects.only("pk", *_fields("name"), *_fields("keywords")):
         found += _terms_of(engine.tag("audience", audience.pk), audience)
     for kind in Actor.Kind:
@@ -103,14 +105,14 @@ def _fields(name):
     return [f"{name}_{lang}" for lang in LANGS]
 
 
-def _terms_of(token, obj):
+def _terms_of(token, obj, broader=None):
     """The Terms of a theme or an audience: its name and everyday words in each language."""
     found = []
     for lang in LANGS:
         for name in ("name", "keywords"):
             text = (getattr(obj, f"{name}_{lang}", "") or "").strip()
             if text:
-                found.append(engine.Term(token, lang, text))
+                found.append(engine.Term(token, lang, text, broader))
     return found
 
 
