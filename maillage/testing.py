@@ -30,7 +30,9 @@ def form_as_posted(form, **changes):
     data = {}
     for field in form:
         value = field.value()
-        if value in (None, "", False, []) or field.name == "logo":
+        # A browser sends nothing for an empty field or an unticked box; it does send "0" (hence
+        # "is False", not "== False").
+        if value is None or value is False or value in ("", []) or field.name == "logo":
             continue
         if value is True:
             value = "on"
