@@ -243,6 +243,7 @@ class QueryWord:
     tags: set = field(default_factory=set)
     commune: int | None = None
     soft: bool = False  # a commune named along other words
+    completes: bool = False  # the last word, not a word of its own: its completions name things
 
     def weight_in(self, tokens):
         """How well the word is found among ``tokens`` (a set): 0 when not."""
@@ -250,6 +251,17 @@ class QueryWord:
         if not best and self.prefix and any(t.startswith(self.prefix) for t in tokens):
             best = COMPLETED
         return best
+
+    def naming_forms(self, min_letters=4):
+        """The forms that may name a theme or a commune: as typed or corrected, and the completions
+        of a word being typed while it is not a word of its own ("alphab"; "huis" is one: it
+        does not name "huisvesting")."""
+        return {
+            f
+            for f, weight in self.forms.items()
+            if weight in (EXACT, CORRECTED)
+            or (weight == COMPLETED and self.completes and len(self.text) >= min_letters)
+        }
 
     def matches_token(self, token):
         return token in self.forms or bool(self.prefix and token.startswith(self.prefix))
@@ -296,8 +308,11 @@ def _related_forms(stem):
 def _phrase_matches(phrases, words):
     """(tag, indexes of the query words it covers) for every term all of whose words are in the query."""
     found = []
-    word_forms = [{f for f, weight in w.forms.items() if weight >= CORRECTED} for w in words]
+    alone = [w.naming_forms() for w in words]
+    # A term's other words are there: its last one may be a couple of letters into being typed.
+    along = [w.naming_forms(min_letters=2) for w in words]
     for term_tag, forms in phrases:
+        word_forms = alone if len(forms) == 1 else along
         covered = []
         for needed in forms:
             at = next((i for i, have in enumerate(word_forms) if have & needed), None)
@@ -334,7 +349,13 @@ def analyse(query):
     # only for words it lacks, their one-edit neighbours (a second query).
     last = words[-1] if words[-1].prefix else None
     known = _known_words({qw.text for qw in words}, last.prefix if last else None)
-    completions = sorted(w for w in known if last and w.startswith(last.prefix) and w != last.prefix)
+    completions = []
+    if last:
+        # The index's words and the thesaurus' (a theme's word no entry's text holds yet).
+        words_too = (w for w in vocab.words if w.startswith(last.prefix))
+        completions = sorted({w for w in (*known, *words_too) if w.startswith(last.prefix) and w != last.prefix})
+    if last:
+        last.completes = last.text not in known and last.text not in vocab.words
     typos = [
         qw
         for qw in words
@@ -378,7 +399,7 @@ def analyse(query):
     for term_tag, forms in vocab.communes:
         covered, named = [], False
         for i, qw in enumerate(words):
-            strong = {f for f, weight in qw.forms.items() if weight >= CORRECTED}
+            strong = qw.naming_forms()
             hit = next((strong & needed for needed in forms if strong & needed), None)
             if hit:
                 covered.append(i)
@@ -394,10 +415,8 @@ def analyse(query):
         tags = set(covered_by_phrase.get(i, ()))
         if not tags:
             by_word = set()
-            for form, weight in qw.forms.items():
-                # A word being typed names themes once it has a few letters ("ma" names none).
-                if weight in (EXACT, CORRECTED) or (weight == COMPLETED and len(qw.text) >= 4):
-                    by_word |= vocab.by_form.get(form, set())
+            for form in qw.naming_forms():
+                by_word |= vocab.by_form.get(form, set())
             if len(by_word) <= GENERIC_TAGS:
                 tags = by_word
         qw.tags = tags

@@ -201,3 +201,10 @@ def test_a_sub_theme_named_brings_its_own_entries_then_its_top_themes(terms):
     add(2, name="Le Panier", tags=[tag("theme", 4), tag("theme", 5)])
     assert ids("épicerie solidaire") == [2, 1]
     assert engine.analyse("épicerie solidaire").themes == [5]
+
+
+def test_a_word_being_typed_names_themes_once_it_says_enough(terms):
+    assert engine.analyse("alphab").themes == [2]  # completed from the thesaurus
+    assert engine.analyse("al").themes == []  # two letters name nothing
+    assert engine.analyse("colis ali").themes == [1]  # a term's last word, half typed
+    assert engine.analyse("sdf").words[0].completes is False
