@@ -25,6 +25,8 @@ from . import analysis
 from .models import Document, Word
 
 MAX_WORDS = 8
+# Kinds whose names and acronyms are indexed alone (migration 0003): the first tier of their search.
+NAMED = ("actor", "project")
 # Candidates per tier, oldest documents first (real data before synthetic): a word found in
 # thousands of documents ranks the first few hundred, which keeps every search fast and bounded.
 CANDIDATES = 300
@@ -543,7 +545,8 @@ def match_ids(kind, query, limit=None):
             return [row[0] for row in cursor.fetchall()]
     required = [i for i, w in enumerate(found.words) if w in found.required]
     every = frozenset(required)
-    candidates = _candidates(kind, found, matcher, [(every, True), (every, False)])
+    first = [(every, True), (every, False)] if kind in NAMED else [(every, False)]
+    candidates = _candidates(kind, found, matcher, first)
     if len(required) > 1 and len(candidates) < limit:
         # Too few entries hold every word: those holding all words but one (or one of two).
         most = [frozenset({i}) if len(required) == 2 else every - {i} for i in required]

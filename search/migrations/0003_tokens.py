@@ -11,6 +11,10 @@ tokenizer split a-z0-9 words alike), so both databases match the same documents.
 from django.db import migrations, models
 
 KINDS = ("actor", "event", "project")
+# Where names are what people look for (organisations, projects), the names and acronym alone are
+# indexed too: the engine's first tier finds them among thousands of matches of a common word.
+# Events are found by their subject and date: no such index (50,000 titles, 3 MB on PostgreSQL).
+NAMED = ("actor", "project")
 COLUMNS = ("name", "acronym", "tags", "text")
 
 
@@ -25,10 +29,10 @@ def _fts(table, kind, columns):
     old = ", ".join(f"old.{c}" for c in columns)
     return [
         # External content: FTS5 indexes search_document's rows without copying them. The tokens
-        # are already folded (no diacritics to remove); no positions are kept (detail=none: no
-        # phrase search, ranking is the engine's), a third of the size.
+        # are already folded (no diacritics to remove); no positions nor sizes are kept
+        # (detail=none, columnsize=0: no phrase search, no bm25; ranking is the engine's).
         f"""CREATE VIRTUAL TABLE {table} USING fts5({names}, content='search_document', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 0', prefix='2 3 4', detail=none)""",
+            tokenize='unicode61 remove_diacritics 0', prefix='2 3 4', detail=none, columnsize=0)""",
         f"""CREATE TRIGGER {table}_ai AFTER INSERT ON search_document WHEN new.kind = '{kind}' BEGIN
             INSERT INTO {table}(rowid, {names}) VALUES (new.id, {new}); END""",
         f"""CREATE TRIGGER {table}_ad AFTER DELETE ON search_document WHEN old.kind = '{kind}' BEGIN
@@ -41,10 +45,13 @@ def _fts(table, kind, columns):
 
 def _new_sqlite(kind):
     # The whole document, and its names and acronym alone (the engine's first tier).
-    return _fts(f"search_{kind}_fts", kind, COLUMNS) + _fts(f"search_{kind}_names", kind, ("name", "acronym"))
+    names = _fts(f"search_{kind}_names", kind, ("name", "acronym")) if kind in NAMED else []
+    return _fts(f"search_{kind}_fts", kind, COLUMNS) + names
 
 
 def _drop_new_sqlite(kind):
+    if kind not in NAMED:
+        return _old_sqlite(kind)
     return (
         _old_sqlite(kind)
         + [f"DROP TRIGGER search_{kind}_names_{event}" for event in ("au", "ad", "ai")]
@@ -97,7 +104,10 @@ def create_new(apps, schema_editor):
         elif vendor == "postgresql":
             where = f"WHERE kind = '{kind}'"
             schema_editor.execute(f"CREATE INDEX search_{kind}_tsv ON search_document USING gin (vector) {where}")
-            schema_editor.execute(f"CREATE INDEX search_{kind}_names ON search_document USING gin ({PG_NAMES}) {where}")
+            if kind in NAMED:
+                schema_editor.execute(
+                    f"CREATE INDEX search_{kind}_names ON search_document USING gin ({PG_NAMES}) {where}"
+                )
 
 
 def drop_new(apps, schema_editor):
@@ -109,7 +119,8 @@ def drop_new(apps, schema_editor):
                 schema_editor.execute(sql)
         elif vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX search_{kind}_tsv")
-            schema_editor.execute(f"DROP INDEX search_{kind}_names")
+            if kind in NAMED:
+                schema_editor.execute(f"DROP INDEX search_{kind}_names")
     if vendor == "postgresql":
         schema_editor.execute("DROP TRIGGER search_document_vector ON search_document")
         schema_editor.execute("DROP FUNCTION search_document_vector()")
