@@ -224,18 +224,23 @@ def _directory_link(index, vocab, themes=(), communes=()):
 
 
 def directory_offers(analysis, index, vocab):
-    """The directory's filter for each theme the query names (with the communes it names), or for
-    the communes alone; only those that show some actor."""
-    named_themes, named_communes = set(analysis.themes), set(analysis.communes)
-    themes = [t for t in vocab["themes"] if t.pk in named_themes][:OFFERS]
-    communes = [c for c in vocab["communes"] if c.pk in named_communes]
-    if themes:
-        links = [_directory_link(index, vocab, [theme], communes) for theme in themes]
-    elif communes:
-        links = [_directory_link(index, vocab, (), communes)]
-    else:
-        links = []
-    return [link for link in links if link.count]
+    """The directory's filter for each theme the query names, in the order the engine gives them
+    (with the communes it names, or everywhere when these have none), or for the communes alone;
+    only those that show some actor."""
+    themes = {t.pk: t for t in vocab["themes"]}
+    communes = {c.pk: c for c in vocab["communes"]}
+    named = [communes[pk] for pk in dict.fromkeys(analysis.communes) if pk in communes]
+    links = []
+    for theme in (themes[pk] for pk in dict.fromkeys(analysis.themes) if pk in themes):
+        link = _directory_link(index, vocab, [theme], named)
+        if named and not link.count:
+            link = _directory_link(index, vocab, [theme])
+        links += [link] if link.count else []
+        if len(links) == OFFERS:
+            break
+    if not analysis.themes and named:
+        links = [link for link in [_directory_link(index, vocab, (), named)] if link.count]
+    return links
 
 
 def _theme_terms(theme, lang):

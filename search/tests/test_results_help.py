@@ -252,3 +252,9 @@ def test_several_themes_named_offer_one_filter_each(client, food, housing):
     ActorFactory(name_fr="Maison", themes=[food, housing])
     offers = services.search("aide alimentaire logement")["offers"]
     assert sorted(theme.slug for offer in offers for theme in offer.themes) == ["food-aid", "housing"]
+
+
+def test_a_theme_with_no_actor_in_the_commune_named_is_offered_everywhere(client, territory, food):
+    ActorFactory(name_fr="Colis du cœur", commune=Commune.objects.get(slug="ixelles"), themes=[food])
+    offers = services.search("aide alimentaire schaerbeek")["offers"]
+    assert [(o.themes, o.communes, o.count) for o in offers] == [([food], [], 1)]
