@@ -538,6 +538,7 @@ def move_organisers(from_actor, to_actor):
             "programme_items": _move(ProgrammeItem, from_actor.pk, to_actor.pk),
         }
         if moved["events"]:
+            _reindex([pk for pk, _was in moved["events"]])
             changes.bump(data_version.EVENTS)
     return moved
 
@@ -550,7 +551,13 @@ def restore_organisers(moved, from_actor, to_actor):
         _move_back(Event, moved.get("events", []), from_actor.pk, to_actor.pk)
         _move_back(ProgrammeItem, moved.get("programme_items", []), from_actor.pk, to_actor.pk)
         if moved.get("events"):
+            _reindex([pk for pk, _was in moved["events"]])
             changes.bump(data_version.EVENTS)
+
+
+def _reindex(event_ids):
+    """The search documents of events whose organisers changed (their names are in them)."""
+    index_events(Event.all_objects.filter(pk__in=event_ids).select_related("place").order_by("pk"))
 
 
 def _organisers(model):

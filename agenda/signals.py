@@ -1,12 +1,14 @@
 """Reactions to what the agenda's owner functions cannot see: a place changed or deleted by the
 directory (an event takes its commune, its iCal location and words of its search document from its
-place), an event deleted outside them (the shell, a data fix). Saving an event derives its state in
-``services.save_event``."""
+place), actors renamed by the directory (their names are in the search documents of the events
+they organise), an event deleted outside them (the shell, a data fix). Saving an event derives its
+state in ``services.save_event``."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from directory.models import Place
+from directory.services import actor_renamed
 from maillage import changes, data_version
 from search import engine as search_engine
 from search.models import Document
@@ -19,6 +21,13 @@ from .models import Event
 def event_deleted(sender, instance, **kwargs):
     search_engine.remove(Document.Kind.EVENT, instance.pk)
     changes.bump(data_version.EVENTS)
+
+
+@receiver(actor_renamed)
+def organisers_renamed(sender, actor_ids, **kwargs):
+    """The events these actors organise say their new names in search."""
+    organised = Event.organisers.through.objects.filter(actor_id__in=actor_ids).values("event_id")
+    services.index_events(Event.all_objects.filter(pk__in=organised).select_related("place").order_by("pk"))
 
 
 @receiver(post_save, sender=Place)

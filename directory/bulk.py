@@ -124,10 +124,13 @@ class _Writer:
                 item.actor.updated = now
         Actor.objects.bulk_create(new)
         stored = [item.actor for item, creating in zip(items, is_new, strict=True) if not creating]
+        renamed = _renamed([item for item, creating in zip(items, is_new, strict=True) if not creating])
         if stored:
             Actor.all_objects.bulk_update(stored, sorted(fields | {"updated"}))
         self._write_links(items, links, new_ids={a.pk for a in new})
         self._write_documents(items, links, stored)
+        if renamed:
+            services.actor_renamed.send(sender=Actor, actor_ids=renamed)
         # Records batch by batch (not when the change set ends), so an import's memory stays flat.
         changes.record_now(
             [(item.actor, "+" if creating else "~") for item, creating in zip(items, is_new, strict=True)]
@@ -252,6 +255,24 @@ class _Writer:
         search_engine.index_many(Document.Kind.ACTOR, documents)
 
     # --- history --------------------------------------------------------------------------------
+
+
+def _renamed(items):
+    """Ids of the stored actors of ``items`` whose names (``services.NAMES``) the batch changes: one
+    query, when some item may change them."""
+    maybe = {
+        item.actor.pk: item.actor
+        for item in items
+        if item.fields is None or {_field_name(name) for name in item.fields} & set(services.NAMES)
+    }
+    if not maybe:
+        return []
+    stored = Actor.all_objects.filter(pk__in=maybe).values_list("pk", *services.NAMES).order_by()
+    return sorted(
+        pk
+        for pk, *names in stored
+        if [value or "" for value in names] != [getattr(maybe[pk], field) or "" for field in services.NAMES]
+    )
 
 
 def _changed(place):

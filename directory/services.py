@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -112,6 +113,12 @@ def refresh_actor(actor):
 DERIVED = ("has_venue", "lat", "lon", "location_approximate", "commune_id")
 # Its versioned many-to-many links (``directory/translation.py``), in the order they are read.
 LINKS = ("themes", "audiences", "languages", "places")
+# What other nouns' search documents read of an actor (an event's organisers, a project's partners).
+NAMES = ("name_fr", "name_nl", "name_en", "acronym")
+# Sent by the actor's write paths, inside their change set, when stored actors' ``NAMES`` changed
+# (``actor_ids``): the apps whose search documents hold actors' names (the agenda, projects) write
+# them again; the directory cannot call them (they sit above it).
+actor_renamed = Signal()
 # A place's columns that decide where its actors stand.
 POSITION = frozenset({"lat", "lon", "approximate", "commune_id"})
 # A place's columns that its actors' search documents read (besides its commune).
@@ -142,36 +149,46 @@ def theme_parents(ids=None):
 
 
 def _current_links(actor, places=()):
-    """{link: [ids]} of a stored actor's four links, and {place id: other actor ids} for the given
-    stored ``places`` (who else stands there, to refresh if a place moves): one query."""
+    """{link: [ids]} of a stored actor's four links, {place id: other actor ids} for the given
+    stored ``places`` (who else stands there, to refresh if a place moves), and whether the actor's
+    names in memory differ from those stored (``actor_renamed``): one query."""
+    same_names = Q()
+    for field in NAMES:
+        value = getattr(actor, field)
+        same_names &= Q(**{field: value}) if value else Q(**{field: ""}) | Q(**{f"{field}__isnull": True})
+    renamed = Case(When(same_names, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+    def row(query, link, other, at):
+        # Every part of the UNION names its columns alike: their order is then the same in each.
+        number = IntegerField()
+        return (
+            query.annotate(link=Value(link, output_field=number), other=other, at=at)
+            .values_list("link", "other", "at")
+            .order_by()
+        )
+
     queries = []
     for position, name in enumerate(LINKS):
         m2m = Actor._meta.get_field(name)
         through = m2m.remote_field.through
         column = f"{m2m.m2m_reverse_field_name()}_id"
-        queries.append(
-            through.objects.filter(actor_id=actor.pk)
-            .annotate(link=Value(position, output_field=IntegerField()), at=Value(0, output_field=IntegerField()))
-            .values_list("link", column, "at")
-            .order_by()
-        )
+        queries.append(row(through.objects.filter(actor_id=actor.pk), position, F(column), Value(0)))
     place_ids = [p.pk for p in places if p.pk is not None]
     if place_ids:
-        queries.append(
-            Actor.places.through.objects.filter(place_id__in=place_ids)
-            .exclude(actor_id=actor.pk)
-            .annotate(link=Value(len(LINKS), output_field=IntegerField()))
-            .values_list("link", "actor_id", "place_id")
-            .order_by()
-        )
+        others = Actor.places.through.objects.filter(place_id__in=place_ids).exclude(actor_id=actor.pk)
+        queries.append(row(others, len(LINKS), F("actor_id"), F("place_id")))
+    # A plain QuerySet: modeltranslation's reorders the columns of values_list().
+    queries.append(row(QuerySet(Actor).filter(pk=actor.pk), -1, renamed, Value(0)))
     links = {name: [] for name in LINKS}
-    sharing = {}
+    sharing, renamed = {}, False
     for position, pk, place_id in queries[0].union(*queries[1:], all=True):
-        if position < len(LINKS):
+        if position < 0:
+            renamed = bool(pk)
+        elif position < len(LINKS):
             links[LINKS[position]].append(pk)
         else:
             sharing.setdefault(place_id, []).append(pk)
-    return links, sharing
+    return links, sharing, renamed
 
 
 def _write_links(actor, name, current, wanted):
@@ -277,9 +294,9 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
         clean_values(actor)
         actor.full_clean(exclude=["slug", "commune"] if not actor.slug or slug_known else ["commune"])
         if creating:
-            current, sharing = {name: [] for name in LINKS}, None
+            current, sharing, renamed = {name: [] for name in LINKS}, None, False
         else:
-            current, sharing = _current_links(actor, places or ())
+            current, sharing, renamed = _current_links(actor, places or ())
         wanted = {
             "themes": None if themes is None else with_parent_themes(themes),
             "audiences": None if audiences is None else list(dict.fromkeys(_ids(audiences))),
@@ -305,6 +322,8 @@ def save_actor(actor, *, themes=None, audiences=None, languages=None, places=Non
                 _write_links(actor, name, current[name], wanted[name])
         own = {name: current[name] if wanted[name] is None else wanted[name] for name in ("themes", "audiences")}
         _index_document(actor, created=creating, places=places, **own)
+        if renamed:
+            actor_renamed.send(sender=Actor, actor_ids=[actor.pk])
         changes.record(actor, "+" if creating else "~")
         refresh_sharing(moved, besides={actor.pk}, sharing=sharing)
         changes.bump(data_version.ACTORS)

@@ -301,6 +301,8 @@ def _give(participations, actor_id):
     for participation in participations:
         participation.actor_id = actor_id
         changes.record(participation, "~")
+    # Their participants' names are in the projects' search documents.
+    index_projects(Project.all_objects.filter(pk__in={p.project_id for p in participations}).order_by("pk"))
     changes.bump(data_version.PROJECTS)
 
 

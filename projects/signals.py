@@ -1,14 +1,24 @@
 """Reactions to what the projects' owner functions cannot see: a project deleted outside them (the
-shell, a data fix), participations deleted with their actor (the directory's deletion)."""
+shell, a data fix), participations deleted with their actor (the directory's deletion), actors
+renamed by the directory (their names are in the search documents of their projects)."""
 
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from directory.services import actor_renamed
 from maillage import changes, data_version
 from search import engine as search_engine
 from search.models import Document
 
+from . import services
 from .models import Participation, Project
+
+
+@receiver(actor_renamed)
+def participants_renamed(sender, actor_ids, **kwargs):
+    """The projects of these actors say their new names in search."""
+    taking_part = Participation.objects.filter(actor_id__in=actor_ids).values("project_id")
+    services.index_projects(Project.all_objects.filter(pk__in=taking_part).order_by("pk"))
 
 
 @receiver(post_delete, sender=Project)

@@ -10,8 +10,9 @@ from django.utils.text import slugify
 
 from agenda import services
 from agenda.models import Event
+from directory import bulk
 from directory import services as directory_services
-from directory.models import Place
+from directory.models import Actor, Place
 from directory.tests.factories import ActorFactory, AudienceFactory, PlaceFactory, ThemeFactory
 from directory.tests.test_search_document import written  # noqa: F401 (a fixture)
 from search import engine
@@ -145,3 +146,34 @@ def test_search_follows_a_change_of_theme_or_organiser(setting):
     services.save_event(event, organisers=setting["organisers"][1:], themes=[housing])
     assert engine.match_ids(EVENT, "amis parvis") == []
     assert engine.match_ids(EVENT, "huisvesting", limit=10) == [event.pk]
+
+
+def test_an_organiser_renamed_or_merged_is_named_anew_in_its_events_documents(setting, written):  # noqa: F811
+    first, second = setting["organisers"]
+    event = _event()
+    services.save_event(event, organisers=[first])
+    actor = Actor.objects.get(pk=first.pk)
+    actor.name_fr = "Les Voisins du Parvis"
+    directory_services.save_actor(actor)
+    assert written[(EVENT, event.pk)].related == {
+        "fr": "Les Voisins du Parvis ADP",
+        "nl": "De Vrienden van het Voorplein",
+    }
+    actor.name_nl = "De Buren van het Voorplein"
+    bulk.save_actors([bulk.ActorItem(actor, fields=["name_nl"])])
+    assert written[(EVENT, event.pk)].related["nl"] == "De Buren van het Voorplein"
+    moved = services.move_organisers(actor, second)  # a merge
+    assert written[(EVENT, event.pk)].related == {"fr": "Épicerie sociale"}
+    services.restore_organisers(moved, actor, second)
+    assert written[(EVENT, event.pk)].related["nl"] == "De Buren van het Voorplein"
+
+
+def test_an_actor_saved_with_its_names_unchanged_leaves_its_events_documents_alone(setting, written):  # noqa: F811
+    event = _event()
+    services.save_event(event, organisers=setting["organisers"])
+    written.clear()
+    actor = Actor.objects.get(pk=setting["organisers"][0].pk)
+    actor.description_fr = "Autre chose"
+    directory_services.save_actor(actor)
+    bulk.save_actors([bulk.ActorItem(Actor.objects.get(pk=actor.pk))])
+    assert (EVENT, event.pk) not in written

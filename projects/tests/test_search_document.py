@@ -4,6 +4,8 @@ rebuild writes the same document as ``save_project``."""
 import pytest
 from django.core.management import call_command
 
+from directory import services as directory_services
+from directory.models import Actor
 from directory.tests.factories import ActorFactory, ThemeFactory
 from directory.tests.test_search_document import written  # noqa: F401 (a fixture)
 from projects import services
@@ -104,3 +106,16 @@ def test_search_follows_a_change_of_theme_or_partner(setting):
     services.save_project(project, themes=[housing], participants=_participants(setting)[1:])
     assert engine.match_ids(PROJECT, "jardins parvis") == []
     assert engine.match_ids(PROJECT, "huisvesting", limit=10) == [project.pk]
+
+
+def test_a_participant_renamed_or_merged_is_named_anew_in_its_projects_documents(setting, written):  # noqa: F811
+    project = _project()
+    services.save_project(project, participants=_participants(setting)[:1])
+    lead = Actor.objects.get(pk=setting["lead"].pk)
+    lead.acronym = "JP"
+    directory_services.save_actor(lead)
+    assert written[(PROJECT, project.pk)].related["fr"] == "Les Jardins du Parvis JP"
+    moved = services.move_participations(lead, setting["funder"])  # a merge
+    assert written[(PROJECT, project.pk)].related == {"fr": "Fondation Verte"}
+    services.restore_participations(moved, lead, setting["funder"])
+    assert written[(PROJECT, project.pk)].related["fr"] == "Les Jardins du Parvis JP"
