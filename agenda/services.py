@@ -657,8 +657,9 @@ def organiser_change(current, seen, wanted, *, edited_ids):
 
 def refresh_from_place(event):
     """What an event takes from its place: its commune and the location in its iCal texts, in one
-    UPDATE (its dates and search document do not depend on the place). Load the event with
-    ``select_related("place__commune")``."""
+    UPDATE (its dates do not depend on the place; its search document, which names the place and
+    its commune, is written by the caller: ``index_events``, once for all the place's events). Load
+    the event with ``select_related("place__commune")``."""
     _take_from_place(event)
     _set_texts(event)
     texts = {f"vevent_{lang}": getattr(event, f"vevent_{lang}") for lang in LANGS}
