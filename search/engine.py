@@ -16,6 +16,7 @@ import math
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection, transaction
 
@@ -153,6 +154,11 @@ _providers = []
 _SEPARATORS = re.compile(r"[,;/\n]+")  # "colis alimentaire, épicerie sociale": two terms
 
 
+def split_terms(text):
+    """The terms of a thesaurus text (a theme's everyday words)."""
+    return [term for term in _SEPARATORS.split(text or "") if term.strip()]
+
+
 def register_terms(provider):
     """``provider()`` -> (version, [Term, ...]); the version changes when the terms do."""
     if provider not in _providers:
@@ -191,7 +197,7 @@ _communes = VersionedCache("search.communes", (), _commune_terms)
 def _build_vocabulary(terms, centres):
     by_form, phrases, words, communes, commune_forms, broader = {}, {}, set(), {}, {}, {}
     commune = tag("commune", "")
-    for term, text in ((t, text) for t in terms for text in _SEPARATORS.split(t.text)):
+    for term, text in ((t, text) for t in terms for text in split_terms(t.text)):
         if term.broader:
             broader[term.tag] = term.broader
         content = analysis.content_words(text)
@@ -287,6 +293,10 @@ class Analysis:
         hard = [w for w in self.words if not w.soft]
         return hard or self.words
 
+    @cached_property
+    def _named_tags(self):
+        return frozenset(t for q in self.words for t in q.tags if not t.startswith(tag("commune", "")))
+
     def highlights(self, word, lang):
         """Does this surface word of a text in ``lang`` match the query (for the snippets)?"""
         folded = analysis.words(word)
@@ -296,9 +306,10 @@ class Analysis:
         tokens = {w, analysis.stem(w, lang if lang in analysis.LANGS else "fr")}
         if any(q.matches_token(t) for q in self.words for t in tokens):
             return True
-        # A word of a theme the query named, in any language ("voedselhulp": "aide alimentaire").
-        named = {t for q in self.words for t in q.tags if not t.startswith(tag("commune", ""))}
-        return bool(named) and any(named & self.by_form.get(t, set()) for t in tokens)
+        # A word proper to the themes the query named, in any language ("voedselhulp": "aide
+        # alimentaire"); not one shared with other themes ("centre", "housing", "people").
+        named = self._named_tags
+        return bool(named) and any(self.by_form.get(t, named) <= named for t in tokens if t in self.by_form)
 
 
 def _related_forms(stem):
@@ -617,7 +628,8 @@ def _rank(found, candidates, limit):
             if weight:
                 matched += SOFT if word.soft else 1
                 hard += i in required
-                score += weight
+                # A commune named counts by nearness, not by where its name was found.
+                score += 0 if word.soft else weight
         if hard < need:
             continue
         distance = _distance(found.centres, commune_id, found.communes)

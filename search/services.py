@@ -52,7 +52,6 @@ CLOSEST_THEMES = 3
 THEME_SCORE = 75  # how close in spelling (rapidfuzz's ratio, 0-100) a theme's words must come
 OFFERS = 3  # theme filters offered at most
 _WORD = re.compile(r"[^\W_]+")
-_KEYWORDS = re.compile(r"[,;/\n]+")  # as the engine splits a theme's everyday words
 
 
 def _fields(model):
@@ -248,7 +247,7 @@ def _theme_terms(theme, lang):
     as its content words."""
     name = getattr(theme, f"name_{lang}", "") or ""
     keywords = getattr(theme, f"keywords_{lang}", "") or ""
-    terms = (content_words(term) for term in [name, *_KEYWORDS.split(keywords)])
+    terms = (content_words(term) for term in [name, *engine.split_terms(keywords)])
     return [term for term in terms if term]
 
 
