@@ -309,7 +309,9 @@ class Analysis:
         # A word proper to the themes the query named, in any language ("voedselhulp": "aide
         # alimentaire"); not one shared with other themes ("centre", "housing", "people").
         named = self._named_tags
-        return bool(named) and any(self.by_form.get(t, named) <= named for t in tokens if t in self.by_form)
+        if not named or len(w) < 4:  # "day" of "day centre" says nothing alone
+            return False
+        return any(self.by_form[t] <= named for t in tokens if t in self.by_form)
 
 
 def _related_forms(stem):
