@@ -86,7 +86,7 @@ class SearchDocument:
 
         acronym_words = analysis.content_words(self.acronym or "")
         vocabulary.update(w for w in acronym_words if w.isalpha())
-        acronym = " ".join(dict.fromkeys(t for w in acronym_words for t in (w, *analysis.stems(w))))
+        acronym = " ".join(dict.fromkeys(t for w in acronym_words for t in (w, *sorted(analysis.stems(w)))))
         tags = " ".join(dict.fromkeys([*self.tags, *tokens(self.related).split()]))
         columns = {
             "name": tokens(self.names),
@@ -107,7 +107,8 @@ def _add_words(words):
 def index(kind, object_id, doc):
     """Create or update the document of one object."""
     columns, words = doc.row()
-    Document.objects.update_or_create(kind=kind, object_id=object_id, defaults=columns)
+    if not Document.objects.filter(kind=kind, object_id=object_id).update(**columns):
+        Document.objects.create(kind=kind, object_id=object_id, **columns)
     _add_words(words)
 
 

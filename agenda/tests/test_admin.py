@@ -11,6 +11,7 @@ from directory.tests.factories import ThemeFactory
 from maillage import data_version
 from maillage.models import ChangeSet
 from maillage.testing import form_as_posted
+from search.analysis import index_text
 from search.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,9 @@ def test_an_event_saved_in_the_admin_is_one_change_set_with_one_record(admin_cli
     item = ProgrammeItem.objects.get(event=event)
     assert item.history.get().change_set_id == change_set.pk  # the programme joins the change set
     assert data_version.current(data_version.EVENTS) != version
-    assert Document.objects.get(kind=Document.Kind.EVENT, object_id=event.pk).name == "soupe populaire"
+    assert Document.objects.get(kind=Document.Kind.EVENT, object_id=event.pk).name == index_text(
+        "Soupe populaire", "fr"
+    )
     assert "SUMMARY:Soupe populaire" in Event.objects.get(pk=event.pk).vevent_fr
 
 

@@ -176,7 +176,8 @@ def test_synthetic_events_come_with_their_ical_text_and_search_text(territory):
     event = events.select_related("place__commune").exclude(place=None).first()
     assert event.vevent_fr == services.vevent_text(event, "fr")
     document = Document.objects.get(kind=Document.Kind.EVENT, object_id=event.pk)
-    assert (document.name, document.text) == services.search_fields(event)
+    written = services.search_document(event, **vars(services.stored_links([event.pk])[event.pk])).row()[0]
+    assert (document.name, document.tags, document.text) == (written["name"], written["tags"], written["text"])
 
 
 def test_rich_descriptions_are_plain_text_in_ical_json_ld_and_search():

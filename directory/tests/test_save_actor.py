@@ -14,7 +14,12 @@ from territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 15  # queries for one actor with one place and two themes (62 before change sets)
+# Queries for one actor with one place and two themes (62 before change sets; 15 until the search
+# kept the vocabulary of its index: one INSERT of the document's new words, issue 13).
+BUDGET = 16
+# Renaming it and moving its place also rewrites the search documents of the events it organises
+# and of those at its place (their organisers' and place's names are searched): two reads.
+RENAME_BUDGET = BUDGET + 2
 
 
 @pytest.fixture
@@ -69,7 +74,7 @@ def test_updating_an_actor_with_a_place_and_two_themes_fits_the_budget(themes):
     before = Actor.history.filter(id=actor.pk).count()
     with CaptureQueriesContext(connection) as queries:
         services.save_actor(actor, themes=themes, places=[place])
-    assert len(queries) <= BUDGET, "\n".join(q["sql"] for q in queries)
+    assert len(queries) <= RENAME_BUDGET, "\n".join(q["sql"] for q in queries)
     assert len(_bumps(queries)) == 1
     records = Actor.history.filter(id=actor.pk).order_by("-history_id")
     assert records.count() == before + 1

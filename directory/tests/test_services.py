@@ -208,7 +208,8 @@ def test_marking_an_actor_verified_keeps_the_indexes(communes):
 
 def test_search_and_json_ld_read_descriptions_without_tags(communes):
     actor = ActorFactory(description_fr="<p>Ateliers <strong>vélo</strong> &amp; réparation</p>")
-    assert services.search_fields(actor)[1] == "ateliers velo reparation"
+    document = services.search_document(actor, themes=[], audiences=[], places=[])
+    assert document.texts["fr"] == "Ateliers vélo & réparation"
     assert services.actor_jsonld(actor, [], "https://example.org")["description"] == "Ateliers vélo & réparation"
 
 

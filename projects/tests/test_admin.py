@@ -11,6 +11,7 @@ from maillage.models import ChangeSet
 from maillage.testing import form_as_posted
 from projects.models import Participation, Phase, Project
 from projects.tests.factories import ProjectFactory
+from search.analysis import index_text
 from search.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,9 @@ def test_a_project_saved_in_the_admin_is_one_change_set(admin_client):
     assert Phase.history.get().change_set_id == change_set.pk
     assert Participation.history.get().change_set_id == change_set.pk
     assert data_version.current(data_version.PROJECTS) != version
-    assert Document.objects.get(kind=Document.Kind.PROJECT, object_id=project.pk).name == "potagers partages"
+    assert Document.objects.get(kind=Document.Kind.PROJECT, object_id=project.pk).name == index_text(
+        "Potagers partagés", "fr"
+    )
 
 
 def test_deleting_a_project_in_the_admin_archives_it_through_the_owner(admin_client):
