@@ -38,7 +38,7 @@ RELATED_FORM_MIN = 6  # "alimentaire" also finds "aliment(ation)": stems sharing
 WEIGHTS = {"name": 4, "acronym": 3, "tags": 2, "text": 1}
 SHORT = ("name", "acronym", "tags")  # read for ranking; the first tier searches names and acronyms
 # How much a form counts against the word as typed.
-EXACT, COMPLETED, TAG, CORRECTED, RELATED = 1.0, 0.9, 1.0, 0.6, 0.5
+EXACT, COMPLETED, TAG, OTHER_TAG, CORRECTED, RELATED = 1.0, 0.9, 1.0, 0.9, 0.6, 0.5
 SOFT = 0.5  # a commune named along other words counts half a word: the others say what is sought
 
 
@@ -436,11 +436,14 @@ def analyse(query):
             if len(by_word) <= GENERIC_TAGS:
                 tags = by_word
         qw.tags = tags
+        broader = {vocab.broader[t] for t in tags if t in vocab.broader}
         for t in tags:
-            qw.forms.setdefault(t, TAG)
-        for t in tags:
-            if t in vocab.broader:  # the top theme of a sub-theme named: its entries come after
-                qw.forms.setdefault(vocab.broader[t], RELATED)
+            # The most precise first: a theme before an audience or a kind named by the same
+            # words ("sans-abri"), a sub-theme before its top theme ("social economy").
+            weight = RELATED if t in broader else TAG if t.startswith(tag("theme", "")) else OTHER_TAG
+            qw.forms[t] = weight
+        for t in broader - tags:  # the top theme of a sub-theme named: its entries come after
+            qw.forms.setdefault(t, RELATED)
     if len(words) > 1:
         for qw in words:
             qw.soft = qw.commune is not None and all(t.startswith(tag("commune", "")) for t in qw.tags)

@@ -24,6 +24,7 @@ def terms(monkeypatch):
         Term(tag("theme", 3), "fr", "SDF; sans-abri"),
         Term(tag("theme", 3), "nl", "dakloos"),
         Term(tag("theme", 4), "fr", "Alimentation"),
+        Term(tag("audience", 7), "fr", "Sans-abri"),
         Term(tag("theme", 5), "fr", "Épicerie solidaire", broader=tag("theme", 4)),
     ]
     monkeypatch.setattr(engine, "_providers", [lambda: ("v1", found)])
@@ -208,3 +209,12 @@ def test_a_word_being_typed_names_themes_once_it_says_enough(terms):
     assert engine.analyse("al").themes == []  # two letters name nothing
     assert engine.analyse("colis ali").themes == [1]  # a term's last word, half typed
     assert engine.analyse("sdf").words[0].completes is False
+
+
+def test_the_most_precise_thing_named_first(terms):
+    add(1, name="Accueil de jour", tags=[tag("audience", 7)])
+    add(2, name="Abri de nuit", tags=[tag("theme", 3)])
+    assert ids("sans-abri") == [2, 1]  # the theme before the audience named by the same words
+    add(3, name="Potager", tags=[tag("theme", 4)])
+    add(4, name="Le Panier", tags=[tag("theme", 4), tag("theme", 5)])
+    assert ids("alimentation épicerie solidaire") == [4, 3]  # the sub-theme before its top theme
