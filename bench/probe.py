@@ -49,8 +49,16 @@ def closest_subset(counts_by_key, target, max_size=3):
 
 
 def _words(texts):
-    """How many of these texts hold each word (4 letters or more)."""
-    return Counter(w for text in texts for w in set(text.lower().split()) if len(w) >= 4 and w.isalpha())
+    """How many of these texts hold each word (4 letters or more, not a stop word: the search drops
+    those)."""
+    from search.analysis import STOPWORDS, words
+
+    return Counter(
+        w
+        for text in texts
+        for w in set(text.lower().split())
+        if len(w) >= 4 and w.isalpha() and not set(words(w)) & STOPWORDS
+    )
 
 
 def common_word(texts):
@@ -134,8 +142,8 @@ def _size(response, key):
             return sum(len(occurrences) for _, occurrences in value)
         if key == "weeks":  # [[(day, in_month, shown, total)]]
             return sum(len(day[2]) for week in value for day in week)
-        if key == "results":  # {"actors": [...], "events": [...], ...}
-            return sum(len(v) for k, v in value.items() if k != "words")
+        if key == "results":  # {"actors": [...], "events": [...], "projects": [...], ...}
+            return sum(len(value[k]) for k in ("actors", "events", "projects"))
         return len(value)
     except (KeyError, TypeError, ValueError, IndexError):
         return None

@@ -30,7 +30,7 @@ MAX_WORDS = 8
 NAMED = ("actor", "project")
 # Candidates per tier, oldest documents first (real data before synthetic): a word found in
 # thousands of documents ranks the first few hundred, which keeps every search fast and bounded.
-CANDIDATES = 300
+CANDIDATES = 200
 TYPO_MIN_LETTERS = 5
 COMPLETIONS = 30  # vocabulary words completing the last word as typed
 GENERIC_TAGS = 3  # a word found in the terms of more themes than this names none of them alone
@@ -175,6 +175,7 @@ class _Vocabulary:
     communes: list  # (tag, [frozenset of forms per word of a name or a postcode])
     distinctive: frozenset  # forms that name one or two communes ("molenbeek", "gillis"; not "saint")
     broader: dict  # tag -> the tag of what it is part of
+    phrases_of: dict  # form -> indexes in ``phrases`` of the terms holding it
 
 
 def _commune_terms():
@@ -215,14 +216,20 @@ def _build_vocabulary(terms, centres):
         for f in (f for form in forms for f in form):
             by_form.setdefault(f, set()).add(term.tag)
     distinctive = frozenset(f for f, tags in commune_forms.items() if len(tags) <= 2 and len(f) >= 4)
+    phrases = [(t, list(f)) for t, f in phrases]
+    phrases_of = {}
+    for at, (_tag, forms) in enumerate(phrases):
+        for f in (f for form in forms for f in form):
+            phrases_of.setdefault(f, set()).add(at)
     return _Vocabulary(
         by_form,
-        [(t, list(f)) for t, f in phrases],
+        phrases,
         frozenset(words),
         centres,
         [(t, list(f)) for t, f in communes],
         distinctive,
         broader,
+        phrases_of,
     )
 
 
@@ -321,13 +328,15 @@ def _related_forms(stem):
     return [stem[:n] for n in range(RELATED_FORM_MIN, len(stem))]
 
 
-def _phrase_matches(phrases, words):
+def _phrase_matches(vocab, words):
     """(tag, indexes of the query words it covers) for every term all of whose words are in the query."""
     found = []
     alone = [w.naming_forms() for w in words]
     # A term's other words are there: its last one may be a couple of letters into being typed.
     along = [w.naming_forms(min_letters=2) for w in words]
-    for term_tag, forms in phrases:
+    # Only the terms holding some form of the query (a few among thousands).
+    candidates = sorted({at for forms in along for f in forms for at in vocab.phrases_of.get(f, ())})
+    for term_tag, forms in (vocab.phrases[at] for at in candidates):
         word_forms = alone if len(forms) == 1 else along
         covered = []
         for needed in forms:
@@ -405,7 +414,7 @@ def analyse(query):
     # Themes, audiences, kinds and communes the query names: whole terms first, then single words.
     themes, communes = [], []
     covered_by_phrase = {}
-    for term_tag, covered in _phrase_matches(vocab.phrases, words):
+    for term_tag, covered in _phrase_matches(vocab, words):
         for i in covered:
             covered_by_phrase.setdefault(i, set()).add(term_tag)
         if (theme := tag_id(term_tag, "theme")) is not None and theme not in themes:
@@ -588,8 +597,7 @@ def _candidates(kind, found, matcher, tiers):
         if steer:
             # Prefix queries are misjudged (thousands of matches expected for a rare word): the
             # planner would walk an index and test every row. The GIN index, always.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         cursor.execute(" UNION ALL ".join(parts), params)
         for tier, pk, object_id, name, acronym, tags, rank, commune_id in cursor.fetchall():
             entry = rows.setdefault(pk, [object_id, name, acronym, tags, rank, commune_id, set()])
@@ -623,12 +631,11 @@ def _rank(found, candidates, limit):
         matched = hard = score = 0.0
         for i, word in enumerate(words):
             weight = 0
+            # (A word being typed is known by its completions' forms: no scan of prefixes.)
             for field_weight, tokens in zip(short, fields, strict=True):
                 common = keys[i] & tokens
                 if common:
                     weight = max(weight, field_weight * max(word.forms[t] for t in common))
-                elif word.prefix and any(t.startswith(word.prefix) for t in tokens):
-                    weight = max(weight, field_weight * COMPLETED)
             if not weight and i in known:
                 weight = WEIGHTS["text"]
             if weight:

@@ -163,25 +163,27 @@ def _asks_for(analysis):
     return lambda theme: theme.pk in named or engine.tag("theme", theme.pk) in tags
 
 
-def _attach_themes(model, objects, analysis):
-    """Set ``obj.shown_themes`` (at most THEMES_SHOWN): one query for every object of ``model``."""
+def _attach_themes(model, objects, analysis, themes):
+    """Set ``obj.shown_themes`` (at most THEMES_SHOWN): one query (of ids) for every object of
+    ``model``; ``themes``: {id: Theme}, the directory's vocabularies."""
     if not objects:
         return
     field = model._meta.get_field("themes")
     through, source = field.remote_field.through, field.m2m_field_name()
-    links = through.objects.filter(**{f"{source}_id__in": [obj.pk for obj in objects]}).select_related("theme")
+    links = through.objects.filter(**{f"{source}_id__in": [obj.pk for obj in objects]})
     asked = _asks_for(analysis)
     themes_of = {}
-    for link in links:
-        themes_of.setdefault(getattr(link, f"{source}_id"), []).append(link.theme)
+    for object_id, theme_id in links.values_list(f"{source}_id", "theme_id"):
+        if theme_id in themes:
+            themes_of.setdefault(object_id, []).append(themes[theme_id])
 
     def order(theme):
         return (not asked(theme), theme.parent_id is None, theme.position, theme.name or "", theme.pk)
 
     for obj in objects:
-        themes = themes_of.get(obj.pk, [])
-        parents = {t.parent_id for t in themes}  # a sub-theme says more than its parent
-        obj.shown_themes = sorted((t for t in themes if t.pk not in parents), key=order)[:THEMES_SHOWN]
+        shown = themes_of.get(obj.pk, [])
+        parents = {t.parent_id for t in shown}  # a sub-theme says more than its parent
+        obj.shown_themes = sorted((t for t in shown if t.pk not in parents), key=order)[:THEMES_SHOWN]
 
 
 # --- what leads on: the directory's filters, the closest themes ----------------------------------
@@ -349,11 +351,12 @@ def search(query, *, limit=10):
     lang = _page_language()
     if not analysis.empty:
         marker = _Marker(analysis)
+        themes = {t.pk: t for t in directory.vocabularies()["themes"]}
         for key, (model, kind) in KINDS.items():
             objects = _in_order(model, engine.match_ids(kind, analysis, limit))
             for obj in objects:
                 obj.snippet = snippet(obj, marker, lang)
-            _attach_themes(model, objects, analysis)
+            _attach_themes(model, objects, analysis, themes)
             results[key] = objects
     found = any(results[key] for key in KINDS)
     if analysis.themes or analysis.communes or not found:
