@@ -14,7 +14,8 @@ found in, then the entry's rank (active, verified), then nearness to a commune n
 
 import math
 import re
-from contextlib import nullcontext
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -592,17 +593,35 @@ def _candidates(kind, found, matcher, tiers):
         parts.append(f"SELECT * FROM ({sql}) AS t{number}")
         params += p
     rows = {}
-    steer = connection.vendor == "postgresql"
-    with transaction.atomic() if steer else nullcontext(), connection.cursor() as cursor:
-        if steer:
-            # Prefix queries are misjudged (thousands of matches expected for a rare word): the
-            # planner would walk an index and test every row. The GIN index, always.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    with reading(), connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for tier, pk, object_id, name, acronym, tags, rank, commune_id in cursor.fetchall():
-            entry = rows.setdefault(pk, [object_id, name, acronym, tags, rank, commune_id, set()])
-            entry[6].update(tiers[tier][0])
+        for tier, pk, *columns in cursor.fetchall():
+            entry = rows.get(pk)
+            if entry is None:
+                entry = rows[pk] = [*columns, set(tiers[tier][0])]
+            else:
+                entry[6].update(tiers[tier][0])
     return rows
+
+
+_reading = ContextVar("search_reading", default=False)
+
+
+@contextmanager
+def reading():
+    """The candidate queries of a search in one transaction on PostgreSQL, its planner told once:
+    prefix queries are misjudged (thousands of matches expected for a rare word) and it would walk
+    another index testing every row; the GIN index, always. A search page wraps its three kinds."""
+    if connection.vendor != "postgresql" or _reading.get():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        token = _reading.set(True)
+        try:
+            yield
+        finally:
+            _reading.reset(token)
 
 
 def _distance(centres, commune_id, named):

@@ -352,8 +352,10 @@ def search(query, *, limit=10):
     if not analysis.empty:
         marker = _Marker(analysis)
         themes = {t.pk: t for t in directory.vocabularies()["themes"]}
-        for key, (model, kind) in KINDS.items():
-            objects = _in_order(model, engine.match_ids(kind, analysis, limit))
+        with engine.reading():
+            found_ids = {key: engine.match_ids(kind, analysis, limit) for key, (_model, kind) in KINDS.items()}
+        for key, (model, _kind) in KINDS.items():
+            objects = _in_order(model, found_ids[key])
             for obj in objects:
                 obj.snippet = snippet(obj, marker, lang)
             _attach_themes(model, objects, analysis, themes)
