@@ -349,9 +349,12 @@ def search(query, *, limit=10):
     if not query.strip():
         return results
     lang = _page_language()
+    # The directory's index and vocabularies: one read of the data version for every search (the
+    # results' themes, the directory's offers), so a page's queries do not depend on its words.
+    index, vocab = _directory()
     if not analysis.empty:
         marker = _Marker(analysis)
-        themes = {t.pk: t for t in directory.vocabularies()["themes"]}
+        themes = {t.pk: t for t in vocab["themes"]}
         with engine.reading():
             found_ids = {key: engine.match_ids(kind, analysis, limit) for key, (_model, kind) in KINDS.items()}
         for key, (model, _kind) in KINDS.items():
@@ -362,7 +365,6 @@ def search(query, *, limit=10):
             results[key] = objects
     found = any(results[key] for key in KINDS)
     if analysis.themes or analysis.communes or not found:
-        index, vocab = _directory()
         results["offers"] = directory_offers(analysis, index, vocab)
         if not found:
             results["suggestions"] = suggestions(analysis, index, vocab, lang)
