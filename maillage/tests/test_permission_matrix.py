@@ -21,7 +21,7 @@ from accounts.models import MODERATORS_GROUP, Claim, Editorship, Invitation
 from agenda.models import Event
 from agenda.tests.factories import EventFactory
 from api.models import ApiToken
-from directory.models import Actor
+from directory.models import Actor, Theme
 from directory.tests.factories import ActorFactory
 from imports import services as import_services
 from imports.models import ImportRun
@@ -431,6 +431,22 @@ def restore_event(client, w):
     return Event.all_objects.get(pk=w["event"].pk).archived_at is None
 
 
+def admin_edit_thesaurus(client, w):
+    """The sector's thesaurus (a theme's everyday words, read by search and the handout) is edited
+    in the admin: one change set, versioned."""
+    from maillage.testing import form_as_posted
+
+    theme = Theme.objects.order_by("pk").first()
+    url = reverse("admin:directory_theme_change", args=[theme.pk])
+    page = client.get(url)
+    if page.status_code == 200:
+        data = form_as_posted(page.context["adminform"].form, keywords_fr="mot du thésaurus")
+    else:  # what someone let in would send
+        data = {"keywords_fr": "mot du thésaurus", "name_fr": theme.name_fr, "slug": theme.slug, "position": "0"}
+    client.post(url, data)
+    return Theme.objects.get(pk=theme.pk).keywords_fr == "mot du thésaurus"
+
+
 def admin_change_actor(client, w):
     response = client.get(reverse("admin:directory_actor_change", args=[w["a"].pk]))
     return response.status_code == 200
@@ -454,6 +470,7 @@ MATRIX = {
     mark_verified: STAFF,
     admin_change_actor: {"admin"},
     admin_save_actor: {"admin"},
+    admin_edit_thesaurus: {"admin"},
     revert_event: STAFF,
     archive_project: STAFF,  # not the project's editors, as events
     restore_event: STAFF,
@@ -501,4 +518,4 @@ def test_permission_matrix(client, world, role, action):
 
 def test_matrix_size():
     """The closing note reports it: roles x write actions."""
-    assert len(ROLES) * len(MATRIX) == 240
+    assert len(ROLES) * len(MATRIX) == 246
