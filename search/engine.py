@@ -644,10 +644,10 @@ def _rank(found, candidates, limit):
     need = max(1, math.ceil(len(required) / 2))
     keys = [frozenset(w.forms) for w in words]
     short = [WEIGHTS[f] for f in SHORT]
-    scored = []
+    weighed, hits = [], [0] * len(words)
     for object_id, name, acronym, tags, rank, commune_id, known in candidates.values():
         fields = (frozenset(name.split()), frozenset(acronym.split()), frozenset(tags.split()))
-        matched = hard = score = 0.0
+        weights = []
         for i, word in enumerate(words):
             weight = 0
             # (A word being typed is known by its completions' forms: no scan of prefixes.)
@@ -657,13 +657,26 @@ def _rank(found, candidates, limit):
                     weight = max(weight, field_weight * max(word.forms[t] for t in common))
             if not weight and i in known:
                 weight = WEIGHTS["text"]
+            weights.append(weight)
+            hits[i] += bool(weight)
+        weighed.append((object_id, rank, commune_id, weights))
+    # Among entries holding only some of the words, a rare word says more than a common one
+    # ("aide alimentaire": "alimentaire" before "aide").
+    rarity = [math.log((1 + len(weighed)) / (1 + n)) + 0.01 for n in hits]
+    scored = []
+    for object_id, rank, commune_id, weights in weighed:
+        matched = hard = score = 0.0
+        for i, weight in enumerate(weights):
             if weight:
-                matched += SOFT if word.soft else 1
+                matched += SOFT if words[i].soft else 1
                 hard += i in required
-                # A commune named counts by nearness, not by where its name was found.
-                score += 0 if word.soft else weight
         if hard < need:
             continue
+        partial = hard < len(required)
+        for i, weight in enumerate(weights):
+            # A commune named counts by nearness, not by where its name was found.
+            if weight and not words[i].soft:
+                score += weight * rarity[i] if partial else weight
         distance = _distance(found.centres, commune_id, found.communes)
         scored.append(((-matched, -score, -rank, distance, object_id), object_id))
     scored.sort()

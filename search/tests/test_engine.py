@@ -218,3 +218,10 @@ def test_the_most_precise_thing_named_first(terms):
     add(3, name="Potager", tags=[tag("theme", 4)])
     add(4, name="Le Panier", tags=[tag("theme", 4), tag("theme", 5)])
     assert ids("alimentation épicerie solidaire") == [4, 3]  # the sub-theme before its top theme
+
+
+def test_among_entries_with_some_of_the_words_a_rare_word_says_more(terms):
+    for pk in (1, 2, 3):
+        add(pk, name=f"Atelier {pk}", text="réparation")
+    add(4, name="Potager", text="jardin")
+    assert ids("réparation jardin")[0] == 4  # no entry holds both: the rarer word first
