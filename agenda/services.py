@@ -4,7 +4,6 @@ and archiving."""
 
 import calendar
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -279,35 +278,25 @@ def index_events(events):
     their organisers renamed). Load the events with their place."""
     events = list(events)
     links = stored_links([e.pk for e in events if e.archived_at is None])
-    for event in events:
-        if event.pk in links:
-            search_engine.index(Document.Kind.EVENT, event.pk, search_document(event, **vars(links[event.pk])))
-        else:
-            search_engine.remove(Document.Kind.EVENT, event.pk)
+    rows = [(e.pk, search_document(e, **vars(links[e.pk]))) for e in events if e.pk in links]
+    search_engine.replace_many(Document.Kind.EVENT, rows, gone=[e.pk for e in events if e.pk not in links])
 
 
-REINDEX_CHUNK = 2000
 # What an event's search document does not read of its row.
 UNSEARCHED = tuple(f"vevent_{lang}" for lang in LANGS)
 
 
-def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
-    """Write the search document of every public event again, by chunks (a query for the events with
-    their places and one for their links per chunk), in one transaction: search answers from the old
-    documents until the new ones are all written. Returns how many were written."""
+def reindex_search(*, progress=False, chunk_size=search_engine.REBUILD_CHUNK):
+    """Write the search document of every public event again (``search.engine.rebuild``: by chunks,
+    a query for the events with their places and one for their links per chunk). Returns how many
+    were written."""
+
+    def documents(chunk):
+        links = stored_links([e.pk for e in chunk])
+        return [(e.pk, search_document(e, **vars(links[e.pk]))) for e in chunk]
+
     events = Event.objects.select_related("place").defer(*UNSEARCHED).order_by("pk")
-    with transaction.atomic():
-        search_engine.clear(Document.Kind.EVENT)
-        bar = tqdm(total=events.count() if progress else None, desc="events", unit="", disable=not progress)
-        count, rows = 0, events.iterator(chunk_size=chunk_size)
-        while chunk := list(itertools.islice(rows, chunk_size)):
-            links = stored_links([e.pk for e in chunk])
-            documents = [(e.pk, search_document(e, **vars(links[e.pk]))) for e in chunk]
-            search_engine.index_many(Document.Kind.EVENT, documents)
-            count += len(chunk)
-            bar.update(len(chunk))
-        bar.close()
-    return count
+    return search_engine.rebuild(Document.Kind.EVENT, events, documents, progress=progress, chunk_size=chunk_size)
 
 
 # --- writing: the one write path of events ------------------------------------------------------

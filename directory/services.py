@@ -6,17 +6,14 @@ The actor's fields are declared once in ``directory.fields``; what an actor deri
 commune, venue, parent themes, search document) is applied here, once per write, never by signals.
 """
 
-import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from maillage import changes, data_version, richtext
 from maillage.caches import VersionedCache
@@ -528,15 +525,10 @@ def index_actors(actors):
     renamed; a place deleted; a test's factory)."""
     actors = list(actors)
     links = stored_links([a.pk for a in actors if a.archived_at is None])
-    for actor in actors:
-        own = links.get(actor.pk)
-        if own is None:
-            search_engine.remove(Document.Kind.ACTOR, actor.pk)
-        else:
-            search_engine.index(Document.Kind.ACTOR, actor.pk, search_document(actor, **vars(own)))
+    rows = [(a.pk, search_document(a, **vars(links[a.pk]))) for a in actors if a.pk in links]
+    search_engine.replace_many(Document.Kind.ACTOR, rows, gone=[a.pk for a in actors if a.pk not in links])
 
 
-REINDEX_CHUNK = 2000
 # What an actor's search document reads of its row.
 SEARCHED = (
     "pk",
@@ -550,24 +542,16 @@ SEARCHED = (
 )
 
 
-def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
-    """Write the search document of every public actor again, by chunks (a query for the actors and
-    one for their links per chunk), in one transaction: search answers from the old documents until
-    the new ones are all written. Returns how many were written."""
+def reindex_search(*, progress=False, chunk_size=search_engine.REBUILD_CHUNK):
+    """Write the search document of every public actor again (``search.engine.rebuild``: by chunks,
+    a query for the actors and one for their links per chunk). Returns how many were written."""
+
+    def documents(chunk):
+        links = stored_links([a.pk for a in chunk])
+        return [(a.pk, search_document(a, **vars(links[a.pk]))) for a in chunk]
+
     actors = Actor.objects.only(*SEARCHED).order_by("pk")
-    with transaction.atomic():
-        search_engine.clear(Document.Kind.ACTOR)
-        bar = tqdm(total=actors.count() if progress else None, desc="actors", unit="", disable=not progress)
-        count, rows = 0, actors.iterator(chunk_size=chunk_size)
-        while chunk := list(itertools.islice(rows, chunk_size)):
-            links = stored_links([a.pk for a in chunk])
-            search_engine.index_many(
-                Document.Kind.ACTOR, [(a.pk, search_document(a, **vars(links[a.pk]))) for a in chunk]
-            )
-            count += len(chunk)
-            bar.update(len(chunk))
-        bar.close()
-    return count
+    return search_engine.rebuild(Document.Kind.ACTOR, actors, documents, progress=progress, chunk_size=chunk_size)
 
 
 # --- vocabularies -----------------------------------------------------------------------------

@@ -1,13 +1,10 @@
 """Project services: the one write path of projects and their parts (news, phases, participations),
 the owner's functions for merges and archiving, listing and the timeline of a project."""
 
-import itertools
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import CharField, F, IntegerField, Prefetch, Value
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from directory.services import by_language, pick_themes, with_parent_themes
 from maillage import changes, data_version, richtext
@@ -144,33 +141,22 @@ def index_projects(projects):
     in one query: after what changed them from outside their write (a participant renamed)."""
     projects = list(projects)
     links = stored_links([p.pk for p in projects if p.archived_at is None])
-    for project in projects:
-        if project.pk in links:
-            search_engine.index(Document.Kind.PROJECT, project.pk, search_document(project, **vars(links[project.pk])))
-        else:
-            search_engine.remove(Document.Kind.PROJECT, project.pk)
+    rows = [(p.pk, search_document(p, **vars(links[p.pk]))) for p in projects if p.pk in links]
+    search_engine.replace_many(Document.Kind.PROJECT, rows, gone=[p.pk for p in projects if p.pk not in links])
 
 
-REINDEX_CHUNK = 2000
+def reindex_search(*, progress=False, chunk_size=search_engine.REBUILD_CHUNK):
+    """Write the search document of every public project again (``search.engine.rebuild``: by
+    chunks, a query for the projects and one for their links per chunk). Returns how many were
+    written."""
 
+    def documents(chunk):
+        links = stored_links([p.pk for p in chunk])
+        return [(p.pk, search_document(p, **vars(links[p.pk]))) for p in chunk]
 
-def reindex_search(*, progress=False, chunk_size=REINDEX_CHUNK):
-    """Write the search document of every public project again, by chunks (a query for the projects
-    and one for their links per chunk), in one transaction: search answers from the old documents
-    until the new ones are all written. Returns how many were written."""
-    projects = Project.objects.order_by("pk")
-    with transaction.atomic():
-        search_engine.clear(Document.Kind.PROJECT)
-        bar = tqdm(total=projects.count() if progress else None, desc="projects", unit="", disable=not progress)
-        count, rows = 0, projects.iterator(chunk_size=chunk_size)
-        while chunk := list(itertools.islice(rows, chunk_size)):
-            links = stored_links([p.pk for p in chunk])
-            documents = [(p.pk, search_document(p, **vars(links[p.pk]))) for p in chunk]
-            search_engine.index_many(Document.Kind.PROJECT, documents)
-            count += len(chunk)
-            bar.update(len(chunk))
-        bar.close()
-    return count
+    return search_engine.rebuild(
+        Document.Kind.PROJECT, Project.objects.order_by("pk"), documents, progress=progress, chunk_size=chunk_size
+    )
 
 
 # --- writing: the one write path of projects and what belongs to them --------------------------

@@ -12,6 +12,7 @@ PostgreSQL) and ``_rank`` orders them in Python: all words before some, then the
 found in, then the entry's rank (active, verified), then nearness to a commune named, then id.
 """
 
+import itertools
 import math
 import re
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection, transaction
+from tqdm import tqdm
 
 from maillage.caches import VersionedCache
 
@@ -122,6 +124,33 @@ def index_many(kind, rows):
         vocabulary |= words
     Document.objects.bulk_create(documents, batch_size=2000)
     _add_words(vocabulary)
+
+
+def replace_many(kind, rows, gone=()):
+    """Write again the documents of stored objects (rows of (object_id, SearchDocument)) and remove
+    those of ``gone`` (archived): three queries whatever their number."""
+    Document.objects.filter(kind=kind, object_id__in=[pk for pk, _doc in rows] + list(gone)).delete()
+    index_many(kind, rows)
+
+
+REBUILD_CHUNK = 2000
+
+
+def rebuild(kind, objects, documents, *, progress=False, chunk_size=REBUILD_CHUNK):
+    """Write every document of ``kind`` again from ``objects`` (a queryset in a stable order) by
+    chunks, ``documents(chunk)`` giving their rows (an owner reads a chunk's links in one query), in
+    one transaction: search answers from the old documents until the new ones are all written.
+    Returns how many were written; ``progress``: a bar in the terminal."""
+    with transaction.atomic():
+        clear(kind)
+        bar = tqdm(total=objects.count() if progress else None, desc=f"{kind}s", unit="", disable=not progress)
+        count, rows = 0, objects.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            index_many(kind, documents(chunk))
+            count += len(chunk)
+            bar.update(len(chunk))
+        bar.close()
+    return count
 
 
 def remove(kind, object_id):

@@ -25,7 +25,7 @@ ACTOR = Document.Kind.ACTOR
 def written(monkeypatch):
     """{actor id: the last SearchDocument written for it} (and None once removed)."""
     documents = {}
-    index, index_many, remove = engine.index, engine.index_many, engine.remove
+    index, index_many, remove, replace_many = engine.index, engine.index_many, engine.remove, engine.replace_many
 
     def one(kind, object_id, document):
         documents[(kind, object_id)] = document
@@ -40,9 +40,15 @@ def written(monkeypatch):
         documents[(kind, object_id)] = None
         return remove(kind, object_id)
 
+    def replaced(kind, rows, gone=()):
+        result = replace_many(kind, list(rows), gone)  # its rows go through index_many
+        documents.update(((kind, pk), None) for pk in gone)
+        return result
+
     monkeypatch.setattr(engine, "index", one)
     monkeypatch.setattr(engine, "index_many", many)
     monkeypatch.setattr(engine, "remove", gone)
+    monkeypatch.setattr(engine, "replace_many", replaced)
     return documents
 
 
