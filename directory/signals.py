@@ -30,7 +30,10 @@ UNINDEXED_ACTOR_FIELDS = frozenset({"last_verified", "updated"})
 @receiver(post_delete, sender=Language)
 @receiver(post_delete, sender=Commune)
 def actors_changed(sender, update_fields=None, raw=False, **kwargs):
-    if raw or (sender is Actor and update_fields and update_fields <= UNINDEXED_ACTOR_FIELDS):
+    if raw:
+        return
+    if sender is Actor and update_fields and update_fields <= UNINDEXED_ACTOR_FIELDS:
+        changes.bump(data_version.DETAILS)  # the pages show it; no index reads it
         return
     changes.bump(data_version.ACTORS)
 

@@ -7,6 +7,8 @@ module's ``bump`` writes at once.
 
 import secrets
 
+from django.utils import timezone
+
 from .models import DataVersion
 
 # What changed, by owner: the directory (actors, places, vocabularies, communes), the agenda
@@ -14,7 +16,10 @@ from .models import DataVersion
 ACTORS = "actors"
 EVENTS = "events"
 PROJECTS = "projects"
-NAMES = (ACTORS, EVENTS, PROJECTS)
+# What pages show but no index reads (when an entry was last verified): bumped alone, it leaves the
+# in-process indexes built from ACTORS as they are, and still changes the pages' cache keys.
+DETAILS = "details"
+NAMES = (ACTORS, EVENTS, PROJECTS, DETAILS)
 
 
 def current(name):
@@ -27,13 +32,28 @@ def current_many(*names):
     return [found.get(name, 0) for name in names]
 
 
+def snapshot(*names):
+    """Every version asked (all by default) and when the latest of them changed, in one query:
+    ``(counters in the order asked, datetime or None)``."""
+    names = names or NAMES
+    rows = {
+        name: (counter, changed)
+        for name, counter, changed in DataVersion.objects.filter(name__in=names).values_list(
+            "name", "counter", "changed"
+        )
+    }
+    changed = [rows[name][1] for name in names if name in rows and rows[name][1] is not None]
+    return tuple(rows.get(name, (0, None))[0] for name in names), max(changed, default=None)
+
+
 def bump(*names):
     """Mark data as changed. Runs inside the caller's transaction, so a rollback undoes it too.
 
     The new version is random rather than +1: after a rollback, a later change can never reuse a
     version that an index was already built from.
     """
+    now = timezone.now()
     for name in names:
         counter = secrets.randbits(62)
-        if not DataVersion.objects.filter(name=name).update(counter=counter):
-            DataVersion.objects.create(name=name, counter=counter)
+        if not DataVersion.objects.filter(name=name).update(counter=counter, changed=now):
+            DataVersion.objects.create(name=name, counter=counter, changed=now)

@@ -13,6 +13,8 @@ class DataVersion(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     counter = models.PositiveBigIntegerField(default=0)
+    # When it was last bumped: the Last-Modified of the pages and exports built from it.
+    changed = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.name}@{self.counter}"
