@@ -1,0 +1,234 @@
+"""Stored exports: feeds and files (GeoJSON, CSV, iCal, map data) computed once per state of the data
+and then served as stored bytes.
+
+An export is made of the data versions it reads (``maillage.data_version``), what else it depends on
+(``key``: the canonical query; the language is added here) and, for a feed whose window moves with
+the date, its ``day``. The first request for a state streams the export to the client while it is
+written, compressed with brotli and with gzip, to files under ``settings.EXPORTS_DIR`` (default
+``var/exports``, beside the media): memory stays bounded whatever the export's size. Each file is
+written under a temporary name and renamed into place, so concurrent first requests each write their
+own copy and a reader never sees half a file. The next requests are answered from the file (the
+encoding the client accepts; identity decompressed on the fly). A change bumps a version, so the next
+request has a new key; the folders of older states are removed when a newer one is written, and a
+state keeps at most ``MAX_KEYS`` keys (queries), oldest dropped: the disk used stays bounded.
+
+Every answer carries a strong ETag (the state and key, one per encoding), Last-Modified (when the
+data last changed, or the day began), ``Cache-Control: public`` with a short max-age and
+stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304.
+
+    return exports.serve(
+        request, "opendata.actors.geojson", lambda: chunks_of_text(),
+        versions=(data_version.ACTORS,), key=[query], content_type="application/geo+json",
+    )
+"""
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from . import caches, data_version, encodings
+
+STORED = (encodings.BROTLI, encodings.GZIP)
+SUFFIX = {encodings.BROTLI: ".br", encodings.GZIP: ".gz"}
+MAX_KEYS = 256  # stored keys (queries x languages) per export and state; the oldest go first
+GRACE_SECONDS = 60  # an older state's folder is removed once this old (a slow download may still read it)
+CHUNK = 64 * 1024  # bytes handed to the compressors, and read from a stored file, at a time
+
+_test_root = None  # a private folder after ``reset`` (tests)
+
+
+def root():
+    if _test_root is not None:
+        return _test_root
+    default = Path(str(settings.MEDIA_ROOT)).parent / "exports"
+    return Path(getattr(settings, "EXPORTS_DIR", default))
+
+
+class _Store:
+    """Registered with the versioned caches, so tests forget stored exports with them."""
+
+    def reset(self):
+        reset()
+
+
+def reset():
+    """Forget every export stored by this process: it stores them in a new, empty, private folder
+    from now on (tests; each test's database starts from the same data versions)."""
+    global _test_root
+    previous, _test_root = _test_root, Path(tempfile.mkdtemp(prefix="maillage-exports-"))
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+caches.REGISTRY.setdefault("maillage.exports", _Store())
+
+
+def _digest(*parts):
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+class Export:
+    """Where one export's state and key are stored, and its validators."""
+
+    def __init__(self, name, versions, key, day):
+        counters, changed = data_version.snapshot(*versions)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        self.name, self.language = name, language
+        self.state = _digest(name, *counters, day or "")
+        self.stem = _digest(self.state, language, *key)
+        self.folder = root() / name / self.state
+        if day is not None:  # the window moved at midnight even if the data did not
+            midnight = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_default_timezone())
+            changed = max(changed, midnight) if changed else midnight
+        self.last_modified = int(changed.timestamp()) if changed else None
+
+    def path(self, encoding):
+        return self.folder / f"{self.stem}{SUFFIX[encoding]}"
+
+    def etag(self, encoding):
+        return f'"{self.stem}-{encoding}"' if encoding else f'"{self.stem}"'
+
+    def is_stored(self):
+        return all(self.path(encoding).exists() for encoding in STORED)
+
+
+def serve(request, name, produce, *, versions, key=(), day=None, content_type, filename=None, attachment=False):
+    """The answer to ``request`` for the export ``name``.
+
+    ``produce``: a function returning an iterable of ``bytes`` or ``str`` chunks (any size), called
+    only when this state is not stored yet; ``versions``: the data versions it reads; ``key``: what
+    else its bytes depend on (the canonical query); ``day``: for a feed whose window follows the
+    date, the date it was computed for; ``filename``: the file name a client saves it under."""
+    export = Export(name, versions, tuple(key), day)
+    encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
+    etag = export.etag(encoding)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=export.last_modified)
+    if not_modified is not None:
+        return _headers(not_modified, export, etag)
+    if export.is_stored():
+        response = _stored(export, encoding, content_type)
+    else:
+        response = StreamingHttpResponse(_first(export, produce, encoding), content_type=content_type)
+    if encoding:
+        response["Content-Encoding"] = encoding
+    if filename:
+        response["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{filename}"'
+    elif response.has_header("Content-Disposition"):
+        del response["Content-Disposition"]
+    return _headers(response, export, etag)
+
+
+def _headers(response, export, etag):
+    response["ETag"] = etag
+    if export.last_modified is not None:
+        response["Last-Modified"] = http_date(export.last_modified)
+    max_age = getattr(settings, "PAGE_CACHE_MAX_AGE", 60)
+    stale = getattr(settings, "PAGE_CACHE_STALE_SECONDS", 600)
+    response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _stored(export, encoding, content_type):
+    if encoding:
+        # A file answer: the server may send it with sendfile (wsgi.file_wrapper).
+        return FileResponse(export.path(encoding).open("rb"), content_type=content_type)
+    return StreamingHttpResponse(_decompressed(export.path(encodings.GZIP)), content_type=content_type)
+
+
+def _decompressed(path):
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            yield inflate.decompress(block)
+    yield inflate.flush()
+
+
+def _as_bytes(chunks):
+    """The producer's chunks gathered into blocks of about ``CHUNK`` bytes (a compressor works
+    best, and a response costs least, with blocks rather than rows)."""
+    block, size = [], 0
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            chunk = chunk.encode()
+        block.append(chunk)
+        size += len(chunk)
+        if size >= CHUNK:
+            yield b"".join(block)
+            block, size = [], 0
+    if block:
+        yield b"".join(block)
+
+
+def _first(export, produce, encoding):
+    """Stream the export to the client (in ``encoding``) while storing it in every encoding."""
+    export.folder.mkdir(parents=True, exist_ok=True)
+    files, done = {}, False
+    try:
+        for stored in STORED:
+            fd, temporary = tempfile.mkstemp(dir=export.folder, prefix=f".{export.stem}.", suffix=".tmp")
+            files[stored] = (os.fdopen(fd, "wb"), temporary, encodings.Compressor(stored))
+        with translation.override(export.language):  # the producer runs after the view returned
+            for block in _as_bytes(produce()):
+                for stored, (handle, _temporary, compressor) in files.items():
+                    data = compressor.feed(block)
+                    handle.write(data)
+                    if stored == encoding and data:
+                        yield data
+                if encoding is None:
+                    yield block
+        tail = b""
+        for stored, (handle, temporary, compressor) in files.items():
+            data = compressor.finish()
+            handle.write(data)
+            handle.close()
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, export.path(stored))
+            if stored == encoding:
+                tail = data
+        done = True
+        _sweep(export)
+        if tail:
+            yield tail
+    finally:
+        if not done:  # the client went away or the producer failed: nothing half written is kept
+            for handle, temporary, _compressor in files.values():
+                handle.close()
+                Path(temporary).unlink(missing_ok=True)
+
+
+def _sweep(export):
+    """Remove the folders of older states of this export, and this state's oldest keys beyond
+    ``MAX_KEYS``."""
+    now = time.time()
+    try:
+        for entry in os.scandir(export.folder.parent):
+            if entry.name != export.state and entry.is_dir() and now - entry.stat().st_mtime > GRACE_SECONDS:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        stored = sorted(
+            (entry.stat().st_mtime, entry.path)
+            for entry in os.scandir(export.folder)
+            if entry.name.endswith(SUFFIX[encodings.GZIP])
+        )
+    except OSError:
+        return
+    for _mtime, path in stored[: max(0, len(stored) - MAX_KEYS)]:
+        for suffix in SUFFIX.values():
+            Path(path.removesuffix(SUFFIX[encodings.GZIP]) + suffix).unlink(missing_ok=True)
+
+
+def files(name):
+    """The stored files of an export (every state), for tests and the bench."""
+    folder = root() / name
+    return sorted(path for path in folder.glob("*/*") if not path.name.startswith(".")) if folder.exists() else []
