@@ -2,9 +2,11 @@
 directory (an event takes its commune, its iCal location and words of its search document from its
 place), actors renamed by the directory (their names are in the search documents of the events
 they organise), an event deleted outside them (the shell, a data fix). Saving an event derives its
-state in ``services.save_event``."""
+state in ``services.save_event``; a plain save or link change made elsewhere (the shell, a data fix)
+and a programme item written on its own (a revert, ``services.save_programme_item``) still mark
+the agenda's data as changed, so no cached page outlives them (once per change set)."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from directory.models import Place
@@ -14,13 +16,42 @@ from search import engine as search_engine
 from search.models import Document
 
 from . import services
-from .models import Event
+from .models import Event, ProgrammeItem
 
 
 @receiver(post_delete, sender=Event)
 def event_deleted(sender, instance, **kwargs):
     search_engine.remove(Document.Kind.EVENT, instance.pk)
     changes.bump(data_version.EVENTS)
+
+
+@receiver(post_save, sender=Event)
+def event_saved(sender, raw=False, **kwargs):
+    if not raw:
+        changes.bump(data_version.EVENTS)
+
+
+@receiver(m2m_changed, sender=Event.organisers.through)
+@receiver(m2m_changed, sender=Event.themes.through)
+@receiver(m2m_changed, sender=Event.audiences.through)
+@receiver(m2m_changed, sender=Event.languages.through)
+def event_links_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        changes.bump(data_version.EVENTS)
+
+
+@receiver(post_save, sender=ProgrammeItem)
+@receiver(post_delete, sender=ProgrammeItem)
+def programme_changed(sender, raw=False, **kwargs):
+    """The event's page shows its programme; no index reads it."""
+    if not raw:
+        changes.bump(data_version.DETAILS)
+
+
+@receiver(m2m_changed, sender=ProgrammeItem.organisers.through)
+def programme_organisers_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        changes.bump(data_version.DETAILS)
 
 
 @receiver(actor_renamed)

@@ -1,6 +1,7 @@
 """What the directory's owner (``services.save_actor``, ``save_place``) cannot see: deletions, plain
-saves made elsewhere, and vocabulary edits. Each only marks the directory's data as changed (once
-per change set, ``maillage.changes.bump``), except a deleted place, whose actors stand elsewhere now.
+saves made elsewhere, vocabulary edits and relations between actors (the admin's inline, a merge,
+the demo). Each only marks the directory's data as changed (once per change set,
+``maillage.changes.bump``), except a deleted place, whose actors stand elsewhere now.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -12,7 +13,7 @@ from search.models import Document
 from territory.models import Commune
 
 from . import services
-from .models import Actor, Audience, Language, Place, Theme
+from .models import Actor, ActorRelation, Audience, Language, Place, Theme
 
 # Actor fields that no index or cache built from the data version reads: saving only these (an
 # actor marked verified) leaves the version, and so every process's indexes, as they are.
@@ -61,3 +62,11 @@ def actor_deleted(sender, instance, **kwargs):
 def actor_relations_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         changes.bump(data_version.ACTORS)
+
+
+@receiver(post_save, sender=ActorRelation)
+@receiver(post_delete, sender=ActorRelation)
+def relation_changed(sender, raw=False, **kwargs):
+    """Both actors' pages list their relations; no index reads them."""
+    if not raw:
+        changes.bump(data_version.DETAILS)

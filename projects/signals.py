@@ -1,8 +1,11 @@
 """Reactions to what the projects' owner functions cannot see: a project deleted outside them (the
 shell, a data fix), participations deleted with their actor (the directory's deletion), actors
-renamed by the directory (their names are in the search documents of their projects)."""
+renamed by the directory (their names are in the search documents of their projects). A plain save
+or link change made elsewhere (the shell, a data fix) of a project, a participation, a phase or a
+piece of news still marks the projects' data as changed (once per change set), so no cached page
+outlives it."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from directory.services import actor_renamed
@@ -11,7 +14,7 @@ from search import engine as search_engine
 from search.models import Document
 
 from . import services
-from .models import Participation, Project
+from .models import Participation, Phase, Project, Update
 
 
 @receiver(actor_renamed)
@@ -30,3 +33,20 @@ def project_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Participation)
 def participation_deleted(sender, instance, **kwargs):
     changes.bump(data_version.PROJECTS)
+
+
+@receiver(post_save, sender=Project)
+@receiver(post_save, sender=Participation)
+@receiver(post_save, sender=Phase)
+@receiver(post_save, sender=Update)
+@receiver(post_delete, sender=Phase)
+@receiver(post_delete, sender=Update)
+def project_parts_changed(sender, raw=False, **kwargs):
+    if not raw:
+        changes.bump(data_version.PROJECTS)
+
+
+@receiver(m2m_changed, sender=Project.themes.through)
+def project_themes_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        changes.bump(data_version.PROJECTS)
