@@ -19,7 +19,11 @@ def pytest_configure(config):
         **settings.CACHES,
         "default": {"BACKEND": memory, "LOCATION": "default"},
         "progress": {"BACKEND": memory, "LOCATION": "progress"},
+        "pages": {"BACKEND": memory, "LOCATION": "pages"},
     }
+    # Public pages are served from the page cache as in production: every test that changes data
+    # and reads a page again checks that the cache is never stale.
+    settings.PAGE_CACHE = True
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     # Printed documents go to a temporary folder, never to var/.
     import tempfile
@@ -52,6 +56,13 @@ def _empty_cache():
 
 
 @pytest.fixture
+def rendered(settings):
+    """Every request renders its page (the page cache off): for tests that count a render's queries
+    after a first request warmed the in-process indexes."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture
 def charter(db):
     """The published charter (a data migration creates it; a transactional test may flush it)."""
     from charter.testing import ensure_charter
@@ -63,11 +74,13 @@ def charter(db):
 def _fresh_indexes():
     """In-process values built from the data (indexes, vocabularies, pairs...) never outlive a test's
     database: every ``maillage.caches.VersionedCache`` is forgotten before and after."""
-    from maillage import caches
+    from maillage import caches, pagecache
 
     caches.reset_all()
+    pagecache.reset()
     yield
     caches.reset_all()
+    pagecache.reset()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ module's ``bump`` writes at once.
 
 import secrets
 
+from django.db import connection
 from django.utils import timezone
 
 from .models import DataVersion
@@ -44,6 +45,18 @@ def snapshot(*names):
     }
     changed = [rows[name][1] for name in names if name in rows and rows[name][1] is not None]
     return tuple(rows.get(name, (0, None))[0] for name in names), max(changed, default=None)
+
+
+def counters():
+    """Every data version's counter, in the order of ``NAMES``, read the cheapest way (one small
+    query, no ORM: the page cache reads it on every request)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTERS_SQL)
+        found = dict(cursor.fetchall())
+    return tuple(found.get(name, 0) for name in NAMES)
+
+
+_COUNTERS_SQL = f"SELECT name, counter FROM {DataVersion._meta.db_table}"
 
 
 def bump(*names):

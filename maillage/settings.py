@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages, feeds and map data (with Django's BREACH mitigation).
     "django.middleware.gzip.GZipMiddleware",
+    # Public pages for visitors from stored bytes (maillage.pagecache): before the session, the
+    # authentication and the rest, which a stored page needs none of.
+    "maillage.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "maillage.params.refuse_null_characters",  # after the locale: its message is translated
@@ -146,7 +149,26 @@ CACHES = {
     # Progress of long work (imports) written by the worker and read by the web pages: shared
     # between processes and outside the database (an import's transaction would hide it).
     "progress": env.cache("PROGRESS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'progress'}"),
+    # Public pages rendered for visitors (maillage.pagecache), shared by every app server: their
+    # keys hold the data versions, so an entry is never stale, only unused; the oldest are culled.
+    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://maillage_pages?max_entries=5000"),
 }
+
+# The public page cache (maillage.pagecache). Off in development by default (templates change
+# under the developer's eyes); on in production and in the tests.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
+# Pages that show what is on now may change with the clock alone: kept at most this long.
+PAGE_CACHE_CLOCK_SECONDS = env.int("PAGE_CACHE_CLOCK_SECONDS", default=60)
+# Pages without a clock are kept this long in the shared cache (they are never stale, only unused).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# Each process keeps the pages it served last, compressed, up to this many bytes.
+PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)
+# What a proxy or browser in front may do: keep a page this many seconds, then serve it while it
+# revalidates for this many more (a traffic spike is absorbed in front of the app).
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=600)
+# Cookies that change how a public page looks for a visitor (easy reading): part of its key.
+PAGE_CACHE_KEY_COOKIES = ("easy",)  # pages.easy.COOKIE
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

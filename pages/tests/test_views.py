@@ -58,7 +58,7 @@ def test_home_reads_the_data_version_once(client, territory):
     assert sum("maillage_dataversion" in q["sql"] for q in queries.captured_queries) == 1
 
 
-def test_home_reads_the_coming_events_in_one_query(client, territory):
+def test_home_reads_the_coming_events_in_one_query(client, territory, rendered):
     EventFactory(title_fr="Assemblée de quartier")
     client.get("/fr/")
     with CaptureQueriesContext(connection) as queries:
