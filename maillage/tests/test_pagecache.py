@@ -1,0 +1,127 @@
+"""The page cache's parts: encodings, the process's bounded memory, validators, keys, versions.
+
+Its behaviour on the real pages (a change shows at once, visitors and signed-in people apart,
+easy reading...) is tested in pages/tests/test_page_cache.py."""
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory
+from django.utils.http import http_date
+
+from maillage import data_version, encodings, pagecache
+
+factory = RequestFactory()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip, deflate, br", "br"),
+        ("br;q=0, gzip", "gzip"),
+        ("gzip;q=0.5, br;q=0.9", "br"),
+        ("identity", None),
+        ("", None),
+        (None, None),
+        ("*", "br"),
+        ("*;q=0, gzip", "gzip"),
+        ("br;q=nonsense, gzip", "gzip"),
+    ],
+)
+def test_the_best_encoding_a_client_accepts(header, expected):
+    assert encodings.accepted(header) == expected
+
+
+@pytest.mark.parametrize("encoding", [encodings.BROTLI, encodings.GZIP, None])
+def test_compressed_whole_or_streamed_gives_back_the_same_bytes(encoding):
+    data = "Maison de quartier — Schaerbeek\n".encode() * 500
+    assert encodings.decompress(encodings.compress(data, encoding), encoding) == data
+    compressor = encodings.Compressor(encoding)
+    streamed = b"".join(compressor.feed(data[i : i + 1000]) for i in range(0, len(data), 1000)) + compressor.finish()
+    assert encodings.decompress(streamed, encoding) == data
+
+
+def test_gzip_gives_the_same_bytes_every_time():
+    """Two servers compressing one page send the same bytes (no timestamp in the gzip header)."""
+    assert encodings.compress(b"page" * 100, encodings.GZIP) == encodings.compress(b"page" * 100, encodings.GZIP)
+
+
+def _page(size):
+    return pagecache.Page('"x"', 0, [], {encodings.BROTLI: b"b" * size, encodings.GZIP: b""})
+
+
+def test_the_process_memory_keeps_the_most_recent_pages_within_its_bytes():
+    memory = pagecache._Memory()
+    for name in "abcd":
+        memory.put(name, _page(100), limit=400)
+    memory.get("a")  # used again: kept
+    memory.put("e", _page(100), limit=400)
+    assert memory.get("b") is None
+    assert [memory.get(name) is not None for name in "acde"] == [True] * 4
+    assert memory.bytes == 400
+    memory.put("huge", _page(150), limit=400)  # over a quarter of the memory: never kept
+    assert memory.get("huge") is None and memory.bytes == 400
+
+
+def test_a_page_keeps_its_body_in_each_encoding_and_gives_it_back_plain():
+    from django.http import HttpResponse
+
+    response = HttpResponse("<p>Bonjour</p>" * 50, content_type="text/html; charset=utf-8")
+    response["X-Frame-Options"] = "DENY"
+    page = pagecache.Page.of(response)
+    assert page.body(None) == response.content
+    assert encodings.decompress(page.body("gzip"), "gzip") == response.content
+    assert ("X-Frame-Options", "DENY") in page.headers
+    assert page.etag == pagecache.etag_of(response.content) and page.etag.startswith('"')
+
+
+@pytest.mark.parametrize(
+    ("headers", "not_modified"),
+    [
+        ({"HTTP_IF_NONE_MATCH": '"abc"'}, True),
+        ({"HTTP_IF_NONE_MATCH": '"zzz", W/"abc"'}, True),
+        ({"HTTP_IF_NONE_MATCH": "*"}, True),
+        ({"HTTP_IF_NONE_MATCH": '"zzz"'}, False),
+        # If-None-Match wins over If-Modified-Since
+        ({"HTTP_IF_NONE_MATCH": '"zzz"', "HTTP_IF_MODIFIED_SINCE": http_date(2_000_000_000)}, False),
+        ({"HTTP_IF_MODIFIED_SINCE": http_date(1_000_000_000)}, True),
+        ({"HTTP_IF_MODIFIED_SINCE": http_date(999_999_999)}, False),
+        ({"HTTP_IF_MODIFIED_SINCE": "not a date"}, False),
+        ({}, False),
+    ],
+)
+def test_revalidation(headers, not_modified):
+    response = pagecache.conditional(factory.get("/", **headers), '"abc"', 1_000_000_000)
+    assert (response is not None) == not_modified
+    if not_modified:
+        assert response.status_code == 304 and response["ETag"] == '"abc"'
+
+
+def test_a_key_ignores_the_order_of_the_parameters_not_their_values():
+    def key(url, **cookies):
+        request = factory.get(url)
+        request.COOKIES.update(cookies)
+        return pagecache._key(request, "fr", 60, (1, 2, 3, 4))
+
+    assert key("/fr/directory/?a=1&b=2") == key("/fr/directory/?b=2&a=1")
+    assert key("/fr/directory/?a=1&b=2") != key("/fr/directory/?a=1&b=3")
+    assert key("/fr/directory/?a=1") != key("/fr/directory/?a=1", easy="1")
+    request = factory.get("/fr/directory/")
+    assert pagecache._key(request, "fr", 60, (1, 2, 3, 4)) != pagecache._key(request, "fr", 60, (1, 2, 3, 5))
+
+
+def test_a_view_marked_public_is_known_by_its_path_in_every_language():
+    assert pagecache._rule("/fr/agenda/") == ("fr", 60)
+    assert pagecache._rule("/nl/agenda/")[0] == "nl"
+    assert pagecache._rule("/fr/account/login/")[1] is None
+    assert pagecache._rule("/fr/no-such-page/")[1] is None
+
+
+@pytest.mark.django_db
+def test_the_versions_read_by_the_cache_are_the_registry_s():
+    assert data_version.counters() == (0,) * len(data_version.NAMES)
+    data_version.bump(data_version.EVENTS)
+    assert data_version.counters() == tuple(data_version.current_many(*data_version.NAMES))
+    counters, changed = data_version.snapshot()
+    assert counters == data_version.counters()
+    assert changed is not None and abs(changed - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
