@@ -6,7 +6,8 @@ pages over HTTP and compare them to the budgets. Prints a table, then `bench: N 
 Failed budgets do not fail the command (benchmarks are not tests); a crash does.
 
 Parts alone, on a data set this prepared (var/bench/bench.sqlite3 by default): python -m
-bench.freshness, bench.imports, bench.opendata, bench.printing, bench.searching (each with --help).
+bench.freshness, bench.imports, bench.opendata, bench.printing, bench.searching, bench.throughput
+(each with --help).
 """
 
 import argparse
@@ -22,7 +23,20 @@ import time
 import traceback
 from pathlib import Path
 
-from . import ROOT, WORK_DIR, api, freshness, imports, moderation, opendata, printing, searching, servers
+from . import (
+    ROOT,
+    WORK_DIR,
+    api,
+    fingerprint,
+    freshness,
+    imports,
+    moderation,
+    opendata,
+    printing,
+    searching,
+    servers,
+    throughput,
+)
 from .measure import Client
 
 # Row, say, table and environment are also imported from here by bench/imports.py (until it imports
@@ -32,6 +46,8 @@ from .servers import environment
 
 MONTHS_AHEAD = 6  # the month view cycles through the current month and the next ones
 MB = 1024  # /proc reports kB
+# Shorter than bench.throughput's own 5 s: 20 page kinds at two sizes on each backend.
+THROUGHPUT_SECONDS = 3
 # The worker's resident memory after the bench before issue 13 (`make bench` at the end of issue 12,
 # 2026-12-07 20:51 UTC, 20,145 actors and 50,030 events; the "worker resident" rows of that run),
 # in MB; its budget is that +20 % at most (issue 13). The budget before was 250 MB on both.
@@ -70,17 +86,6 @@ def wsgi_app():
 
 
 # --- data set ------------------------------------------------------------------------------------
-
-
-def fingerprint():
-    """What the data set is built from: the schema (migrations), the demo app (loader, generator and
-    their data) and the territory data. A change to any of them rebuilds the data set."""
-    demo = [p for p in (ROOT / "demo").rglob("*") if p.is_file() and not {"tests", "__pycache__"} & set(p.parts)]
-    files = [*ROOT.glob("*/migrations/*.py"), *demo, *(ROOT / "territory" / "data").glob("*")]
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def prepare(backend, env, args, marker, sqlite_path=None):
@@ -259,7 +264,7 @@ def measure_moderation(rows, backend, port, env, queue_info, repeat):
     )
 
 
-def bench_backend(rows, backend, database_url, static_root, args, marker):
+def bench_backend(rows, summaries, backend, database_url, static_root, args, marker):
     port = servers.free_port()
     env = environment(database_url, static_root, port)
     sqlite_path = WORK_DIR / "bench.sqlite3" if backend == "sqlite" else None
@@ -279,6 +284,12 @@ def bench_backend(rows, backend, database_url, static_root, args, marker):
     with servers.gunicorn(env, port, log, wsgi_app()) as master:
         measure(rows, backend, port, master, info, args.repeat)
         measure_moderation(rows, backend, port, env, queue_info, args.repeat)
+    if args.throughput_seconds:
+        # wrk against 2 workers, at demo size (a database beside this one) and on this data set.
+        section, summary = throughput.measure(backend, env, args.throughput_seconds)
+        rows += section
+        if summary:
+            summaries.append(summary)
     # Last: it compacts the index (see bench.searching), which must not speed up the timings above.
     rows += searching.size_rows(backend, env, say)
 
@@ -301,6 +312,13 @@ def arguments(argv):
     parser.add_argument("--events", type=int, default=50000)
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per figure (default 30)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the data set even if it matches")
+    parser.add_argument(
+        "--throughput-seconds",
+        type=int,
+        default=THROUGHPUT_SECONDS,
+        help=f"wrk's measure per page kind and size in the throughput section; 0 skips it (default "
+        f"{THROUGHPUT_SECONDS})",
+    )
     parser.add_argument(
         "--data-dir",
         type=lambda p: Path(p).resolve(),
@@ -326,7 +344,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    rows, crashed = [], False
+    rows, summaries, crashed = [], [], False
     with tempfile.TemporaryDirectory(prefix="maillage-bench-static-") as static_root:
         print("[bench] collectstatic into a temp STATIC_ROOT", flush=True)
         try:
@@ -346,7 +364,7 @@ def main(argv=None):
                     else:
                         say(backend, "starting a throwaway PostgreSQL server")
                         url, marker = stack.enter_context(servers.postgres()), None
-                    bench_backend(rows, backend, url, static_root, args, marker)
+                    bench_backend(rows, summaries, backend, url, static_root, args, marker)
             except BenchError as exc:
                 crashed = True
                 say(backend, f"FAILED: {exc}")
@@ -356,6 +374,9 @@ def main(argv=None):
                 say(backend, "FAILED (traceback above)")
     print()
     print(table(rows))
+    for summary in summaries:  # the throughput section, kind by kind at both sizes
+        print()
+        print(summary)
     judged = [r for r in rows if r.ok is not None]
     passed = sum(r.ok for r in judged)
     print(f"bench: {passed} passed, {len(judged) - passed} failed")

@@ -100,10 +100,11 @@ def stop(process, timeout=10):
 
 
 @contextlib.contextmanager
-def gunicorn(env, port, log_path, app="maillage.wsgi:application"):
-    """gunicorn with one worker (so the worker's memory is one process's); yields the master Popen."""
+def gunicorn(env, port, log_path, app="maillage.wsgi:application", workers=1):
+    """gunicorn with sync workers, one by default (so the worker's memory is one process's); yields
+    the master Popen."""
     # A generous timeout: a slow page should be measured as slow, not killed into a 502.
-    options = f"--bind 127.0.0.1:{port} --workers 1 --timeout 300 --log-level warning".split()
+    options = f"--bind 127.0.0.1:{port} --workers {workers} --timeout 300 --log-level warning".split()
     if any(setting.name == "control_socket_disable" for setting in gunicorn_config.KNOWN_SETTINGS):
         # Recent gunicorns open a control socket at one fixed path per user: it would clash with any
         # other gunicorn running, such as a developer's.
@@ -137,6 +138,15 @@ def wait_healthy(url, process, log_path, timeout=60):
 
 def worker_pid(master_pid):
     """The gunicorn worker: the master's child process."""
+    pids = worker_pids(master_pid)
+    if not pids:
+        raise RuntimeError("no gunicorn worker process found")
+    return pids[0]
+
+
+def worker_pids(master_pid):
+    """The gunicorn workers: the master's child processes, in pid order."""
+    pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -146,8 +156,8 @@ def worker_pid(master_pid):
             except (OSError, IndexError, ValueError):
                 continue
             if ppid == master_pid:
-                return int(entry)
-    raise RuntimeError("no gunicorn worker process found")
+                pids.append(int(entry))
+    return sorted(pids)
 
 
 def memory_kb(pid):
