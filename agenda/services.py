@@ -866,17 +866,75 @@ def ical_feed(events, *, name):
     Each VEVENT is written by icalendar when the event is saved (``Event.vevent_<lang>``, also
     filled by the synthetic data generator); a feed only joins them: a GET never writes.
     """
-    lang = translation.get_language() if translation.get_language() in LANGS else "fr"
+    return "".join(ical_texts(events.values_list("pk", flat=True), name=name)).encode()
+
+
+def feed_language():
+    """The language of the VEVENT texts a feed joins: the page's."""
+    lang = translation.get_language()
+    return lang if lang in LANGS else "fr"
+
+
+def ical_texts(ids, *, name, chunk=500):
+    """The text of a calendar of the events ``ids``, in that order, piece by piece: its head, the
+    stored VEVENTs read ``chunk`` at a time, its tail (memory bounded whatever the feed's length)."""
+    column = f"vevent_{feed_language()}"
     head, tail = calendar_frame(name)
-    texts = events.values_list(f"vevent_{lang}", flat=True)
-    return "".join([head, *texts, tail]).encode()
+    yield head
+    ids = list(ids)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        texts = dict(Event.objects.filter(pk__in=part).values_list("pk", column))
+        yield "".join(texts.get(pk) or "" for pk in part)
+    yield tail
+
+
+# The feed's default window: a subscription does not grow with the archive.
+FEED_PAST_MONTHS = 1
+FEED_FUTURE_MONTHS = 12
+
+
+@dataclass
+class FeedWindow:
+    first: dt.date  # the first day of the window
+    last: dt.date  # its last day
+    moves: bool  # True when it follows today (a default bound)
+
+
+def feed_window(params, messages, today):
+    """The days the feed covers: ``?from=`` and ``?to=`` (YYYY-MM-DD) when given, by default from
+    the same day a month ago (``FEED_PAST_MONTHS``) to the same day in twelve months."""
+    first = parse_day(params, "from", messages)
+    last = parse_day(params, "to", messages)
+    moves = first is None or last is None
+    first = first or _add_months(today, -FEED_PAST_MONTHS)
+    last = last or _add_months(today, FEED_FUTURE_MONTHS)
+    return FeedWindow(first, max(first, last), moves)
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def feed_event_ids(filters, window):
+    """The ids of the filtered events with a date in the window, earliest first, at most
+    ``MAX_FEED_EVENTS``: sorted and cut on narrow rows (id and start), the VEVENT texts of the kept
+    ones read afterwards (``ical_texts``)."""
+    since = dt.datetime.combine(window.first, dt.time(0), tzinfo=TZ)
+    until = dt.datetime.combine(window.last + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    dated = Occurrence.objects.filter(start__gte=since, start__lt=until).values("event_id")
+    events = filter_events(filters).filter(pk__in=dated).order_by("start", "pk")
+    return list(events.values_list("pk", flat=True)[:MAX_FEED_EVENTS])
 
 
 def feed_events(filters, *, since=None):
-    """Events with an occurrence from ``since`` (default: 30 days ago) on."""
+    """Events with an occurrence from ``since`` (default: 30 days ago) on, earliest first."""
     since = since or timezone.now() - dt.timedelta(days=30)
     ids = Occurrence.objects.filter(start__gte=since).values("event_id")
-    return filter_events(filters).filter(pk__in=ids).order_by("start")[:MAX_FEED_EVENTS]
+    kept = filter_events(filters).filter(pk__in=ids).order_by("start", "pk").values_list("pk", flat=True)
+    return Event.objects.filter(pk__in=list(kept[:MAX_FEED_EVENTS])).order_by("start", "pk")
 
 
 # --- event page -------------------------------------------------------------------------------

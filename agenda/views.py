@@ -1,7 +1,8 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from directory.services import vocabularies
+from maillage import data_version, exports
 from maillage.params import month_or_current, page_number
 
 from . import services
@@ -96,14 +98,31 @@ def month(request):
     )
 
 
+# The agenda's iCal exports are stored once per state of the agenda (``maillage.exports``).
+FEED_VERSIONS = (data_version.EVENTS, data_version.ACTORS)  # ACTORS: the filters' vocabularies
+
+
 @require_GET
 def feed(request):
+    """The agenda's iCal feed: the filtered events with a date in a window, by default from a month
+    ago to twelve months ahead; ``?from=`` and ``?to=`` (YYYY-MM-DD) choose another one."""
     _vocab, filters = _filters(request)
-    events = services.feed_events(filters)
-    body = services.ical_feed(events, name=_("Maillage agenda"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="maillage-agenda.ics"'
-    return response
+    window = services.feed_window(request.GET, filters.notices, timezone.localdate())
+    key = [urlencode(sorted(filters.query_items())), window.first, window.last]
+
+    def texts():
+        return services.ical_texts(services.feed_event_ids(filters, window), name=_("Maillage agenda"))
+
+    return exports.serve(
+        request,
+        "agenda.feed",
+        texts,
+        versions=FEED_VERSIONS,
+        key=key,
+        day=window.first if window.moves else None,
+        content_type="text/calendar; charset=utf-8",
+        filename="maillage-agenda.ics",
+    )
 
 
 def _event_or_404(slug, include_archived=False):
@@ -132,12 +151,20 @@ def event_detail(request, slug):
 
 @require_GET
 def event_ics(request, slug):
-    events = Event.objects.filter(slug=slug)
-    # Only what the calendar's name and file name need (the VEVENT text is stored).
-    event = events.only("pk", "slug", "title_fr", "title_nl", "title_en").first()
+    # Only what the calendar needs: its name, and the event's stored VEVENT text.
+    column = f"vevent_{services.feed_language()}"
+    event = Event.objects.filter(slug=slug).only("pk", "slug", "title_fr", "title_nl", "title_en", column).first()
     if event is None:
         raise Http404(_("No event has this address."))
-    body = services.ical_feed(events, name=event.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return response
+    head, tail = services.calendar_frame(event.title)
+    text = getattr(event, column)
+    return exports.serve(
+        request,
+        "agenda.event",
+        lambda: (head, text, tail),
+        versions=(data_version.EVENTS,),
+        key=[event.pk],
+        content_type="text/calendar; charset=utf-8",
+        filename=f"{event.slug}.ics",
+        attachment=True,
+    )

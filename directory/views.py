@@ -1,11 +1,13 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from maillage import pagination
+from maillage import data_version, exports, pagination
 from maillage.params import page_number
 
 from . import bitsets, services
@@ -134,11 +136,29 @@ def map_page(request):
     )
 
 
+MAP_FIELDS = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":'
+
+
 @require_GET
 def map_data(request):
-    """Every matching actor with a position, as compact rows (see ``fields``)."""
-    index = bitsets.current()
-    vocab, filters = _filters(request, index)
-    points = services.map_json(services.select(filters, vocab, index))
-    body = '{"fields":["lat","lon","slug","name","kind","approximate","synthetic"],"points":' + points + "}"
-    return HttpResponse(body, content_type="application/json")
+    """Every matching actor with a position, as compact rows (see ``fields``); stored once per state
+    of the directory (``maillage.exports``)."""
+    snapshot = data_version.snapshot(data_version.ACTORS)  # the data version, read once for a stored answer
+    vocab = services.vocabularies(snapshot[0][0])
+    filters = services.parse_actor_filters(request.GET, vocab)
+
+    def body():
+        yield MAP_FIELDS
+        yield services.map_json(services.select(filters, vocab))
+        yield "}"
+
+    key = [urlencode(sorted(filters.query_items()))]
+    return exports.serve(
+        request,
+        "directory.map",
+        body,
+        versions=(data_version.ACTORS,),
+        key=key,
+        content_type="application/json",
+        snapshot=snapshot,
+    )

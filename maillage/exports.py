@@ -3,8 +3,8 @@ and then served as stored bytes.
 
 An export is made of the data versions it reads (``maillage.data_version``), what else it depends on
 (``key``: the canonical query; the language is added here) and, for a feed whose window moves with
-the date, its ``day``. The first request for a state streams the export to the client while it is
-written, compressed with brotli and with gzip, to files under ``settings.EXPORTS_DIR`` (default
+the date, its ``day``. The first request for a state streams the export to the client (a short one
+is answered whole) while it is written, compressed with brotli and with gzip, to files under ``settings.EXPORTS_DIR`` (default
 ``var/exports``, beside the media): memory stays bounded whatever the export's size. Each file is
 written under a temporary name and renamed into place, so concurrent first requests each write their
 own copy and a reader never sees half a file. The next requests are answered from the file (the
@@ -24,6 +24,7 @@ stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304.
 
 import datetime as dt
 import hashlib
+import itertools
 import os
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ import zlib
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -81,8 +82,8 @@ def _digest(*parts):
 class Export:
     """Where one export's state and key are stored, and its validators."""
 
-    def __init__(self, name, versions, key, day):
-        counters, changed = data_version.snapshot(*versions)
+    def __init__(self, name, snapshot, key, day):
+        counters, changed = snapshot
         language = translation.get_language() or settings.LANGUAGE_CODE
         self.name, self.language = name, language
         self.state = _digest(name, *counters, day or "")
@@ -103,14 +104,17 @@ class Export:
         return all(self.path(encoding).exists() for encoding in STORED)
 
 
-def serve(request, name, produce, *, versions, key=(), day=None, content_type, filename=None, attachment=False):
+def serve(
+    request, name, produce, *, versions, key=(), day=None, content_type, filename=None, attachment=False, snapshot=None
+):
     """The answer to ``request`` for the export ``name``.
 
     ``produce``: a function returning an iterable of ``bytes`` or ``str`` chunks (any size), called
     only when this state is not stored yet; ``versions``: the data versions it reads; ``key``: what
     else its bytes depend on (the canonical query); ``day``: for a feed whose window follows the
-    date, the date it was computed for; ``filename``: the file name a client saves it under."""
-    export = Export(name, versions, tuple(key), day)
+    date, the date it was computed for; ``filename``: the file name a client saves it under;
+    ``snapshot``: ``data_version.snapshot(*versions)`` when the caller already read it."""
+    export = Export(name, snapshot or data_version.snapshot(*versions), tuple(key), day)
     encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
     etag = export.etag(encoding)
     not_modified = get_conditional_response(request, etag=etag, last_modified=export.last_modified)
@@ -119,7 +123,7 @@ def serve(request, name, produce, *, versions, key=(), day=None, content_type, f
     if export.is_stored():
         response = _stored(export, encoding, content_type)
     else:
-        response = StreamingHttpResponse(_first(export, produce, encoding), content_type=content_type)
+        response = _first(export, produce, encoding, content_type)
     if encoding:
         response["Content-Encoding"] = encoding
     if filename:
@@ -171,41 +175,83 @@ def _as_bytes(chunks):
         yield b"".join(block)
 
 
-def _first(export, produce, encoding):
-    """Stream the export to the client (in ``encoding``) while storing it in every encoding."""
-    export.folder.mkdir(parents=True, exist_ok=True)
-    files, done = {}, False
-    try:
+class _Files:
+    """The files of an export being written: one temporary file and compressor per encoding."""
+
+    def __init__(self, export):
+        self.export = export
+        export.folder.mkdir(parents=True, exist_ok=True)
+        self.files = {}
         for stored in STORED:
             fd, temporary = tempfile.mkstemp(dir=export.folder, prefix=f".{export.stem}.", suffix=".tmp")
-            files[stored] = (os.fdopen(fd, "wb"), temporary, encodings.Compressor(stored))
-        with translation.override(export.language):  # the producer runs after the view returned
-            for block in _as_bytes(produce()):
-                for stored, (handle, _temporary, compressor) in files.items():
-                    data = compressor.feed(block)
-                    handle.write(data)
-                    if stored == encoding and data:
-                        yield data
-                if encoding is None:
-                    yield block
-        tail = b""
-        for stored, (handle, temporary, compressor) in files.items():
+            self.files[stored] = (os.fdopen(fd, "wb"), temporary, encodings.Compressor(stored))
+
+    def write(self, block, encoding):
+        """Write a block in every encoding; return it in ``encoding`` (as far as compressed)."""
+        sent = block
+        for stored, (handle, _temporary, compressor) in self.files.items():
+            data = compressor.feed(block)
+            handle.write(data)
+            if stored == encoding:
+                sent = data
+        return sent
+
+    def commit(self, encoding):
+        """Finish every file and move it into place; return the last bytes in ``encoding``."""
+        sent = b""
+        for stored, (handle, temporary, compressor) in self.files.items():
             data = compressor.finish()
             handle.write(data)
             handle.close()
             os.chmod(temporary, 0o644)
-            os.replace(temporary, export.path(stored))
+            os.replace(temporary, self.export.path(stored))
             if stored == encoding:
-                tail = data
-        done = True
-        _sweep(export)
+                sent = data
+        self.files = {}
+        _sweep(self.export)
+        return sent
+
+    def abort(self):
+        """Nothing half written is kept (the client went away, or the producer failed)."""
+        for handle, temporary, _compressor in self.files.values():
+            handle.close()
+            Path(temporary).unlink(missing_ok=True)
+        self.files = {}
+
+
+def _produced(export, produce):
+    with translation.override(export.language):  # a stream runs on after the view returned
+        yield from _as_bytes(produce())
+
+
+def _first(export, produce, encoding, content_type):
+    """The first answer of a state, written to its files meanwhile: whole when the export is
+    shorter than ``CHUNK``, else streamed block by block (memory bounded whatever its size)."""
+    files = _Files(export)
+    try:
+        blocks = _produced(export, produce)
+        first = next(blocks, b"")
+        second = next(blocks, None)
+        if second is None:
+            body = files.write(first, encoding)
+            body += files.commit(encoding)
+            return HttpResponse(body, content_type=content_type)
+    except BaseException:
+        files.abort()
+        raise
+    return StreamingHttpResponse(_streamed(files, encoding, [first, second], blocks), content_type=content_type)
+
+
+def _streamed(files, encoding, started, blocks):
+    try:
+        for block in itertools.chain(started, blocks):
+            if data := files.write(block, encoding):
+                yield data
+        tail = files.commit(encoding)
         if tail:
             yield tail
     finally:
-        if not done:  # the client went away or the producer failed: nothing half written is kept
-            for handle, temporary, _compressor in files.values():
-                handle.close()
-                Path(temporary).unlink(missing_ok=True)
+        files.abort()
 
 
 def _sweep(export):

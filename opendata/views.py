@@ -3,9 +3,10 @@ directory's live CSV and GeoJSON (its filters, as on the directory page)."""
 
 import json
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_GET
 
 from directory import services as directory_services
 from maillage import csv as safe_csv
+from maillage import data_version
+from maillage import exports as stored_exports
 
 from . import exports, hsds, services
 
@@ -170,31 +173,72 @@ def download(request):
 
 
 # --- the directory's live exports ------------------------------------------------------------------
+# Stored once per state of the directory (``maillage.exports``): the first request streams the
+# export while it is written; the next ones are answered from the stored, compressed file.
+
+ACTOR_VERSIONS = (data_version.ACTORS, data_version.DETAILS)  # DETAILS: the last_verified column
 
 
-def _filtered_actors(request):
-    """The actors of the directory's filters in the address, by name (as the directory lists them)."""
+def _actor_export(request, name, produce, content_type, filename):
+    """An export of the actors of the directory's filters in the address, by name (as the
+    directory lists them); ``produce(actors)`` yields its text."""
     vocab = directory_services.vocabularies()
     filters = directory_services.parse_actor_filters(request.GET, vocab)
-    return directory_services.sorted_by_name(directory_services.filter_actors(filters, vocab))
+
+    def chunks():
+        return produce(directory_services.sorted_by_name(directory_services.filter_actors(filters, vocab)))
+
+    key = [urlencode(sorted(filters.query_items()))]
+    return stored_exports.serve(
+        request,
+        name,
+        chunks,
+        versions=ACTOR_VERSIONS,
+        key=key,
+        content_type=content_type,
+        filename=filename,
+        attachment=True,
+    )
+
+
+class _Lines(list):
+    """What a csv writer writes, kept until read (a row at a time)."""
+
+    write = list.append
+
+    def take(self):
+        text = "".join(self)
+        self.clear()
+        return text
+
+
+def _csv_text(actors):
+    lines = _Lines()
+    writer = safe_csv.writer(lines)
+    names = exports.actor_columns()
+    writer.writerow(names)
+    yield lines.take()
+    for row in exports.actor_rows(actors):
+        writer.writerow(exports.csv_row(row, names))
+        yield lines.take()
+
+
+def _geojson_text(actors):
+    yield '{"type": "FeatureCollection", "features": ['
+    separator = "\n"
+    for row in exports.actor_rows(actors):
+        yield separator + json.dumps(exports.geojson_feature(row), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
 
 
 @require_GET
 def actors_csv(request):
     """The directory's actors as CSV, its columns from ``directory.fields.ACTOR`` (``opendata.exports``)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="maillage-actors.csv"'
-    writer = safe_csv.writer(response)
-    names = exports.actor_columns()
-    writer.writerow(names)
-    for row in exports.actor_rows(_filtered_actors(request)):
-        writer.writerow(exports.csv_row(row, names))
-    return response
+    return _actor_export(request, "opendata.actors.csv", _csv_text, "text/csv; charset=utf-8", "maillage-actors.csv")
 
 
 @require_GET
 def actors_geojson(request):
     """The same actors as GeoJSON points (no geometry when the place is unknown)."""
-    features = [exports.geojson_feature(row) for row in exports.actor_rows(_filtered_actors(request))]
-    data = {"type": "FeatureCollection", "features": features}
-    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
+    return _actor_export(request, "opendata.actors.geojson", _geojson_text, "application/geo+json", None)
