@@ -235,7 +235,9 @@ def _first(export, produce, encoding, content_type):
         if second is None:
             body = files.write(first, encoding)
             body += files.commit(encoding)
-            return HttpResponse(body, content_type=content_type)
+            response = HttpResponse(body, content_type=content_type)
+            response["Content-Length"] = str(len(body))
+            return response
     except BaseException:
         files.abort()
         raise
