@@ -15,8 +15,6 @@ found in, then the entry's rank (active, verified), then nearness to a commune n
 import itertools
 import math
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -115,14 +113,26 @@ def index(kind, object_id, doc):
     _add_words(words)
 
 
+# The stored columns of a document, in the order ``index_many`` writes them.
+_INSERTED = ("kind", "object_id", "name", "acronym", "tags", "text", "rank", "commune_id")
+
+
 def index_many(kind, rows):
-    """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument)."""
-    documents, vocabulary = [], set()
+    """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument).
+
+    One statement run for every row (``executemany``): the columns are plain values the engine
+    made, so the ORM's per-value preparation of ``bulk_create`` (a third of the time of an
+    import's documents) is not needed; the database's triggers index them as before."""
+    values, vocabulary = [], set()
     for object_id, doc in rows:
         columns, words = doc.row()
-        documents.append(Document(kind=kind, object_id=object_id, **columns))
+        values.append((str(kind), object_id, *(columns[name] for name in _INSERTED[2:])))
         vocabulary |= words
-    Document.objects.bulk_create(documents, batch_size=2000)
+    if values:
+        names = ", ".join(_INSERTED)
+        holders = ", ".join(["%s"] * len(_INSERTED))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO search_document ({names}) VALUES ({holders})", values)
     _add_words(vocabulary)
 
 
@@ -587,70 +597,87 @@ def match_ids(kind, query, limit=None):
     With a ``limit``: the best first (see the module's docstring), entries matching some of the
     words after those matching all. Without: every entry matching every word, unordered (filters).
     """
+    if limit:
+        return match_many([kind], query, limit)[kind]
     found = analyse(query)
     if found.empty or kind not in Document.Kind.values:
         return []
     matcher = _matcher()
     if matcher is None:
-        ids = _fallback(kind, found.words)
-        return ids[:limit] if limit else ids
-    if not limit:
-        sql, params = _select(kind, matcher(found.words), None, columns="object_id")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        return _fallback(kind, found.words)
+    sql, params = _select(kind, matcher(found.words), None, columns="object_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def match_many(kinds, query, limit):
+    """{kind: ids of its objects matching ``query``, the best ``limit`` first} for each of
+    ``kinds``, as ``match_ids(kind, query, limit)`` gives them: the candidates of every kind in one
+    query, and a second one for the kinds where too few entries hold every word."""
+    found = analyse(query)
+    known = [kind for kind in kinds if kind in Document.Kind.values]
+    result = {kind: [] for kind in kinds}
+    if found.empty or not known:
+        return result
+    matcher = _matcher()
+    if matcher is None:
+        for kind in known:
+            result[kind] = _fallback(kind, found.words)[:limit]
+        return result
     required = [i for i, w in enumerate(found.words) if w in found.required]
     every = frozenset(required)
-    first = [(every, True), (every, False)] if kind in NAMED else [(every, False)]
-    candidates = _candidates(kind, found, matcher, first)
-    if len(required) > 1 and len(candidates) < limit:
+    plan = [(kind, every, names) for kind in known for names in ((True, False) if kind in NAMED else (False,))]
+    candidates = _candidates(found, matcher, plan)
+    if len(required) > 1:
         # Too few entries hold every word: those holding all words but one (or one of two).
         most = [frozenset({i}) if len(required) == 2 else every - {i} for i in required]
-        for pk, entry in _candidates(kind, found, matcher, [(words, False) for words in most]).items():
-            candidates.setdefault(pk, entry)[6].update(entry[6])
-    return _rank(found, candidates, limit)
+        fewer = [kind for kind in known if len(candidates[kind]) < limit]
+        plan = [(kind, words, False) for kind in fewer for words in most]
+        more = _candidates(found, matcher, plan) if plan else {}
+        for kind, rows in more.items():
+            for pk, entry in rows.items():
+                candidates[kind].setdefault(pk, entry)[6].update(entry[6])
+    for kind in known:
+        result[kind] = _rank(found, candidates[kind], limit)
+    return result
 
 
-def _candidates(kind, found, matcher, tiers):
-    """{document id: [object_id, name, acronym, tags, rank, commune_id, {indexes of the words it
-    matched}]} for ``tiers`` of (indexes of query words, in names and acronyms only): the oldest
-    CANDIDATES documents of each tier that hold every word of the tier; one query."""
+# PostgreSQL's planner misjudges prefix queries (thousands of matches expected for a rare word)
+# and would walk another index testing every row; told so, it takes the GIN index, always. Sent
+# with the query in one message, these settings last for it alone (an implicit transaction).
+_PLANNER = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
+
+
+def _candidates(found, matcher, plan):
+    """{kind: {document id: [object_id, name, acronym, tags, rank, commune_id, {indexes of the
+    words it matched}]}} for the tiers of ``plan``, (kind, indexes of query words, in names and
+    acronyms only): the oldest CANDIDATES documents of each tier that hold every word of the
+    tier; one query (one message to the server on PostgreSQL)."""
     parts, params = [], []
-    for number, (indexes, names) in enumerate(tiers):
+    for number, (kind, indexes, names) in enumerate(plan):
         words = [found.words[i] for i in sorted(indexes)]
         sql, p = _select(kind, matcher(words, names=names), CANDIDATES, names=names, columns=f"{number}, {COLUMNS}")
         parts.append(f"SELECT * FROM ({sql}) AS t{number}")
         params += p
-    rows = {}
-    with reading(), connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+    sql = " UNION ALL ".join(parts)
+    found_rows = {kind: {} for kind, _indexes, _names in plan}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PLANNER + sql, params)
+            while cursor.description is None and cursor.nextset():
+                pass  # the settings' results, then the rows
+        else:
+            cursor.execute(sql, params)
         for tier, pk, *columns in cursor.fetchall():
+            kind, indexes, _names = plan[tier]
+            rows = found_rows[kind]
             entry = rows.get(pk)
             if entry is None:
-                entry = rows[pk] = [*columns, set(tiers[tier][0])]
+                entry = rows[pk] = [*columns, set(indexes)]
             else:
-                entry[6].update(tiers[tier][0])
-    return rows
-
-
-_reading = ContextVar("search_reading", default=False)
-
-
-@contextmanager
-def reading():
-    """The candidate queries of a search in one transaction on PostgreSQL, its planner told once:
-    prefix queries are misjudged (thousands of matches expected for a rare word) and it would walk
-    another index testing every row; the GIN index, always. A search page wraps its three kinds."""
-    if connection.vendor != "postgresql" or _reading.get():
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        token = _reading.set(True)
-        try:
-            yield
-        finally:
-            _reading.reset(token)
+                entry[6].update(indexes)
+    return found_rows
 
 
 def _distance(centres, commune_id, named):
@@ -672,22 +699,26 @@ def _rank(found, candidates, limit):
     required = {i for i, w in enumerate(words) if w in found.required}
     need = max(1, math.ceil(len(required) / 2))
     keys = [frozenset(w.forms) for w in words]
+    every_key = frozenset().union(*keys)
     short = [WEIGHTS[f] for f in SHORT]
+    positions = range(len(words))
     weighed, hits = [], [0] * len(words)
     for object_id, name, acronym, tags, rank, commune_id, known in candidates.values():
-        fields = (frozenset(name.split()), frozenset(acronym.split()), frozenset(tags.split()))
-        weights = []
-        for i, word in enumerate(words):
-            weight = 0
-            # (A word being typed is known by its completions' forms: no scan of prefixes.)
-            for field_weight, tokens in zip(short, fields, strict=True):
-                common = keys[i] & tokens
-                if common:
-                    weight = max(weight, field_weight * max(word.forms[t] for t in common))
-            if not weight and i in known:
-                weight = WEIGHTS["text"]
-            weights.append(weight)
-            hits[i] += bool(weight)
+        weights = [0] * len(words)
+        # (A word being typed is known by its completions' forms: no scan of prefixes.) Each
+        # field's tokens are read once against every form of the query: most hold none of them.
+        for field_weight, text in zip(short, (name, acronym, tags), strict=True):
+            present = every_key.intersection(text.split())
+            if present:
+                for i in positions:
+                    common = keys[i] & present
+                    if common:
+                        forms = words[i].forms
+                        weights[i] = max(weights[i], field_weight * max(forms[t] for t in common))
+        for i in positions:
+            if not weights[i] and i in known:
+                weights[i] = WEIGHTS["text"]
+            hits[i] += bool(weights[i])
         weighed.append((object_id, rank, commune_id, weights))
     # Among entries holding only some of the words, a rare word says more than a common one
     # ("aide alimentaire": "alimentaire" before "aide").

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -163,27 +164,44 @@ def _asks_for(analysis):
     return lambda theme: theme.pk in named or engine.tag("theme", theme.pk) in tags
 
 
-def _attach_themes(model, objects, analysis, themes):
-    """Set ``obj.shown_themes`` (at most THEMES_SHOWN): one query (of ids) for every object of
-    ``model``; ``themes``: {id: Theme}, the directory's vocabularies."""
-    if not objects:
-        return
-    field = model._meta.get_field("themes")
-    through, source = field.remote_field.through, field.m2m_field_name()
-    links = through.objects.filter(**{f"{source}_id__in": [obj.pk for obj in objects]})
+def _theme_links(found):
+    """{model: {object id: [theme ids]}} for the objects ``found`` ({model: [objects]}): one query
+    for every kind."""
+    parts, params, models = [], [], []
+    quote = connection.ops.quote_name
+    for model, objects in found.items():
+        if not objects:
+            continue
+        field = model._meta.get_field("themes")
+        table = quote(field.remote_field.through._meta.db_table)
+        source, target = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        holders = ", ".join(["%s"] * len(objects))
+        parts.append(f"SELECT {len(models)}, {source}, {target} FROM {table} WHERE {source} IN ({holders})")
+        params += [obj.pk for obj in objects]
+        models.append(model)
+    links = {model: {} for model in found}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for number, object_id, theme_id in cursor.fetchall():
+                links[models[number]].setdefault(object_id, []).append(theme_id)
+    return links
+
+
+def _attach_themes(found, analysis, themes):
+    """Set ``obj.shown_themes`` (at most THEMES_SHOWN) on the objects ``found`` ({model:
+    [objects]}): one query (of ids) for them all; ``themes``: {id: Theme}, the directory's
+    vocabularies."""
     asked = _asks_for(analysis)
-    themes_of = {}
-    for object_id, theme_id in links.values_list(f"{source}_id", "theme_id"):
-        if theme_id in themes:
-            themes_of.setdefault(object_id, []).append(themes[theme_id])
 
     def order(theme):
         return (not asked(theme), theme.parent_id is None, theme.position, theme.name or "", theme.pk)
 
-    for obj in objects:
-        shown = themes_of.get(obj.pk, [])
-        parents = {t.parent_id for t in shown}  # a sub-theme says more than its parent
-        obj.shown_themes = sorted((t for t in shown if t.pk not in parents), key=order)[:THEMES_SHOWN]
+    for model, theme_ids in _theme_links(found).items():
+        for obj in found[model]:
+            shown = [themes[pk] for pk in theme_ids.get(obj.pk, ()) if pk in themes]
+            parents = {t.parent_id for t in shown}  # a sub-theme says more than its parent
+            obj.shown_themes = sorted((t for t in shown if t.pk not in parents), key=order)[:THEMES_SHOWN]
 
 
 # --- what leads on: the directory's filters, the closest themes ----------------------------------
@@ -355,14 +373,13 @@ def search(query, *, limit=10):
     if not analysis.empty:
         marker = _Marker(analysis)
         themes = {t.pk: t for t in vocab["themes"]}
-        with engine.reading():
-            found_ids = {key: engine.match_ids(kind, analysis, limit) for key, (_model, kind) in KINDS.items()}
+        by_kind = engine.match_many([kind for _model, kind in KINDS.values()], analysis, limit)
+        found_ids = {key: by_kind[kind] for key, (_model, kind) in KINDS.items()}
         for key, (model, _kind) in KINDS.items():
-            objects = _in_order(model, found_ids[key])
+            results[key] = objects = _in_order(model, found_ids[key])
             for obj in objects:
                 obj.snippet = snippet(obj, marker, lang)
-            _attach_themes(model, objects, analysis, themes)
-            results[key] = objects
+        _attach_themes({model: results[key] for key, (model, _kind) in KINDS.items()}, analysis, themes)
     found = any(results[key] for key in KINDS)
     if analysis.themes or analysis.communes or not found:
         results["offers"] = directory_offers(analysis, index, vocab)
