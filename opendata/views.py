@@ -182,7 +182,8 @@ ACTOR_VERSIONS = (data_version.ACTORS, data_version.DETAILS)  # DETAILS: the las
 def _actor_export(request, name, produce, content_type, filename):
     """An export of the actors of the directory's filters in the address, by name (as the
     directory lists them); ``produce(actors)`` yields its text."""
-    vocab = directory_services.vocabularies()
+    snapshot = data_version.snapshot(*ACTOR_VERSIONS)  # read once: a stored answer needs nothing else
+    vocab = directory_services.vocabularies(snapshot[0][0])
     filters = directory_services.parse_actor_filters(request.GET, vocab)
 
     def chunks():
@@ -198,6 +199,7 @@ def _actor_export(request, name, produce, content_type, filename):
         content_type=content_type,
         filename=filename,
         attachment=True,
+        snapshot=snapshot,
     )
 
 
