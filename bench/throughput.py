@@ -94,6 +94,11 @@ end
 """
 
 
+def rate(rps):
+    """Requests/s as the tables show them: a decimal below 10."""
+    return f"{rps:,.0f}" if rps >= 10 else f"{rps:.1f}"
+
+
 @dataclass
 class Result:
     kind: str
@@ -141,7 +146,8 @@ def _urls():
 
     actors = spread(Actor.objects.filter(archived_at=None).order_by("pk"))
     coming = Occurrence.objects.filter(start__gte=now, event__archived_at=None).order_by("start")
-    events = list(dict.fromkeys(coming.values_list("event__slug", flat=True)[:200]))[::40][:5]
+    events = list(dict.fromkeys(coming.values_list("event__slug", flat=True)[:2000]))  # soonest first
+    events = events[:: max(1, len(events) // 5)][:5]
     projects = spread(Project.objects.filter(archived_at=None).order_by("pk"))
     local = timezone.localtime(now)
     months = []
@@ -178,16 +184,12 @@ def _urls():
 
 
 def _cache():
-    """The page cache's size: {"bytes", "entries", "how"}; bytes None when it cannot be measured."""
+    """The shared page cache's size: {"bytes", "entries", "how"}; bytes None when it cannot be
+    measured. (Each worker's own copies, maillage.pagecache.stored_bytes(), live in its memory: the
+    worker resident rows count them.)"""
     from django.conf import settings
     from django.db import DatabaseError, connection
 
-    try:
-        from maillage import pagecache
-    except ImportError:
-        pagecache = None
-    if pagecache is not None and hasattr(pagecache, "stored_bytes"):
-        return {"bytes": pagecache.stored_bytes(), "entries": None, "how": "pagecache.stored_bytes()"}
     config = settings.CACHES.get("pages")
     if not config:
         return {"bytes": None, "entries": None, "how": "no page cache"}
@@ -301,30 +303,36 @@ def prepare_demo(backend, env, fresh=False):
 # --- over HTTP ----------------------------------------------------------------------------------
 
 
+def _get(port, path):
+    """(status, body as sent, X-Page-Cache) of one request as a browser sends it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader("X-Page-Cache") or ""
+    finally:
+        connection.close()
+
+
 def warm(port, paths):
-    """Each path twice, as a browser asks it: (error, largest wire size, X-Page-Cache summary of the
-    second pass). A path that does not answer 200 is an error (wrk would count a redirect as done)."""
-    headers = {"Accept-Encoding": ACCEPT_ENCODING}
-    largest, seen = 0, []
+    """Each path once, and again when a page cache answered: (error, largest wire size, the
+    X-Page-Cache answers of the second pass). A path that does not answer 200 is an error (wrk
+    would count a redirect as done)."""
+    largest, states = 0, []
     for second in (False, True):
+        if second and not any(states):
+            return "", largest, ""  # no page cache: asking again tells nothing
+        states = []
         for path in paths:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
             try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
+                status, body, state = _get(port, path)
             except (OSError, http.client.HTTPException) as exc:
                 return f"{type(exc).__name__} for {path}", largest, ""
-            finally:
-                connection.close()
-            if response.status != 200:
-                return f"HTTP {response.status} for {path}", largest, ""
+            if status != 200:
+                return f"HTTP {status} for {path}", largest, ""
             largest = max(largest, len(body))
-            if second:
-                seen.append(response.getheader("X-Page-Cache") or "")
-    states = sorted(set(seen) - {""})
-    summary = ", ".join(f"{s} {seen.count(s)}/{len(seen)}" for s in states)
-    return "", largest, summary
+            states.append(state)
+    return "", largest, ", ".join(f"{s or 'none'} {states.count(s)}/{len(states)}" for s in sorted(set(states)))
 
 
 def run_wrk(port, paths, seconds):
@@ -436,7 +444,7 @@ def measure_size(backend, size, env, seconds, kinds=None):
             else:
                 say(
                     backend,
-                    f"  {label}: {result.rps:,.0f} req/s, p99 {result.p99_ms:.1f} ms ({len(result.paths)} URLs"
+                    f"  {label}: {rate(result.rps)} req/s, p99 {result.p99_ms:.1f} ms ({len(result.paths)} URLs"
                     + (f", {result.cache}" if result.cache else "")
                     + (f"; {result.error}" if result.error else "")
                     + ")",
@@ -478,7 +486,7 @@ def kind_rows(backend, size, results, demo=None):
                 backend,
                 f"throughput {size}: {label}",
                 median=result.p50_ms if result.rps else None,
-                size=f"{result.rps:,.0f} req/s" if result.rps else "",
+                size=f"{rate(result.rps)} req/s" if result.rps else "",
                 count=", ".join(detail) if result.rps else result.error,
                 budget=budget,
                 ok=ok,
@@ -534,7 +542,7 @@ def summary_table(backend, by_size):
             if result is None or not result.rps:
                 line += ["-" if result is None else "error", ""]
             else:
-                line += [f"{result.rps:,.0f}", f"{result.p99_ms:.1f}"]
+                line += [rate(result.rps), f"{result.p99_ms:.1f}"]
         if len(sizes) == 2:
             a, b = (by_size[s].get(kind) for s in sizes)
             line.append(f"{b.rps / a.rps:.2f}" if a and b and a.rps and b.rps else "")
