@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from agenda import services as agenda_services
 from directory import services as directory_services
 from maillage import csv as safe_csv
 from maillage import data_version
@@ -154,6 +155,7 @@ def index(request):
             "dump": services.dump_info(),
             "licence": services.licence(),
             "site_url": settings.SITE_URL,
+            "feed_max_events": agenda_services.MAX_FEED_EVENTS,
         },
     )
 
