@@ -151,7 +151,14 @@ CACHES = {
     "progress": env.cache("PROGRESS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'progress'}"),
     # Public pages rendered for visitors (maillage.pagecache), shared by every app server: their
     # keys hold the data versions, so an entry is never stale, only unused; the oldest are culled.
-    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://maillage_pages?max_entries=5000"),
+    # PostgreSQL: a table of the database. SQLite (one server): files, as a page stored during a
+    # long write (an import) would wait for SQLite's single writer.
+    "pages": env.cache(
+        "PAGE_CACHE_URL",
+        default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}?max_entries=5000"
+        if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        else "dbcache://maillage_pages?max_entries=5000",
+    ),
 }
 
 # The public page cache (maillage.pagecache). Off in development by default (templates change
