@@ -4,11 +4,11 @@ and then served as stored bytes.
 An export is made of the data versions it reads (``maillage.data_version``), what else it depends on
 (``key``: the canonical query; the language is added here) and, for a feed whose window moves with
 the date, its ``day``. The first request for a state streams the export to the client (a short one
-is answered whole) while it is written, compressed with brotli and with gzip, to files under ``settings.EXPORTS_DIR`` (default
+is answered whole) while it is written, compressed in the client's encoding (brotli or gzip; gzip for identity), to a file under ``settings.EXPORTS_DIR`` (default
 ``var/exports``, beside the media): memory stays bounded whatever the export's size. Each file is
 written under a temporary name and renamed into place, so concurrent first requests each write their
-own copy and a reader never sees half a file. The next requests are answered from the file (the
-encoding the client accepts; identity decompressed on the fly). A change bumps a version, so the next
+own copy and a reader never sees half a file. The next requests are answered from the file; the
+other encoding is made from it when first asked for; identity is decompressed on the fly. A change bumps a version, so the next
 request has a new key; the folders of older states are removed when a newer one is written, and a
 state keeps at most ``MAX_KEYS`` keys (queries), oldest dropped: the disk used stays bounded.
 
@@ -32,6 +32,7 @@ import time
 import zlib
 from pathlib import Path
 
+import brotli
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -100,8 +101,9 @@ class Export:
     def etag(self, encoding):
         return f'"{self.stem}-{encoding}"' if encoding else f'"{self.stem}"'
 
-    def is_stored(self):
-        return all(self.path(encoding).exists() for encoding in STORED)
+    def stored(self):
+        """The encodings this state and key are stored in."""
+        return [encoding for encoding in STORED if self.path(encoding).exists()]
 
 
 def serve(
@@ -120,10 +122,15 @@ def serve(
     not_modified = get_conditional_response(request, etag=etag, last_modified=export.last_modified)
     if not_modified is not None:
         return _headers(not_modified, export, etag)
-    if export.is_stored():
-        response = _stored(export, encoding, content_type)
+    stored = export.stored()
+    if encoding in stored:  # a file answer: the server may send it with sendfile (wsgi.file_wrapper)
+        response = FileResponse(export.path(encoding).open("rb"), content_type=content_type)
+    elif stored and encoding is None:
+        response = StreamingHttpResponse(_decompressed(export, stored[0]), content_type=content_type)
+    elif stored:  # another encoding, made once from the stored one
+        response = _first(export, lambda: _decompressed(export, stored[0]), encoding, content_type)
     else:
-        response = _first(export, produce, encoding, content_type)
+        response = _first(export, produce, encoding or encodings.GZIP, content_type, sent=encoding)
     if encoding:
         response["Content-Encoding"] = encoding
     if filename:
@@ -144,19 +151,17 @@ def _headers(response, export, etag):
     return response
 
 
-def _stored(export, encoding, content_type):
-    if encoding:
-        # A file answer: the server may send it with sendfile (wsgi.file_wrapper).
-        return FileResponse(export.path(encoding).open("rb"), content_type=content_type)
-    return StreamingHttpResponse(_decompressed(export.path(encodings.GZIP)), content_type=content_type)
-
-
-def _decompressed(path):
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing
-    with path.open("rb") as handle:
+def _decompressed(export, encoding):
+    """A stored file's bytes as they were produced, block by block."""
+    if encoding == encodings.BROTLI:
+        inflate, flush = brotli.Decompressor().process, bytes
+    else:
+        gunzip = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing
+        inflate, flush = gunzip.decompress, gunzip.flush
+    with export.path(encoding).open("rb") as handle:
         while block := handle.read(CHUNK):
-            yield inflate.decompress(block)
-    yield inflate.flush()
+            yield inflate(block)
+    yield flush()
 
 
 def _as_bytes(chunks):
@@ -176,13 +181,13 @@ def _as_bytes(chunks):
 
 
 class _Files:
-    """The files of an export being written: one temporary file and compressor per encoding."""
+    """The file of an export being written: a temporary file and its compressor."""
 
-    def __init__(self, export):
+    def __init__(self, export, encoding):
         self.export = export
         export.folder.mkdir(parents=True, exist_ok=True)
         self.files = {}
-        for stored in STORED:
+        for stored in (encoding,):
             fd, temporary = tempfile.mkstemp(dir=export.folder, prefix=f".{export.stem}.", suffix=".tmp")
             self.files[stored] = (os.fdopen(fd, "wb"), temporary, encodings.Compressor(stored))
 
@@ -224,10 +229,15 @@ def _produced(export, produce):
         yield from _as_bytes(produce())
 
 
-def _first(export, produce, encoding, content_type):
-    """The first answer of a state, written to its files meanwhile: whole when the export is
-    shorter than ``CHUNK``, else streamed block by block (memory bounded whatever its size)."""
-    files = _Files(export)
+def _first(export, produce, stored, content_type, *, sent=False):
+    """The first answer of a state in an encoding, written to its file (in ``stored``) meanwhile:
+    whole when the export is shorter than ``CHUNK``, else streamed block by block (memory bounded
+    whatever its size). ``sent``: the encoding sent when not the one stored (None: identity).
+
+    Only the client's encoding is written (compressing twice would double the first answer's
+    cost); another one is made from it when first asked for."""
+    encoding = stored if sent is False else sent
+    files = _Files(export, stored)
     try:
         blocks = _produced(export, produce)
         first = next(blocks, b"")
@@ -264,16 +274,17 @@ def _sweep(export):
         for entry in os.scandir(export.folder.parent):
             if entry.name != export.state and entry.is_dir() and now - entry.stat().st_mtime > GRACE_SECONDS:
                 shutil.rmtree(entry.path, ignore_errors=True)
-        stored = sorted(
-            (entry.stat().st_mtime, entry.path)
-            for entry in os.scandir(export.folder)
-            if entry.name.endswith(SUFFIX[encodings.GZIP])
-        )
+        stems = {}
+        for entry in os.scandir(export.folder):
+            if not entry.name.startswith("."):
+                stem = entry.name.partition(".")[0]
+                stems[stem] = max(stems.get(stem, 0), entry.stat().st_mtime)
     except OSError:
         return
-    for _mtime, path in stored[: max(0, len(stored) - MAX_KEYS)]:
+    oldest = sorted(stems, key=stems.get)
+    for stem in oldest[: max(0, len(oldest) - MAX_KEYS)]:
         for suffix in SUFFIX.values():
-            Path(path.removesuffix(SUFFIX[encodings.GZIP]) + suffix).unlink(missing_ok=True)
+            (export.folder / f"{stem}{suffix}").unlink(missing_ok=True)
 
 
 def files(name):
