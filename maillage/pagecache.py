@@ -15,7 +15,7 @@ What is never stored: answers to a signed-in person (a session cookie, or a mess
 answer that sets a cookie (a CSRF token in a form would), status other than 200, streaming answers.
 
 Every public page also gets what HTTP caches need: a strong ETag (a digest of the page), its
-Last-Modified (when it was rendered), 304 on revalidation, ``Cache-Control: public`` with a short
+Last-Modified (when it was rendered), 304 on revalidation (Django's RFC 9110 evaluation), ``Cache-Control: public`` with a short
 max-age and stale-while-revalidate for a proxy or CDN in front, ``Vary: Cookie, Accept-Encoding``.
 """
 
@@ -28,10 +28,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from . import data_version, encodings
 
@@ -60,27 +61,6 @@ def public_page(view=None, *, clock=None):
 
 def etag_of(body):
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-def conditional(request, etag, last_modified=None):
-    """A 304 answer when the client already has this version (``If-None-Match`` first, else
-    ``If-Modified-Since``; ``last_modified``: seconds since the epoch), or None."""
-    wanted = request.headers.get("If-None-Match")
-    if wanted is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
-        matched = etag in tags or "*" in tags
-    elif last_modified is not None and request.headers.get("If-Modified-Since"):
-        since = parse_http_date_safe(request.headers["If-Modified-Since"])
-        matched = since is not None and int(last_modified) <= since
-    else:
-        matched = False
-    if not matched:
-        return None
-    response = HttpResponseNotModified()
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
-    return response
 
 
 def public_headers(response, etag, last_modified=None, vary=VARY):
@@ -276,8 +256,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _answer(request, page, how):
-        not_modified = conditional(request, page.etag, page.rendered)
-        if not_modified is not None:
+        not_modified = get_conditional_response(request, etag=page.etag, last_modified=page.rendered)
+        if not_modified is not None:  # 304, or 412 when an If-Match fails
             public_headers(not_modified, page.etag, page.rendered)
             not_modified[HEADER] = how
             return not_modified
