@@ -80,7 +80,8 @@ def stored_names(spec):
 
 
 def read_links(spec, pks, *, include_synthetic=False, names=None):
-    """{link field: {pk: [slugs or codes]}} of the objects ``pks``: one query per link field.
+    """{link field: {pk: [slugs or codes]}} of the objects ``pks`` (ids, or a query of them): one
+    query per link field.
 
     Linked entries that are archived (or synthetic, unless asked) are left out. ``names``: a dict
     the caller keeps across its chunks (a whole dump): a vocabulary's slugs are then read once into
@@ -162,11 +163,38 @@ class Plan:
             else:
                 kind = "plain"
             self.columns.append((column, kind, fields, first.personal))
+        # The same columns for rows read as values (dicts): a reader per field, chosen once.
+        self.readers = [
+            (column, kind, [_reader(f) for f in fields], personal, fields[0].name)
+            for column, kind, fields, personal in self.columns
+        ]
+
+
+def _reader(f):
+    """A function (values row, place) -> what ``_value`` gives for the field ``f``, with the
+    decisions on the field's kind taken once rather than per row."""
+    name, show = f.name, f.show
+    if not f.stored or f.type == "file":
+        return lambda obj, place: _value(f, obj, place)
+    if f.type == "rich":
+        return lambda obj, place: richtext.plain(obj[name] or "")
+
+    def read(obj, place):
+        value = obj[name]
+        if value is None:
+            return ""
+        if type(value) is str:
+            return show(value) if show is not None and value else value
+        return _value(f, obj, place)
+
+    return read
 
 
 def spec_values(plan, obj, links, *, place=None):
     """{column: value} of one object (a model instance or a ``values()`` dict) for the columns of a
     ``Plan``. ``links``: ``read_links``'s answer; ``place``: the main place of the pseudo fields."""
+    if isinstance(obj, dict):
+        return _dict_values(plan, obj, links, place)
     consent = bool(_get(obj, CONSENT)) if _has(obj, CONSENT) else False
     row = {}
     for column, kind, fields, personal in plan.columns:
@@ -178,6 +206,27 @@ def spec_values(plan, obj, links, *, place=None):
             row[column] = next((value for f in fields if (value := _value(f, obj, place))), "")
         else:
             row[column] = _value(fields[0], obj, place)
+    return row
+
+
+def _dict_values(plan, obj, links, place):
+    """``spec_values`` of a values row (exports read thousands of them)."""
+    consent = bool(obj.get(CONSENT, False))
+    pk = obj["pk"]
+    row = {}
+    for column, kind, readers, personal, name in plan.readers:
+        if personal and not consent:
+            row[column] = [] if kind == "link" else ""
+        elif kind == "link":
+            row[column] = links.get(name, {}).get(pk, [])
+        elif kind == "translated":  # the export's language, else the first one filled in
+            value = ""
+            for read in readers:
+                if value := read(obj, place):
+                    break
+            row[column] = value or ""
+        else:
+            row[column] = readers[0](obj, place)
     return row
 
 
@@ -293,9 +342,10 @@ class _Place:
         self.name = next((name for name in names if name), "")
 
 
-def _places_by_actor(pks, order):
-    """{actor pk: [places]} oldest first, in one query (the links joined to their places)."""
-    through = Actor.places.through.objects.filter(actor_id__in=pks).order_by("place_id")
+def _places_by_actor(actors, order):
+    """{actor pk: [places]} oldest first, in one query (the links joined to their places) for the
+    actors of ``actors`` (ids, or a query of them)."""
+    through = Actor.places.through.objects.filter(actor_id__in=actors).order_by("place_id")
     names = [f"place__name_{code}" for code in order]
     values = [f"place__{name}" if name != "pk" else "place_id" for name in _Place.FIELDS]
     found, seen = {}, {}
@@ -310,29 +360,32 @@ def _places_by_actor(pks, order):
 def actor_rows(qs, site_url=None):
     """The export rows of the actors of ``qs`` (the directory's live CSV and GeoJSON), in its order.
 
-    Read as values, chunk by chunk (no model instance: a modeltranslation instance costs more than
-    its row): per chunk, one query for the actors, one per link field, one for their places."""
+    A fixed number of queries whatever the number of actors: the links and the places of all the
+    actors, one query each (a subquery of ``qs``: no list of ids to send, a few megabytes at 20,000
+    actors), then the actors themselves as values, streamed by chunks (no model instance: a
+    modeltranslation instance costs more than its row)."""
     rows = ActorRows(site_url, include_synthetic=True, many=True)
     lang = translation.get_language() or "fr"
     order = [lang, *(code for code in LANGS if code != lang)]
+    chosen = qs.order_by().values("pk")
+    links = read_links(ACTOR, chosen, include_synthetic=True, names=rows.vocabulary_names)
+    places = _places_by_actor(chosen, order)
+    prefix, suffix = slug_url("directory:actor", "\x00").split("\x00")
+    url = rows.site + prefix
     names = ["pk", "slug", "commune_id", "lat", "lon", "location_approximate", "is_synthetic"]
     names += stored_names(ACTOR)
-    for batch in chunks(qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK)):
-        pks = [actor["pk"] for actor in batch]
-        links = read_links(ACTOR, pks, include_synthetic=True, names=rows.vocabulary_names)
-        places = _places_by_actor(pks, order)
-        for actor in batch:
-            main = directory_services.main_place(places.get(actor["pk"], ()))
-            row = {"slug": actor["slug"], **spec_values(rows.plan, actor, links, place=main)}
-            row.update(
-                commune=rows.commune_name(actor["commune_id"]),
-                lat=actor["lat"],
-                lon=actor["lon"],
-                location_approximate=actor["location_approximate"],
-                url=rows.site + slug_url("directory:actor", actor["slug"]),
-                synthetic=actor["is_synthetic"],
-            )
-            yield row
+    for actor in qs.values(*dict.fromkeys(names)).iterator(chunk_size=CHUNK):
+        main = directory_services.main_place(places.get(actor["pk"], ()))
+        row = {"slug": actor["slug"], **spec_values(rows.plan, actor, links, place=main)}
+        row.update(
+            commune=rows.commune_name(actor["commune_id"]),
+            lat=actor["lat"],
+            lon=actor["lon"],
+            location_approximate=actor["location_approximate"],
+            url=url + actor["slug"] + suffix,
+            synthetic=actor["is_synthetic"],
+        )
+        yield row
 
 
 # --- events ----------------------------------------------------------------------------------------
