@@ -81,6 +81,9 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(tmp_path):
         DATABASE_URL=_database_url(tmp_path),
         ALLOWED_HOSTS="127.0.0.1",
         PROGRESS_CACHE_URL="locmemcache://",
+        # Shared by the workers (files on SQLite, the database's table on PostgreSQL): never the
+        # development server's folder.
+        **({"PAGE_CACHE_URL": f"filecache://{tmp_path / 'pages'}"} if connection.vendor == "sqlite" else {}),
     )
     # The tests keep their caches in memory: the shared caches' tables are made for the servers.
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
