@@ -96,6 +96,10 @@ class Page:
         bodies = {encoding: encodings.compress(body, encoding) for encoding in (encodings.BROTLI, encodings.GZIP)}
         return cls(etag_of(body), int(time.time()), headers, bodies)
 
+    def etag_in(self, encoding):
+        """The page's strong ETag in one encoding: each encoding is its own representation (RFC 9110)."""
+        return f'{self.etag[:-1]}-{encoding}"' if encoding else self.etag
+
     def body(self, encoding):
         if encoding is None:
             return encodings.decompress(self.bodies[encodings.BROTLI], encodings.BROTLI)
@@ -256,12 +260,13 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _answer(request, page, how):
-        not_modified = get_conditional_response(request, etag=page.etag, last_modified=page.rendered)
+        encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
+        etag = page.etag_in(encoding)
+        not_modified = get_conditional_response(request, etag=etag, last_modified=page.rendered)
         if not_modified is not None:  # 304, or 412 when an If-Match fails
-            public_headers(not_modified, page.etag, page.rendered)
+            public_headers(not_modified, etag, page.rendered)
             not_modified[HEADER] = how
             return not_modified
-        encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
         body = page.body(encoding)
         response = HttpResponse(b"" if request.method == "HEAD" else body)
         for name, value in page.headers:
@@ -269,6 +274,6 @@ class PageCacheMiddleware:
         if encoding:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
-        public_headers(response, page.etag, page.rendered)
+        public_headers(response, etag, page.rendered)
         response[HEADER] = how
         return response
