@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from . import ROOT, WORK_DIR, fingerprint, servers
@@ -193,6 +194,9 @@ def _cache():
     config = settings.CACHES.get("pages")
     if not config:
         return {"bytes": None, "entries": None, "how": "no page cache"}
+    if config["BACKEND"].endswith("FileBasedCache"):
+        files = [p for p in Path(config["LOCATION"]).rglob("*") if p.is_file()]
+        return {"bytes": sum(p.stat().st_size for p in files), "entries": len(files), "how": "files"}
     if not config["BACKEND"].endswith("DatabaseCache"):
         return {"bytes": None, "entries": None, "how": f"not measured: {config['BACKEND'].rsplit('.', 1)[-1]}"}
     table = config["LOCATION"]
@@ -430,6 +434,13 @@ def measure_size(backend, size, env, seconds, kinds=None):
     say(backend, f"throughput at {size}: {urls['actors']:,} actors, {urls['events']:,} events (load {load:.1f})")
     port = servers.free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
+    if env["DATABASE_URL"].startswith("sqlite") and "PAGE_CACHE_URL" not in os.environ:
+        # SQLite keeps the pages as files, by default in one folder for every database of the
+        # checkout: the bench's own folder per database, emptied (the key holds data versions, which
+        # two databases, or a database built again, may share).
+        folder = WORK_DIR / f"pages-{backend}-{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        env["PAGE_CACHE_URL"] = f"filecache://{folder}?max_entries=5000"
     log = WORK_DIR / f"gunicorn-throughput-{backend}-{size}.log"
     results = {}
     with servers.gunicorn(env, port, log, _wsgi_app(), workers=WORKERS) as master:
