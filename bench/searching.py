@@ -259,12 +259,13 @@ def size_rows(backend, env, say=print):
 
 
 def http_rows(backend, env, repeat):
-    """The search page's two timing rows, served by gunicorn as `python -m bench` serves it."""
+    """The search page's two timing rows, served by gunicorn as `python -m bench` serves it (the
+    page cache's miss path)."""
     from .measure import Client
-    from .servers import free_port, gunicorn
+    from .servers import free_port, gunicorn, miss_path
 
     port = free_port()
-    env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
+    env = miss_path(dict(env, SITE_URL=f"http://127.0.0.1:{port}"))  # the search as after a change
     rows = []
     found = _django(env, "found")
     with gunicorn(env, port, WORK_DIR / f"gunicorn-searching-{backend}.log"):

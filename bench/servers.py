@@ -35,6 +35,12 @@ def environment(database_url, static_root, port):
     return env
 
 
+def miss_path(env):
+    """env for a server whose public page cache stores nothing (no shared cache, no process memory):
+    every request renders its page, compresses it and offers it to the cache, as after a change."""
+    return dict(env, PAGE_CACHE_URL="dummycache://", PAGE_CACHE_MEMORY_BYTES="0")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
