@@ -20,7 +20,9 @@ PROJECTS = "projects"
 # What pages show but no index reads (when an entry was last verified): bumped alone, it leaves the
 # in-process indexes built from ACTORS as they are, and still changes the pages' cache keys.
 DETAILS = "details"
-NAMES = (ACTORS, EVENTS, PROJECTS, DETAILS)
+# The open-data dump written (the open-data page gives its date and size).
+DUMP = "dump"
+NAMES = (ACTORS, EVENTS, PROJECTS, DETAILS, DUMP)
 
 
 def current(name):

@@ -2,7 +2,7 @@
 
 A view marked ``public_page`` (in its app's urls.py) is rendered once for visitors without a
 session and kept, compressed, under a key made of everything the page can depend on for them: the
-path, the query (parameters in a canonical order), the language, the cookies that change how pages
+scheme, host and path, the query, the language, the cookies that change how pages
 look (easy reading), every data version (``maillage.data_version``) and, for pages that show what is
 on now, the clock's current interval (``clock`` seconds). A change bumps a data version, so the next
 request has a new key: no expiry to tune, no purge list, never a page older than the data.
@@ -24,7 +24,6 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -193,17 +192,23 @@ def _is_visitor(request):
 
 
 def _key(request, language, clock, versions):
-    query = request.META.get("QUERY_STRING", "")
-    if query:
-        query = urlencode(sorted(parse_qsl(query, keep_blank_values=True)))
+    # The query as it came, not reordered: pages write their own address into their links (other
+    # languages, the easy-reading switch), so two orders of one query are two different pages.
+    # The host and scheme too: a page may write absolute addresses (the widget builder's snippets).
     looks = [request.COOKIES.get(name, "") for name in settings.PAGE_CACHE_KEY_COOKIES]
     interval = int(time.time() // clock) if clock else 0
-    raw = "\x1f".join(
-        map(
-            str,
-            (request.path_info, query, language, *looks, *versions, interval, request.headers.get("HX-Request", "")),
-        )
+    parts = (
+        request.scheme,
+        request.get_host(),
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        language,
+        *looks,
+        *versions,
+        interval,
+        request.headers.get("HX-Request", ""),
     )
+    raw = "\x1f".join(map(str, parts))
     return "page:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
@@ -229,7 +234,12 @@ class PageCacheMiddleware:
                 _memory.put(key, page, settings.PAGE_CACHE_MEMORY_BYTES)
         if page is not None:
             return self._answer(request, page, "hit")
+        head = request.method == "HEAD"
+        if head:  # rendered as the GET it stands for, as a hit answers it (views say require_GET)
+            request.method = "GET"
         response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
         if not self._storable(request, response):
             return response if _is_visitor(request) else self._not_shared(response)
         page = Page.of(response)

@@ -28,6 +28,7 @@ from tqdm import tqdm
 from agenda import services as agenda_services
 from agenda.models import Event
 from maillage import csv as safe_csv
+from maillage import data_version
 from projects.models import Project
 
 from . import exports, hsds
@@ -327,4 +328,6 @@ def build_dump(output=None, *, include_synthetic=False, progress=False):
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+    if output == dump_path():
+        data_version.bump(data_version.DUMP)  # the open-data page gives the published dump's date and size
     return DumpResult(output, output.stat().st_size, time.monotonic() - started, counts)
