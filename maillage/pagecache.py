@@ -255,6 +255,9 @@ class PageCacheMiddleware:
             and not response.streaming
             and not response.has_header("Content-Encoding")  # an answer that compressed itself
             and not response.cookies
+            # A page whose form used a CSRF token (the cookie is sent again then, too): the token is
+            # this visitor's.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not (user is not None and user.is_authenticated)
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
