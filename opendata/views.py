@@ -228,10 +228,11 @@ def _csv_text(actors):
 
 
 def _geojson_text(actors):
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every feature
     yield '{"type": "FeatureCollection", "features": ['
     separator = "\n"
     for row in exports.actor_rows(actors):
-        yield separator + json.dumps(exports.geojson_feature(row), ensure_ascii=False)
+        yield separator + encode(exports.geojson_feature(row))
         separator = ",\n"
     yield "\n]}\n"
 
