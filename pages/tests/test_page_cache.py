@@ -387,11 +387,6 @@ def test_a_verification_shows_on_the_actor_page(client, world):
     assert "12 mars 2031" in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="opendata.services.build_dump bumps no data version: the open-data page keeps saying the "
-    "dump is not built (or its old size and date) for up to PAGE_CACHE_CLOCK_SECONDS",
-)
 def test_a_new_open_data_dump_shows_on_the_open_data_page(client, world, settings, tmp_path):
     from opendata import services as opendata
 
@@ -518,21 +513,7 @@ def test_if_modified_since_gets_304(client, world, clock):
     assert get(client, PAGES["agenda"], if_modified_since=last_modified).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "warm_first",
-    [
-        pytest.param(
-            False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="pagecache: a HEAD on a miss reaches the view, whose require_GET answers 405, while "
-                "a HEAD on a hit answers 200 (render a miss as a GET, or mark the views require_safe)",
-            ),
-        ),
-        True,
-    ],
-    ids=["cold", "warm"],
-)
+@pytest.mark.parametrize("warm_first", [False, True], ids=["cold", "warm"])
 def test_head_answers_like_get_without_a_body(client, world, warm_first):
     for url in (PAGES["home"], PAGES["actor"], PAGES["embed_map"]):
         if warm_first:
@@ -590,15 +571,6 @@ def test_an_event_that_ended_leaves_the_agenda_within_the_clock(client, world, c
 # --- the key holds everything the page depends on -------------------------------------------------
 
 
-ORDER = pytest.mark.xfail(
-    strict=True,
-    reason="pagecache._key sorts the query, but the pages write their own query as it came (hreflang "
-    "and language links: maillage language_url; the easy-reading form's next): key on the raw "
-    "QUERY_STRING, or write the canonical query in the pages",
-)
-
-
-@ORDER
 def test_the_same_filters_in_another_order_get_the_page_of_their_own_address(client, world):
     """The key sorts the query; the page links to itself in other languages with its own query,
     so two orders must not share bytes that differ."""
@@ -608,11 +580,6 @@ def test_the_same_filters_in_another_order_get_the_page_of_their_own_address(cli
     assert text(get(client, second)) == text(uncached(client, second))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the widget builder writes request.build_absolute_uri('/') into its snippets but the host "
-    "(and scheme) is not in pagecache._key: the first host asked is served to every other host",
-)
 def test_the_widget_builder_names_the_host_it_was_asked_on(client, world, settings):
     settings.ALLOWED_HOSTS = ["maillage.example", "www.maillage.example"]
     assert "//maillage.example/" in text(get(client, PAGES["widget_builder"], host="maillage.example"))
