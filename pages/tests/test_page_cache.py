@@ -553,6 +553,17 @@ def test_an_answer_that_sets_a_cookie_or_a_message_is_not_stored(client, db, clo
     assert get(client, "/plain/")[HEADER] == "miss" and get(client, "/plain/")[HEADER] == "hit"
 
 
+@pytest.mark.urls("pages.tests.page_cache_urls")
+def test_a_form_with_the_visitor_s_csrf_token_is_never_served_to_another(db, clock):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.get("/form/")  # now holds a CSRF cookie, which the next page does not set again
+    for visitor in (first, first, second):
+        response = visitor.get("/form/")
+        assert response.status_code == 200 and response.get(HEADER) != "hit"
+
+
 def test_the_clock_renews_pages_that_show_what_is_on_now(client, world, clock, settings):
     warm(client, PAGES["agenda"])
     clock.shift(dt.timedelta(seconds=settings.PAGE_CACHE_CLOCK_SECONDS))
