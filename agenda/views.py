@@ -106,7 +106,8 @@ FEED_VERSIONS = (data_version.EVENTS, data_version.ACTORS)  # ACTORS: the filter
 def feed(request):
     """The agenda's iCal feed: the filtered events with a date in a window, by default from a month
     ago to twelve months ahead; ``?from=`` and ``?to=`` (YYYY-MM-DD) choose another one."""
-    _vocab, filters = _filters(request)
+    snapshot = data_version.snapshot(*FEED_VERSIONS)  # read once: a stored answer needs nothing else
+    filters = services.parse_event_filters(request.GET, vocabularies(snapshot[0][1]))
     window = services.feed_window(request.GET, filters.notices, timezone.localdate())
     key = [urlencode(sorted(filters.query_items())), window.first, window.last]
 
@@ -122,6 +123,7 @@ def feed(request):
         day=window.first if window.moves else None,
         content_type="text/calendar; charset=utf-8",
         filename="maillage-agenda.ics",
+        snapshot=snapshot,
     )
 
 

@@ -111,3 +111,11 @@ def test_encodings_give_the_same_feed_and_a_long_one_is_streamed(client, monkeyp
     bodies = {encodings.decompress(sent, "br")}
     bodies |= {body(client.get(url, HTTP_ACCEPT_ENCODING=encoding)) for encoding in ("gzip", "identity")}
     assert len(bodies) == 1
+
+
+def test_a_stored_feed_costs_one_query(client, django_assert_num_queries):
+    EventFactory(title_fr="Assemblée", start=at(2031, 6, 20))
+    url = "/fr/agenda/agenda.ics?from=2031-06-01&to=2031-06-30&commune=schaerbeek"
+    client.get(url)
+    with django_assert_num_queries(1):  # the data versions
+        client.get(url)
