@@ -21,6 +21,8 @@ one query for the rows and one per link field, for each chunk, whatever the numb
 The HSDS files keep their own, explicit mapping (``opendata.hsds``): that is a standard's.
 """
 
+import operator
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import translation
@@ -137,10 +139,6 @@ def _value(f, obj, place):
     return "" if value is None else value
 
 
-def _has(obj, name):
-    return name in obj if isinstance(obj, dict) else hasattr(obj, name)
-
-
 class Plan:
     """What an export does with each column of a spec, worked out once per export (at call time:
     a field added to the spec since is in the next export). ``lang``: the export's language."""
@@ -163,24 +161,29 @@ class Plan:
             else:
                 kind = "plain"
             self.columns.append((column, kind, fields, first.personal))
-        # The same columns for rows read as values (dicts): a reader per field, chosen once.
-        self.readers = [
-            (column, kind, [_reader(f) for f in fields], personal, fields[0].name)
-            for column, kind, fields, personal in self.columns
-        ]
+        # The same columns with a reader per field, chosen once: for rows read as values (dicts)
+        # and for model instances.
+        self.readers, self.attribute_readers = (
+            [
+                (column, kind, [_reader(f, get) for f in fields], personal, fields[0].name)
+                for column, kind, fields, personal in self.columns
+            ]
+            for get in (operator.itemgetter, operator.attrgetter)
+        )
 
 
-def _reader(f):
-    """A function (values row, place) -> what ``_value`` gives for the field ``f``, with the
-    decisions on the field's kind taken once rather than per row."""
-    name, show = f.name, f.show
+def _reader(f, get):
+    """A function (row, place) -> what ``_value`` gives for the field ``f``, with the decisions on
+    the field's kind taken once rather than per row. ``get``: ``operator.itemgetter`` for values
+    rows, ``attrgetter`` for instances."""
+    show, value_of = f.show, get(f.name)
     if not f.stored or f.type == "file":
         return lambda obj, place: _value(f, obj, place)
     if f.type == "rich":
-        return lambda obj, place: richtext.plain(obj[name] or "")
+        return lambda obj, place: richtext.plain(value_of(obj) or "")
 
     def read(obj, place):
-        value = obj[name]
+        value = value_of(obj)
         if value is None:
             return ""
         if type(value) is str:
@@ -194,27 +197,14 @@ def spec_values(plan, obj, links, *, place=None):
     """{column: value} of one object (a model instance or a ``values()`` dict) for the columns of a
     ``Plan``. ``links``: ``read_links``'s answer; ``place``: the main place of the pseudo fields."""
     if isinstance(obj, dict):
-        return _dict_values(plan, obj, links, place)
-    consent = bool(_get(obj, CONSENT)) if _has(obj, CONSENT) else False
-    row = {}
-    for column, kind, fields, personal in plan.columns:
-        if personal and not consent:
-            row[column] = [] if kind == "link" else ""
-        elif kind == "link":
-            row[column] = links.get(fields[0].name, {}).get(_get(obj, "pk"), [])
-        elif kind == "translated":  # the export's language, else the first one filled in
-            row[column] = next((value for f in fields if (value := _value(f, obj, place))), "")
-        else:
-            row[column] = _value(fields[0], obj, place)
-    return row
+        return _read_values(plan.readers, obj, obj["pk"], bool(obj.get(CONSENT, False)), links, place)
+    consent = bool(getattr(obj, CONSENT, False))
+    return _read_values(plan.attribute_readers, obj, obj.pk, consent, links, place)
 
 
-def _dict_values(plan, obj, links, place):
-    """``spec_values`` of a values row (exports read thousands of them)."""
-    consent = bool(obj.get(CONSENT, False))
-    pk = obj["pk"]
+def _read_values(readers_of_columns, obj, pk, consent, links, place):
     row = {}
-    for column, kind, readers, personal, name in plan.readers:
+    for column, kind, readers, personal, name in readers_of_columns:
         if personal and not consent:
             row[column] = [] if kind == "link" else ""
         elif kind == "link":
