@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from unidecode import unidecode
@@ -123,7 +122,7 @@ class _Writer:
             if not creating:
                 fields |= set(item.fields) if item.fields is not None else _columns()
                 item.actor.updated = now
-        insert(Actor, new)
+        Actor.objects.bulk_create(new)
         stored = [item.actor for item, creating in zip(items, is_new, strict=True) if not creating]
         renamed = _renamed([item for item, creating in zip(items, is_new, strict=True) if not creating])
         if stored:
@@ -184,7 +183,7 @@ class _Writer:
                     if names & POSITION:
                         moved.append(place.pk)
         new = list({id(p): p for p in new}.values())  # a place given to two actors is created once
-        insert(Place, new)
+        Place.objects.bulk_create(new)
         if changed:
             Place.objects.bulk_update(changed, sorted(fields - {"id"}))
         for place in (*new, *changed):
@@ -235,7 +234,7 @@ class _Writer:
                 rows += [through(actor_id=actor_id, **{column: pk}) for pk in ids if pk not in have]
             if gone:
                 through.objects.filter(pk__in=gone).delete()
-            insert(through, rows, ids=False)
+            through.objects.bulk_create(rows)
 
     # --- search documents -----------------------------------------------------------------------
 
@@ -256,44 +255,6 @@ class _Writer:
         search_engine.index_many(Document.Kind.ACTOR, documents)
 
     # --- history --------------------------------------------------------------------------------
-
-
-def insert(model, objs, *, ids=True):
-    """``model.objects.bulk_create(objs)`` for new rows (no pk), without the ORM's compilation of
-    each value (in an import of 10,000 actors it cost more than the database's own work): the
-    same values (``pre_save``, ``get_db_prep_save``), the same statements' batches, and with
-    ``ids`` the new ids set on the objects (RETURNING, as ``bulk_create`` reads them); without,
-    one statement run for every row. Returns ``objs``."""
-    objs = list(objs)
-    if not objs:
-        return objs
-    opts = model._meta
-    fields = [f for f in opts.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = f"({', '.join(['%s'] * len(fields))})"
-    values = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create", fields=fields)
-        values.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-    table = quote(opts.db_table)
-    with connection.cursor() as cursor:
-        if not ids:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row}", values)
-        else:
-            size = max(connection.ops.bulk_batch_size(fields, objs), 1)
-            for start in range(0, len(objs), size):
-                chunk = values[start : start + size]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-                    f"RETURNING {quote(opts.pk.column)}",
-                    [value for one in chunk for value in one],
-                )
-                for obj, (pk,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
-                    obj.pk = pk
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-    return objs
 
 
 def _renamed(items):

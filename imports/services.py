@@ -731,7 +731,7 @@ def _write_records(plan, source_id, now):
             for key, value in values.items():
                 setattr(record, key, value)
             changed.append(record)
-    directory_bulk.insert(SourceRecord, new, ids=False)  # their ids are not read again
+    SourceRecord.objects.bulk_create(new, batch_size=BATCH)
     SourceRecord.objects.bulk_update(
         changed, [link, "fingerprint", "data", "last_seen", "missing_since"], batch_size=BATCH
     )
