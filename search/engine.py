@@ -113,26 +113,14 @@ def index(kind, object_id, doc):
     _add_words(words)
 
 
-# The stored columns of a document, in the order ``index_many`` writes them.
-_INSERTED = ("kind", "object_id", "name", "acronym", "tags", "text", "rank", "commune_id")
-
-
 def index_many(kind, rows):
-    """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument).
-
-    One statement run for every row (``executemany``): the columns are plain values the engine
-    made, so the ORM's per-value preparation of ``bulk_create`` (a third of the time of an
-    import's documents) is not needed; the database's triggers index them as before."""
-    values, vocabulary = [], set()
+    """Bulk-create documents for objects that have none: rows of (object_id, SearchDocument)."""
+    documents, vocabulary = [], set()
     for object_id, doc in rows:
         columns, words = doc.row()
-        values.append((str(kind), object_id, *(columns[name] for name in _INSERTED[2:])))
+        documents.append(Document(kind=kind, object_id=object_id, **columns))
         vocabulary |= words
-    if values:
-        names = ", ".join(_INSERTED)
-        holders = ", ".join(["%s"] * len(_INSERTED))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO search_document ({names}) VALUES ({holders})", values)
+    Document.objects.bulk_create(documents, batch_size=2000)
     _add_words(vocabulary)
 
 
@@ -531,15 +519,22 @@ def _known_words(candidates, prefix):
 # --- finding and ranking -----------------------------------------------------------------------
 
 
+def _searched_forms(word):
+    """The forms the database looks for: those the prefix of a word being typed already finds
+    ("buurtwerk" of "buurt*": the completions) are left out, the same rows for less work (a word
+    typed with its thirty completions read the index thirty times)."""
+    return sorted(f for f in word.forms if not (word.prefix and f.startswith(word.prefix)))
+
+
 def _tokens_sqlite(word):
-    parts = [f'"{t}"' for t in sorted(word.forms)]
+    parts = [f'"{t}"' for t in _searched_forms(word)]
     if word.prefix:
         parts.append(f'"{word.prefix}"*')
     return "(" + " OR ".join(parts) + ")"
 
 
 def _tokens_postgresql(word):
-    parts = sorted(word.forms)
+    parts = _searched_forms(word)
     if word.prefix:
         parts.append(f"{word.prefix}:*")
     return "(" + " | ".join(parts) + ")"
@@ -724,20 +719,23 @@ def _rank(found, candidates, limit):
     # ("aide alimentaire": "alimentaire" before "aide").
     rarity = [math.log((1 + len(weighed)) / (1 + n)) + 0.01 for n in hits]
     scored = []
+    soft = [w.soft for w in words]
+    hard_word = [i in required for i in positions]
+    centres, communes = found.centres, found.communes
     for object_id, rank, commune_id, weights in weighed:
         matched = hard = score = 0.0
         for i, weight in enumerate(weights):
             if weight:
-                matched += SOFT if words[i].soft else 1
-                hard += i in required
+                matched += SOFT if soft[i] else 1
+                hard += hard_word[i]
         if hard < need:
             continue
         partial = hard < len(required)
         for i, weight in enumerate(weights):
             # A commune named counts by nearness, not by where its name was found.
-            if weight and not words[i].soft:
+            if weight and not soft[i]:
                 score += weight * rarity[i] if partial else weight
-        distance = _distance(found.centres, commune_id, found.communes)
+        distance = _distance(centres, commune_id, communes) if communes else 0.0
         scored.append(((-matched, -score, -rank, distance, object_id), object_id))
     scored.sort()
     return [object_id for _key, object_id in scored[:limit]]

@@ -108,16 +108,23 @@ class _Marker:
     per word as written and language: a results page repeats its words)."""
 
     def __init__(self, analysis):
-        self.analysis, self.known = analysis, {}  # (word, lang) -> the word folded when it matches, else ""
+        self.analysis, self.known = analysis, {}  # lang -> {word: the word folded when it matches, else ""}
 
     def spans(self, text, lang):
         """The (start, end, folded word) of each word of ``text`` that matches the query."""
-        found, known = [], self.known
-        for match in _WORD.finditer(text):
-            key = (match.group(), lang)
-            folded = known.get(key)
+        known = self.known.setdefault(lang, {})
+        # Each distinct word once; most texts hold none of the query's words: no spans to find.
+        matching = False
+        for word in set(_WORD.findall(text)):
+            folded = known.get(word)
             if folded is None:
-                folded = known[key] = fold(key[0]) if self.analysis.highlights(key[0], lang) else ""
+                folded = known[word] = fold(word) if self.analysis.highlights(word, lang) else ""
+            matching = matching or bool(folded)
+        if not matching:
+            return []
+        found = []
+        for match in _WORD.finditer(text):
+            folded = known[match.group()]
             if folded:
                 found.append((*match.span(), folded))
         return found
