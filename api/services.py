@@ -96,13 +96,19 @@ def if_match_holds(header, version):
     return False
 
 
-ACTORS, EVENTS, PROJECTS = data_version.ACTORS, data_version.EVENTS, data_version.PROJECTS
+ACTORS, EVENTS, PROJECTS, DETAILS = (
+    data_version.ACTORS,
+    data_version.EVENTS,
+    data_version.PROJECTS,
+    data_version.DETAILS,
+)
 
 # The data versions each kind of answer reads (``maillage.data_version.current_many``).
 VERSIONS_OF = {
-    "actors": (ACTORS,),
+    # DETAILS: an actor's verification date and relations, an event's programme.
+    "actors": (ACTORS, DETAILS),
     "places": (ACTORS, EVENTS),
-    "events": (EVENTS, ACTORS),
+    "events": (EVENTS, ACTORS, DETAILS),
     "projects": (PROJECTS, ACTORS),
     "vocabularies": (ACTORS,),
 }

@@ -17,8 +17,9 @@ from .models import DataVersion
 ACTORS = "actors"
 EVENTS = "events"
 PROJECTS = "projects"
-# What pages show but no index reads (when an entry was last verified): bumped alone, it leaves the
-# in-process indexes built from ACTORS as they are, and still changes the pages' cache keys.
+# What pages show but no in-process index reads (when an entry was last verified, relations between
+# actors, an event's programme, search documents rebuilt): bumped alone, it leaves the indexes
+# built from ACTORS as they are, and still changes the keys of the pages and answers that show it.
 DETAILS = "details"
 # The open-data dump written (the open-data page gives its date and size).
 DUMP = "dump"
@@ -67,8 +68,14 @@ def bump(*names):
     The new version is random rather than +1: after a rollback, a later change can never reuse a
     version that an index was already built from.
     """
+    bump_on("default", *names)
+
+
+def bump_on(using, *names):
+    """``bump`` on the database ``using``."""
     now = timezone.now()
+    rows = DataVersion.objects.using(using)
     for name in names:
         counter = secrets.randbits(62)
-        if not DataVersion.objects.filter(name=name).update(counter=counter, changed=now):
-            DataVersion.objects.create(name=name, counter=counter, changed=now)
+        if not rows.filter(name=name).update(counter=counter, changed=now):
+            rows.create(name=name, counter=counter, changed=now)

@@ -77,23 +77,30 @@ def public_headers(response, etag, last_modified=None, vary=VARY):
 class Page:
     """A stored page: its validators, the headers the view set, its body in each encoding."""
 
-    __slots__ = ("etag", "rendered", "headers", "bodies")
+    __slots__ = ("etag", "rendered", "headers", "bodies", "by_date")
 
-    def __init__(self, etag, rendered, headers, bodies):
-        self.etag, self.rendered, self.headers, self.bodies = etag, rendered, headers, bodies
+    def __init__(self, etag, rendered, headers, bodies, by_date=True):
+        self.etag, self.rendered, self.headers, self.bodies, self.by_date = etag, rendered, headers, bodies, by_date
 
     def __getstate__(self):
-        return (self.etag, self.rendered, self.headers, self.bodies)
+        return (self.etag, self.rendered, self.headers, self.bodies, self.by_date)
 
     def __setstate__(self, state):
-        self.etag, self.rendered, self.headers, self.bodies = state
+        self.etag, self.rendered, self.headers, self.bodies, self.by_date = state
 
     @classmethod
-    def of(cls, response):
+    def of(cls, response, data_changed=None):
+        """The page of a rendered ``response``. ``data_changed``: when the data last changed.
+
+        Its Last-Modified is the second it was rendered. When the data changed in that second too,
+        another render of that second may hold other data, and HTTP dates count whole seconds: a
+        date alone then never answers 304 for it (``by_date``); its ETag does."""
         body = response.content
         headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
         bodies = {encoding: encodings.compress(body, encoding) for encoding in (encodings.BROTLI, encodings.GZIP)}
-        return cls(etag_of(body), int(time.time()), headers, bodies)
+        rendered = int(time.time())
+        by_date = data_changed is None or int(data_changed.timestamp()) < rendered
+        return cls(etag_of(body), rendered, headers, bodies, by_date)
 
     def etag_in(self, encoding):
         """The page's strong ETag in one encoding: each encoding is its own representation (RFC 9110)."""
@@ -153,6 +160,7 @@ _memory = _Memory()
 def reset():
     """Forget every page kept by this process (tests; the shared cache is cleared with the others)."""
     _memory.clear()
+    _rules.clear()
 
 
 def stored_bytes():
@@ -237,12 +245,14 @@ class PageCacheMiddleware:
         head = request.method == "HEAD"
         if head:  # rendered as the GET it stands for, as a hit answers it (views say require_GET)
             request.method = "GET"
-        response = self.get_response(request)
-        if head:
-            request.method = "HEAD"
+        try:
+            response = self.get_response(request)
+        finally:
+            if head:
+                request.method = "HEAD"
         if not self._storable(request, response):
             return response if _is_visitor(request) else self._not_shared(response)
-        page = Page.of(response)
+        page = Page.of(response, data_version.snapshot()[1])
         _memory.put(key, page, settings.PAGE_CACHE_MEMORY_BYTES)
         caches["pages"].set(key, page, timeout=2 * clock if clock else settings.PAGE_CACHE_SECONDS)
         return self._answer(request, page, "miss")
@@ -275,7 +285,8 @@ class PageCacheMiddleware:
     def _answer(request, page, how):
         encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
         etag = page.etag_in(encoding)
-        not_modified = get_conditional_response(request, etag=etag, last_modified=page.rendered)
+        since = page.rendered if page.by_date else None
+        not_modified = get_conditional_response(request, etag=etag, last_modified=since)
         if not_modified is not None:  # 304, or 412 when an If-Match fails
             public_headers(not_modified, etag, page.rendered)
             not_modified[HEADER] = how
