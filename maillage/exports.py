@@ -22,6 +22,7 @@ stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304.
     )
 """
 
+import atexit
 import datetime as dt
 import hashlib
 import itertools
@@ -69,8 +70,15 @@ def reset():
     from now on (tests; each test's database starts from the same data versions)."""
     global _test_root
     previous, _test_root = _test_root, Path(tempfile.mkdtemp(prefix="maillage-exports-"))
-    if previous is not None:
+    if previous is None:
+        atexit.register(_remove_test_root)
+    else:
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def _remove_test_root():
+    if _test_root is not None:
+        shutil.rmtree(_test_root, ignore_errors=True)
 
 
 caches.REGISTRY.setdefault("maillage.exports", _Store())
