@@ -427,11 +427,22 @@ def measure_kind(port, pids, database_url, kind, paths, seconds):
     return result
 
 
-def measure_size(backend, size, env, seconds, kinds=None):
-    """(results by kind, the workers' resident kB, the page cache's size) for one database."""
+@dataclass
+class Server:
+    """One size's gunicorn: its database, addresses to request and workers."""
+
+    size: str
+    env: dict
+    urls: dict
+    port: int = 0
+    pids: list = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+
+
+def serve(stack, backend, size, env):
+    """Start the size's gunicorn (2 workers) in the stack; its Server."""
     urls = _django(env, "urls")
-    load = os.getloadavg()[0]
-    say(backend, f"throughput at {size}: {urls['actors']:,} actors, {urls['events']:,} events (load {load:.1f})")
+    say(backend, f"throughput at {size}: {urls['actors']:,} actors, {urls['events']:,} events")
     port = servers.free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     if env["DATABASE_URL"].startswith("sqlite") and "PAGE_CACHE_URL" not in os.environ:
@@ -442,27 +453,21 @@ def measure_size(backend, size, env, seconds, kinds=None):
         shutil.rmtree(folder, ignore_errors=True)
         env["PAGE_CACHE_URL"] = f"filecache://{folder}?max_entries=5000"
     log = WORK_DIR / f"gunicorn-throughput-{backend}-{size}.log"
-    results = {}
-    with servers.gunicorn(env, port, log, _wsgi_app(), workers=WORKERS) as master:
-        pids = servers.worker_pids(master.pid)
-        for kind, label in KINDS:
-            if kinds and kind not in kinds:
-                continue
-            result = measure_kind(port, pids, env["DATABASE_URL"], kind, urls[kind], seconds)
-            results[kind] = result
-            if result.error and not result.rps:
-                say(backend, f"  {label}: {result.error}")
-            else:
-                say(
-                    backend,
-                    f"  {label}: {rate(result.rps)} req/s, p99 {result.p99_ms:.1f} ms ({len(result.paths)} URLs"
-                    + (f", {result.cache}" if result.cache else "")
-                    + (f"; {result.error}" if result.error else "")
-                    + ")",
-                )
-        resident = [servers.memory_kb(pid)["VmRSS"] for pid in servers.worker_pids(master.pid)]
-    cache = _django(env, "cache")
-    return results, resident, cache
+    master = stack.enter_context(servers.gunicorn(env, port, log, _wsgi_app(), workers=WORKERS))
+    return Server(size, env, urls, port, servers.worker_pids(master.pid))
+
+
+def report(backend, size, label, result):
+    if result.error and not result.rps:
+        say(backend, f"  {label} at {size}: {result.error}")
+        return
+    say(
+        backend,
+        f"  {label} at {size}: {rate(result.rps)} req/s, p99 {result.p99_ms:.1f} ms ({len(result.paths)} URLs"
+        + (f", {result.cache}" if result.cache else "")
+        + (f"; {result.error}" if result.error else "")
+        + ")",
+    )
 
 
 def _wsgi_app():
@@ -574,21 +579,37 @@ def available():
 
 def measure(backend, env, seconds=SECONDS, sizes=("demo", "scale"), demo_env=None, kinds=None, fresh=False):
     """The section's rows for one backend; env is the data set's (scale), demo_env the demo
-    database's (default: beside it). Returns (rows, the summary table)."""
+    database's (default: beside it). Both sizes are served at once and each kind is measured at
+    one size then the other, so that their ratio compares the same minute of a shared machine.
+    Returns (rows, the summary table)."""
     if not available():
         say(backend, "throughput: skipped, wrk is not installed (apt install wrk)")
         return [Row(backend, "throughput", count="skipped: wrk is not installed")], ""
     if demo_env is None:
         demo_env = dict(env, DATABASE_URL=demo_url(env["DATABASE_URL"]))
-    rows, by_size = [], {}
-    for size in sizes:
-        size_env = demo_env if size == "demo" else env
-        if size == "demo":
-            prepare_demo(backend, size_env, fresh)
-        results, resident, cache = measure_size(backend, size, size_env, seconds, kinds)
-        by_size[size] = results
-        rows += kind_rows(backend, size, results, by_size.get("demo") if size == "scale" else None)
-        rows += resource_rows(backend, size, resident, cache)
+    if "demo" in sizes:
+        prepare_demo(backend, demo_env, fresh)
+    rows = []
+    with contextlib.ExitStack() as stack:
+        served = [serve(stack, backend, size, demo_env if size == "demo" else env) for size in sizes]
+        for server in served:  # every worker booted (the health check needs only one)
+            settle(server.pids, server.env["DATABASE_URL"])
+        say(backend, f"load average {os.getloadavg()[0]:.1f}")
+        for kind, label in KINDS:
+            if kinds and kind not in kinds:
+                continue
+            for server in served:
+                result = measure_kind(
+                    server.port, server.pids, server.env["DATABASE_URL"], kind, server.urls[kind], seconds
+                )
+                server.results[kind] = result
+                report(backend, server.size, label, result)
+        resident = {s.size: [servers.memory_kb(pid)["VmRSS"] for pid in s.pids] for s in served}
+    by_size = {s.size: s.results for s in served}
+    for server in served:
+        demo = by_size.get("demo") if server.size == "scale" else None
+        rows += kind_rows(backend, server.size, server.results, demo)
+        rows += resource_rows(backend, server.size, resident[server.size], _django(server.env, "cache"))
     summary = f"{backend}, {time.strftime('%Y-%m-%d %H:%M')}, {seconds} s per kind\n" + summary_table(backend, by_size)
     for line in summary.splitlines():
         say(backend, line)
