@@ -42,7 +42,8 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-## Budgets of the issues, measured over HTTP against the production configuration
+## Budgets of the issues, measured over HTTP against the production configuration (its throughput
+## section needs wrk, `apt install wrk`; skipped with a message without it)
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
