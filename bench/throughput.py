@@ -640,6 +640,9 @@ def main(argv=None):
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
     if unknown := set(kinds or []) - set(LABELS):
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
+    if not available():
+        print("throughput: skipped, wrk is not installed (apt install wrk)")
+        return 0
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="maillage-bench-static-") as static_root:
         env = environment(args.database_url, static_root, 0)
