@@ -12,9 +12,11 @@ other encoding is made from it when first asked for; identity is decompressed on
 request has a new key; the folders of older states are removed when a newer one is written, and a
 state keeps at most ``MAX_KEYS`` keys (queries), oldest dropped: the disk used stays bounded.
 
-Every answer carries a strong ETag (the state and key, one per encoding), Last-Modified (when the
-data last changed, or the day began), ``Cache-Control: public`` with a short max-age and
-stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304.
+Every answer carries a strong ETag (the state and key, one per encoding), Last-Modified (the second
+the export was first written: its file's date), ``Cache-Control: public`` with a short max-age and
+stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304. HTTP dates count whole
+seconds: when the data changed in the second the export was written, another export of that second
+may hold other data, so its date alone never answers 304 (its ETag does), as for cached pages.
 
     return exports.serve(
         request, "opendata.actors.geojson", lambda: chunks_of_text(),
@@ -23,7 +25,6 @@ stale-while-revalidate, ``Vary: Accept-Encoding``; a revalidation gets 304.
 """
 
 import atexit
-import datetime as dt
 import hashlib
 import itertools
 import os
@@ -36,7 +37,7 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -98,10 +99,12 @@ class Export:
         self.state = _digest(name, *counters, day or "")
         self.stem = _digest(self.state, language, *key)
         self.folder = root() / name / self.state
-        if day is not None:  # the window moved at midnight even if the data did not
-            midnight = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_default_timezone())
-            changed = max(changed, midnight) if changed else midnight
-        self.last_modified = int(changed.timestamp()) if changed else None
+        self.changed = int(changed.timestamp()) if changed else None
+        self.written = None  # the second it was first written (its Last-Modified)
+
+    def by_date(self):
+        """Whether If-Modified-Since may answer 304: the data did not change in its second."""
+        return self.changed is None or self.changed < self.written
 
     def path(self, encoding):
         return self.folder / f"{self.stem}{SUFFIX[encoding]}"
@@ -127,10 +130,15 @@ def serve(
     export = Export(name, snapshot or data_version.snapshot(*versions), tuple(key), day)
     encoding = encodings.accepted(request.headers.get("Accept-Encoding"))
     etag = export.etag(encoding)
-    not_modified = get_conditional_response(request, etag=etag, last_modified=export.last_modified)
+    stored = export.stored()
+    try:
+        export.written = int(export.path(stored[0]).stat().st_mtime) if stored else int(time.time())
+    except OSError:  # removed meanwhile (a newer state was written): this one is written again
+        stored, export.written = [], int(time.time())
+    last_modified = export.written if export.by_date() else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _headers(not_modified, export, etag)
-    stored = export.stored()
     if encoding in stored:  # a file answer: the server may send it with sendfile (wsgi.file_wrapper)
         response = FileResponse(export.path(encoding).open("rb"), content_type=content_type)
     elif stored and encoding is None:
@@ -150,8 +158,7 @@ def serve(
 
 def _headers(response, export, etag):
     response["ETag"] = etag
-    if export.last_modified is not None:
-        response["Last-Modified"] = http_date(export.last_modified)
+    response["Last-Modified"] = http_date(export.written)
     max_age = getattr(settings, "PAGE_CACHE_MAX_AGE", 60)
     stale = getattr(settings, "PAGE_CACHE_STALE_SECONDS", 600)
     response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
@@ -217,6 +224,7 @@ class _Files:
             handle.write(data)
             handle.close()
             os.chmod(temporary, 0o644)
+            os.utime(temporary, (self.export.written, self.export.written))  # its Last-Modified
             os.replace(temporary, self.export.path(stored))
             if stored == encoding:
                 sent = data

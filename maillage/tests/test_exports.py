@@ -5,11 +5,14 @@ import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 from django.utils.http import http_date
 
 from maillage import data_version, encodings, exports
+from maillage.models import DataVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -85,18 +88,30 @@ def test_a_short_export_is_answered_whole():
 
 def test_validators_and_304():
     data_version.bump(data_version.ACTORS)
-    _counters, changed = data_version.snapshot(data_version.ACTORS)
+    DataVersion.objects.update(changed=timezone.now() - dt.timedelta(minutes=5))  # changed before it is written
     response = get(Producer(), "br")
     body_of(response)
     etag = response["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
-    assert response["Last-Modified"] == http_date(int(changed.timestamp()))
+    written = exports.files("test.export")[0].stat().st_mtime
+    assert response["Last-Modified"] == http_date(int(written))  # the second it was first written
     assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=600"
     assert response["Vary"] == "Accept-Encoding"
     assert get(Producer(), "br", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert get(Producer(), "br", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
     other = get(Producer(), "gzip", HTTP_IF_NONE_MATCH=etag)  # another encoding: another representation
     assert other.status_code == 200 and other["ETag"] != etag
+
+
+def test_an_export_written_in_the_second_its_data_changed_is_not_revalidated_by_date():
+    data_version.bump(data_version.ACTORS)
+    with time_machine.travel(timezone.now().replace(microsecond=0), tick=False):
+        data_version.bump(data_version.ACTORS)  # the data changed in the second it is written
+        response = get(Producer(), "br")
+        body_of(response)
+        since = response["Last-Modified"]
+        assert get(Producer(), "br", HTTP_IF_MODIFIED_SINCE=since).status_code == 200
+        assert get(Producer(), "br", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 def test_a_new_data_version_is_a_new_export_and_the_old_files_go(monkeypatch):
@@ -137,9 +152,8 @@ def test_a_stream_left_halfway_keeps_nothing():
     assert not list((exports.root() / "test.export").glob("*/.*"))
 
 
-def test_a_feed_of_the_day_is_modified_at_midnight_at_the_latest():
+def test_a_feed_of_another_day_is_another_export():
     day = dt.date(2031, 5, 17)
-    response = get(Producer(), "br", day=day)
-    midnight = dt.datetime(2031, 5, 17, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # Brussels, summer
-    assert response["Last-Modified"] == http_date(int(midnight.timestamp()))
-    assert get(Producer(), "br", day=day + dt.timedelta(days=1))["ETag"] != response["ETag"]
+    first = get(Producer(["of the 17th"]), "br", day=day)
+    second = get(Producer(["of the 18th"]), "br", day=day + dt.timedelta(days=1))
+    assert first["ETag"] != second["ETag"] and decoded(second) == b"of the 18th"

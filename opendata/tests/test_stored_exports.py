@@ -3,6 +3,7 @@ the directory, streamed while first written, revalidated with 304, and a change 
 write function shows at the next request."""
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -11,11 +12,13 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from directory import services as directory_services
 from directory.models import Actor
 from directory.tests.factories import ActorFactory, PlaceFactory
 from maillage import encodings, exports
+from maillage.models import DataVersion
 from maillage.testing import assert_queries_do_not_grow
 from opendata import exports as rows
 from territory.models import Commune
@@ -54,6 +57,7 @@ def test_a_change_through_save_actor_shows_at_the_next_request(client, schaerbee
 
 def test_revalidation_gets_304_until_the_directory_changes(client, schaerbeek):
     actor = actor_in(schaerbeek, name_fr="Une")
+    DataVersion.objects.update(changed=timezone.now() - dt.timedelta(minutes=5))  # not in the second it is written
     url = reverse("opendata:actors_geojson")
     first = client.get(url, HTTP_ACCEPT_ENCODING="br")
     body(first)
