@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -162,15 +162,22 @@ def index(request):
 
 @require_GET
 def download(request):
+    """The published dump, revalidated by its date and size (304) like every stored export."""
     info = services.dump_info()
     if info is None:
         raise Http404(_("The open-data dump has not been built yet."))
-    try:
-        handle = open(info.path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError:
-        raise Http404(_("The open-data dump has not been built yet.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=services.DUMP_NAME)
+    etag = f'"dump-{int(info.modified.timestamp())}-{info.size}"'
+    modified = int(info.modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        try:
+            handle = open(info.path, "rb")  # noqa: SIM115 (FileResponse closes it)
+        except FileNotFoundError:
+            raise Http404(_("The open-data dump has not been built yet.")) from None
+        response = FileResponse(handle, as_attachment=True, filename=services.DUMP_NAME)
+    response["ETag"] = etag
     response["Last-Modified"] = info.http_date
+    response["Cache-Control"] = "public, max-age=60, stale-while-revalidate=600"
     return response
 
 

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -118,3 +119,18 @@ def test_the_rows_read_as_values_are_the_rows_of_the_model(schaerbeek):
     qs = Actor.objects.order_by("pk")
     reader = rows.ActorRows(include_synthetic=True)
     assert list(rows.actor_rows(qs)) == list(reader.all(qs))
+
+
+@pytest.fixture
+def published(tmp_path, settings):
+    settings.OPEN_DATA_DIR = tmp_path
+    return tmp_path
+
+
+def test_the_dump_download_is_revalidated_with_304(client, published):
+    call_command("export_open_data", "--no-progress", stdout=io.StringIO())
+    url = reverse("opendata:download")
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Cache-Control"].startswith("public")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
