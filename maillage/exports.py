@@ -4,13 +4,14 @@ and then served as stored bytes.
 An export is made of the data versions it reads (``maillage.data_version``), what else it depends on
 (``key``: the canonical query; the language is added here) and, for a feed whose window moves with
 the date, its ``day``. The first request for a state streams the export to the client (a short one
-is answered whole) while it is written, compressed in the client's encoding (brotli or gzip; gzip for identity), to a file under ``settings.EXPORTS_DIR`` (default
-``var/exports``, beside the media): memory stays bounded whatever the export's size. Each file is
-written under a temporary name and renamed into place, so concurrent first requests each write their
-own copy and a reader never sees half a file. The next requests are answered from the file; the
-other encoding is made from it when first asked for; identity is decompressed on the fly. A change bumps a version, so the next
-request has a new key; the folders of older states are removed when a newer one is written, and a
-state keeps at most ``MAX_KEYS`` keys (queries), oldest dropped: the disk used stays bounded.
+is answered whole) while it is written, compressed in the client's encoding (brotli or gzip; gzip
+for identity), to a file under ``settings.EXPORTS_DIR`` (default ``var/exports``, beside the
+media): memory stays bounded whatever the export's size. Each file is written under a temporary
+name and renamed into place, so concurrent first requests each write their own copy and a reader
+never sees half a file. The next requests are answered from the file; the other encoding is made
+from it when first asked for; identity is decompressed on the fly. A change bumps a version, so the
+next request has a new key; the folders of older states are removed when a newer one is written,
+and a state keeps at most ``MAX_KEYS`` keys (queries), oldest dropped: the disk used stays bounded.
 
 Every answer carries a strong ETag (the state and key, one per encoding), Last-Modified (the second
 the export was first written: its file's date), ``Cache-Control: public`` with a short max-age and
