@@ -348,6 +348,9 @@ IMPORT_TIMEOUT = env.int("IMPORT_TIMEOUT", default=30)
 IMPORT_ALLOW_PRIVATE_URLS = env.bool("IMPORT_ALLOW_PRIVATE_URLS", default=False)
 # Open data: where the nightly dump is written, and the licence it is published under.
 OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(Path(str(MEDIA_ROOT)) / "opendata")))
+# Stored exports (maillage.exports: GeoJSON, CSV, iCal feeds, map points), one folder per state of
+# the data; older states are removed. Per server (each writes its own on first request).
+EXPORTS_DIR = Path(env.str("EXPORTS_DIR", default=str(Path(str(MEDIA_ROOT)).parent / "exports")))
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
 # Write API: requests per minute and per token.
 API_WRITE_RATE_LIMIT = env.int("API_WRITE_RATE_LIMIT", default=60)
