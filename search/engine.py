@@ -640,8 +640,10 @@ def match_many(kinds, query, limit):
 
 # PostgreSQL's planner misjudges prefix queries (thousands of matches expected for a rare word)
 # and would walk another index testing every row; told so, it takes the GIN index, always. Sent
-# with the query in one message, these settings last for it alone (an implicit transaction).
+# with the query in one message, these settings last for it alone: an implicit transaction, or
+# within the caller's transaction, set back to the defaults after it.
 _PLANNER = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
+_PLANNER_AFTER = "; SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
 
 
 def _candidates(found, matcher, plan):
@@ -659,7 +661,7 @@ def _candidates(found, matcher, plan):
     found_rows = {kind: {} for kind, _indexes, _names in plan}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_PLANNER + sql, params)
+            cursor.execute(_PLANNER + sql + _PLANNER_AFTER, params)
             while cursor.description is None and cursor.nextset():
                 pass  # the settings' results, then the rows
         else:
