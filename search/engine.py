@@ -21,6 +21,7 @@ from functools import cached_property
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from maillage import changes, data_version
 from maillage.caches import VersionedCache
 
 from . import analysis
@@ -148,6 +149,8 @@ def rebuild(kind, objects, documents, *, progress=False, chunk_size=REBUILD_CHUN
             count += len(chunk)
             bar.update(len(chunk))
         bar.close()
+        # The search pages stored for visitors were answered from the old documents.
+        changes.bump(data_version.DETAILS)
     return count
 
 
@@ -221,7 +224,8 @@ def _commune_terms():
     return terms, centres
 
 
-_communes = VersionedCache("search.communes", (), _commune_terms)
+# Communes are the directory's data (a renamed commune bumps ACTORS): every process sees a change.
+_communes = VersionedCache("search.communes", (data_version.ACTORS,), _commune_terms)
 
 
 def _build_vocabulary(terms, centres):
@@ -267,7 +271,7 @@ def _build(*provider_versions):
     return _build_vocabulary(terms, centres)
 
 
-# Keyed on the providers' versions; the communes change only when the territory is loaded again.
+# Keyed on the providers' versions (the directory's: ACTORS, which the communes follow too).
 _vocabulary = VersionedCache("search.vocabulary", (), _build)
 
 

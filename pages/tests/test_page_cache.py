@@ -396,12 +396,6 @@ def test_a_new_open_data_dump_shows_on_the_open_data_page(client, world, setting
     assert served(client, PAGES["open_data"]) != before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search.engine.rebuild (manage.py rebuild_search) rewrites every document of a kind and "
-    "bumps no data version: the search page keeps its old answers (changes.bump(data_version.DETAILS) "
-    "at the end of rebuild's transaction)",
-)
 def test_search_documents_rebuilt_show_on_the_search_page(client, world):
     from django.core.management import call_command
 
