@@ -538,13 +538,18 @@ def _decide_actors(plan, pending, records):
     # data version once per row would cost a query each (10,000 round trips on PostgreSQL).
     index = duplicates.get_index()
     linked = {}
+    unknown = []
     for item in pending:
         record = records.get(item.external_id)
         if record is not None and record.actor_id:
             item.record, item.target_id = record, record.actor_id
             continue
         item.record = record  # a record whose actor was deleted: linked again below
-        found = duplicates.find_duplicates(_candidate_fields(item.fields), limit=1, index=index)
+        unknown.append((item, _candidate_fields(item.fields)))
+    # The names' first pass for the whole file at once, on every core.
+    shortlisted_by = duplicates.shortlists([fields for _item, fields in unknown], index)
+    for item, fields in unknown:
+        found = duplicates.find_duplicates(fields, limit=1, index=index, shortlisted_by=shortlisted_by)
         if found and found[0].score >= duplicates.PROBABLE:
             best = found[0]
             item.target_id = best.actor_id

@@ -508,3 +508,31 @@ def test_evaluate_gives_precision_and_recall():
     assert result["true_negatives"] == 1
     assert result["precision"] == pytest.approx(3 / 4)
     assert result["recall"] == pytest.approx(3 / 4)
+
+
+@pytest.mark.django_db
+def test_the_first_pass_for_many_entries_at_once_shortlists_what_one_at_a_time_does(monkeypatch):
+    """An import shortlists every row's names in one matrix on every core (``shortlists``); the
+    same names as one ``extract`` per key, up to the limit, ties included."""
+    monkeypatch.setattr(duplicates, "SHORTLIST", 3)
+    monkeypatch.setattr(duplicates, "SHORTLIST_BATCH", 2)  # several batches
+    for name in [
+        "Maison de quartier Nord",
+        "Maison de quartier Sud",
+        "Maison du quartier Nord",
+        "Maison de quartier Est",
+        "Maison de quartier Ouest",
+        "Repair Café",
+        "Repair Cafe Ixelles",
+    ]:
+        ActorFactory(name_fr=name)
+    index = duplicates.get_index()
+    entries = [{"name": "Maison de quartier"}, {"name": "Repair café"}, {"name": "Zzz"}, {"name": "Maison de quartier"}]
+    many = duplicates.shortlists(entries, index)
+    assert many == {key: duplicates._shortlist(key, index) for key in many}
+    assert len(many[duplicates._proposed_keys(entries[0])[0][0]]) == 3  # cut at the limit
+    assert all(
+        duplicates.find_duplicates(entry, index=index, shortlisted_by=many)
+        == duplicates.find_duplicates(entry, index=index)
+        for entry in entries
+    )
