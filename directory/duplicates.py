@@ -598,8 +598,8 @@ def _lookup(evidence, mapping, key, reason, weight, shared_weight):
             evidence.setdefault(actor_id, _Evidence()).add(reason, chosen)
 
 
-# Keys compared at once by ``shortlists``: 64 x 20,000 scores of 4 bytes, 5 MB at a time.
-SHORTLIST_BATCH = 64
+# Keys compared at once by ``shortlists``: 16 x 20,000 scores of 4 bytes, 1.3 MB at a time.
+SHORTLIST_BATCH = 16
 
 
 def _shortlist(key, index):
@@ -613,7 +613,7 @@ def _shortlist(key, index):
 
 
 def shortlists(many_fields, index):
-    """The first pass of ``find_duplicates`` for many entries at once (an import): {name key:
+    """The first pass of ``find_duplicates`` for many entries (an iterable) at once (an import): {name key:
     positions}, the same as one ``process.extract`` per key, computed on every core by rapidfuzz's
     ``cdist`` (a loop of ``extract`` holds one core). Scores come back as 32-bit floats: names just
     under the cutoff are kept by the matrix and scored again exactly, so nothing differs."""

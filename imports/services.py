@@ -545,10 +545,12 @@ def _decide_actors(plan, pending, records):
             item.record, item.target_id = record, record.actor_id
             continue
         item.record = record  # a record whose actor was deleted: linked again below
-        unknown.append((item, _candidate_fields(item.fields)))
-    # The names' first pass for the whole file at once, on every core.
-    shortlisted_by = duplicates.shortlists([fields for _item, fields in unknown], index)
-    for item, fields in unknown:
+        unknown.append(item)
+    # The names' first pass for the whole file at once, on every core (the fields are made again
+    # below rather than kept: 10,000 of them would weigh 10 MB).
+    shortlisted_by = duplicates.shortlists((_candidate_fields(item.fields) for item in unknown), index)
+    for item in unknown:
+        fields = _candidate_fields(item.fields)
         found = duplicates.find_duplicates(fields, limit=1, index=index, shortlisted_by=shortlisted_by)
         if found and found[0].score >= duplicates.PROBABLE:
             best = found[0]
