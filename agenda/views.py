@@ -153,20 +153,23 @@ def event_detail(request, slug):
 
 @require_GET
 def event_ics(request, slug):
-    # Only what the calendar needs: its name, and the event's stored VEVENT text.
-    column = f"vevent_{services.feed_language()}"
-    event = Event.objects.filter(slug=slug).only("pk", "slug", "title_fr", "title_nl", "title_en", column).first()
-    if event is None:
-        raise Http404(_("No event has this address."))
-    head, tail = services.calendar_frame(event.title)
-    text = getattr(event, column)
+    def text():
+        # Only what the calendar needs: its name, and the event's stored VEVENT text. Read only
+        # when this state is not stored yet (a missing event raises before anything is sent).
+        column = f"vevent_{services.feed_language()}"
+        event = Event.objects.filter(slug=slug).only("pk", "slug", "title_fr", "title_nl", "title_en", column).first()
+        if event is None:
+            raise Http404(_("No event has this address."))
+        head, tail = services.calendar_frame(event.title)
+        return (head, getattr(event, column), tail)
+
     return exports.serve(
         request,
         "agenda.event",
-        lambda: (head, text, tail),
+        text,
         versions=(data_version.EVENTS,),
-        key=[event.pk],
+        key=[slug],
         content_type="text/calendar; charset=utf-8",
-        filename=f"{event.slug}.ics",
+        filename=f"{slug}.ics",
         attachment=True,
     )

@@ -5,10 +5,12 @@ The owners' write functions bump through ``maillage.changes.bump`` (once per cha
 module's ``bump`` writes at once.
 """
 
+import datetime as dt
 import secrets
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import DataVersion
 
@@ -38,16 +40,21 @@ def current_many(*names):
 
 def snapshot(*names):
     """Every version asked (all by default) and when the latest of them changed, in one query:
-    ``(counters in the order asked, datetime or None)``."""
+    ``(counters in the order asked, datetime or None)``. Plain SQL: stored exports read it on
+    every request."""
     names = names or NAMES
-    rows = {
-        name: (counter, changed)
-        for name, counter, changed in DataVersion.objects.filter(name__in=names).values_list(
-            "name", "counter", "changed"
-        )
-    }
-    changed = [rows[name][1] for name in names if name in rows and rows[name][1] is not None]
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL)
+        rows = {name: (counter, changed) for name, counter, changed in cursor.fetchall()}
+    changed = [_aware(rows[name][1]) for name in names if name in rows and rows[name][1] is not None]
     return tuple(rows.get(name, (0, None))[0] for name in names), max(changed, default=None)
+
+
+def _aware(value):
+    """A datetime column as read by plain SQL: SQLite gives text in UTC, PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
 
 
 def counters():
@@ -60,6 +67,7 @@ def counters():
 
 
 _COUNTERS_SQL = f"SELECT name, counter FROM {DataVersion._meta.db_table}"
+_SNAPSHOT_SQL = f"SELECT name, counter, changed FROM {DataVersion._meta.db_table}"
 
 
 def bump(*names):
