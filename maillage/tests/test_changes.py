@@ -99,14 +99,14 @@ def test_a_creation_noted_then_changed_stays_a_creation(db):
 
 
 def test_data_versions_are_bumped_once_when_the_change_set_ends(db, django_assert_num_queries):
+    names = (data_version.ACTORS, data_version.EVENTS, data_version.PROJECTS)
+    before = data_version.current_many(*names)  # 0, or what the migrations bumped to
     with changes.recording():
         for _ in range(5):
             changes.bump(data_version.ACTORS, data_version.EVENTS)
-        assert data_version.current(data_version.ACTORS) == 0  # not yet
-    assert data_version.current(data_version.ACTORS) != 0
-    assert data_version.current(data_version.EVENTS) != 0
-    versions = data_version.current_many(data_version.ACTORS, data_version.EVENTS, data_version.PROJECTS)
-    assert versions[2] == 0 and all(versions[:2])
+        assert data_version.current_many(*names) == before  # not yet
+    after = data_version.current_many(*names)
+    assert after[0] != before[0] and after[1] != before[1] and after[2] == before[2]
 
 
 def test_a_rollback_undoes_the_records_the_change_set_and_the_bumps(actor):
