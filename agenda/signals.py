@@ -6,7 +6,7 @@ state in ``services.save_event``; a plain save or link change made elsewhere (th
 and a programme item written on its own (a revert, ``services.save_programme_item``) still mark
 the agenda's data as changed, so no cached page outlives them (once per change set)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from directory.models import Place
@@ -25,33 +25,18 @@ def event_deleted(sender, instance, **kwargs):
     changes.bump(data_version.EVENTS)
 
 
-@receiver(post_save, sender=Event)
-def event_saved(sender, raw=False, **kwargs):
-    if not raw:
-        changes.bump(data_version.EVENTS)
-
-
-@receiver(m2m_changed, sender=Event.organisers.through)
-@receiver(m2m_changed, sender=Event.themes.through)
-@receiver(m2m_changed, sender=Event.audiences.through)
-@receiver(m2m_changed, sender=Event.languages.through)
-def event_links_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        changes.bump(data_version.EVENTS)
-
-
-@receiver(post_save, sender=ProgrammeItem)
-@receiver(post_delete, sender=ProgrammeItem)
-def programme_changed(sender, raw=False, **kwargs):
-    """The event's page shows its programme; no index reads it."""
-    if not raw:
-        changes.bump(data_version.DETAILS)
-
-
-@receiver(m2m_changed, sender=ProgrammeItem.organisers.through)
-def programme_organisers_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        changes.bump(data_version.DETAILS)
+changes.bump_when_written(
+    data_version.EVENTS,
+    saved=[Event],
+    links=[Event.organisers.through, Event.themes.through, Event.audiences.through, Event.languages.through],
+)
+# The event's page shows its programme; no index reads it.
+changes.bump_when_written(
+    data_version.DETAILS,
+    saved=[ProgrammeItem],
+    deleted=[ProgrammeItem],
+    links=[ProgrammeItem.organisers.through],
+)
 
 
 @receiver(actor_renamed)

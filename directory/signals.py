@@ -4,7 +4,7 @@ the demo). Each only marks the directory's data as changed (once per change set,
 ``maillage.changes.bump``), except a deleted place, whose actors stand elsewhere now.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from maillage import changes, data_version
@@ -55,18 +55,9 @@ def actor_deleted(sender, instance, **kwargs):
     changes.bump(data_version.ACTORS)
 
 
-@receiver(m2m_changed, sender=Actor.themes.through)
-@receiver(m2m_changed, sender=Actor.languages.through)
-@receiver(m2m_changed, sender=Actor.audiences.through)
-@receiver(m2m_changed, sender=Actor.places.through)
-def actor_relations_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        changes.bump(data_version.ACTORS)
-
-
-@receiver(post_save, sender=ActorRelation)
-@receiver(post_delete, sender=ActorRelation)
-def relation_changed(sender, raw=False, **kwargs):
-    """Both actors' pages list their relations; no index reads them."""
-    if not raw:
-        changes.bump(data_version.DETAILS)
+changes.bump_when_written(
+    data_version.ACTORS,
+    links=[Actor.themes.through, Actor.languages.through, Actor.audiences.through, Actor.places.through],
+)
+# Both actors' pages list their relations; no index reads them.
+changes.bump_when_written(data_version.DETAILS, saved=[ActorRelation], deleted=[ActorRelation])

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 from django.db.models import IntegerField, Value
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,6 +144,28 @@ def bump(*names):
         data_version.bump(*names)
     else:
         state.bumps.update(names)
+
+
+def bump_when_written(version, *, saved=(), deleted=(), links=()):
+    """Plain writes made outside the owners' functions (the admin, the shell, a data fix) mark
+    ``version`` as changed too, once per change set: a save of a ``saved`` model, a delete of a
+    ``deleted`` one, a change of the many-to-many ``links`` (their through models). Fixture
+    loading (``raw``) does not."""
+
+    def written(sender, raw=False, **kwargs):
+        if not raw:
+            bump(version)
+
+    def linked(sender, action, **kwargs):
+        if action.startswith("post_"):
+            bump(version)
+
+    for model in saved:
+        post_save.connect(written, sender=model, weak=False)
+    for model in deleted:
+        post_delete.connect(written, sender=model, weak=False)
+    for through in links:
+        m2m_changed.connect(linked, sender=through, weak=False)
 
 
 def set_archived(obj, archived, *, user=None, reason="", refresh, version):

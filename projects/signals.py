@@ -5,7 +5,7 @@ or link change made elsewhere (the shell, a data fix) of a project, a participat
 piece of news still marks the projects' data as changed (once per change set), so no cached page
 outlives it."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from directory.services import actor_renamed
@@ -30,23 +30,9 @@ def project_deleted(sender, instance, **kwargs):
     changes.bump(data_version.PROJECTS)
 
 
-@receiver(post_delete, sender=Participation)
-def participation_deleted(sender, instance, **kwargs):
-    changes.bump(data_version.PROJECTS)
-
-
-@receiver(post_save, sender=Project)
-@receiver(post_save, sender=Participation)
-@receiver(post_save, sender=Phase)
-@receiver(post_save, sender=Update)
-@receiver(post_delete, sender=Phase)
-@receiver(post_delete, sender=Update)
-def project_parts_changed(sender, raw=False, **kwargs):
-    if not raw:
-        changes.bump(data_version.PROJECTS)
-
-
-@receiver(m2m_changed, sender=Project.themes.through)
-def project_themes_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        changes.bump(data_version.PROJECTS)
+changes.bump_when_written(
+    data_version.PROJECTS,
+    saved=[Project, Participation, Phase, Update],
+    deleted=[Participation, Phase, Update],
+    links=[Project.themes.through],
+)
