@@ -29,25 +29,25 @@ NAMES = (ACTORS, EVENTS, PROJECTS, DETAILS, DUMP)
 
 
 def current(name):
-    return DataVersion.objects.filter(name=name).values_list("counter", flat=True).first() or 0
+    return snapshot(name)[0][0]
 
 
 def current_many(*names):
     """Several data versions in one query, in the order asked."""
-    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "counter"))
-    return [found.get(name, 0) for name in names]
+    return list(snapshot(*names)[0])
 
 
 def snapshot(*names):
     """Every version asked (all by default) and when the latest of them changed, in one query:
-    ``(counters in the order asked, datetime or None)``. Plain SQL: stored exports read it on
-    every request."""
+    ``(counters in the order asked, datetime or None)``. Plain SQL, no ORM: the page cache and the
+    stored exports read it on every request."""
     names = names or NAMES
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL)
         rows = {name: (counter, changed) for name, counter, changed in cursor.fetchall()}
-    changed = [_aware(rows[name][1]) for name in names if name in rows and rows[name][1] is not None]
-    return tuple(rows.get(name, (0, None))[0] for name in names), max(changed, default=None)
+    # SQLite's text dates sort as the dates do: only the latest one is parsed.
+    latest = max((rows[name][1] for name in names if name in rows and rows[name][1] is not None), default=None)
+    return tuple(rows.get(name, (0, None))[0] for name in names), None if latest is None else _aware(latest)
 
 
 def _aware(value):
@@ -57,16 +57,6 @@ def _aware(value):
     return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
 
 
-def counters():
-    """Every data version's counter, in the order of ``NAMES``, read the cheapest way (one small
-    query, no ORM: the page cache reads it on every request)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTERS_SQL)
-        found = dict(cursor.fetchall())
-    return tuple(found.get(name, 0) for name in NAMES)
-
-
-_COUNTERS_SQL = f"SELECT name, counter FROM {DataVersion._meta.db_table}"
 _SNAPSHOT_SQL = f"SELECT name, counter, changed FROM {DataVersion._meta.db_table}"
 
 

@@ -234,7 +234,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not _is_visitor(request) or len(request.META.get("QUERY_STRING", "")) > _MAX_QUERY:
             return self._not_shared(self.get_response(request))
-        key = _key(request, language, clock, data_version.counters())
+        key = _key(request, language, clock, data_version.snapshot()[0])
         page = _memory.get(key)
         if page is None:
             page = caches["pages"].get(key)
