@@ -21,7 +21,7 @@ import time
 
 from . import ROOT, WORK_DIR
 from .report import Row, say, table
-from .servers import environment
+from .servers import environment, internal, setup_django
 
 BUDGET_SECONDS = 60
 BUDGET_MB = 300
@@ -73,10 +73,7 @@ def _cleanup():
 
 
 def _internal(mode):
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    django.setup()
+    setup_django()
     print(json.dumps({"setup": _setup, "cleanup": _cleanup}[mode]()))
 
 
@@ -84,16 +81,7 @@ def _internal(mode):
 
 
 def _django(env, mode):
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.freshness", "--internal", mode],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.freshness {mode} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return internal("bench.freshness", env, mode)
 
 
 def run_reminders(env):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import ROOT, WORK_DIR
 from .report import Row, say, table
-from .servers import environment
+from .servers import environment, internal, setup_django
 
 BUDGET_SECONDS = 35
 BUDGET_MB = 220
@@ -205,10 +205,7 @@ def _cleanup():
 
 
 def _internal(mode, rows, path):
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    django.setup()
+    setup_django()
     result = _setup(rows, path) if mode == "setup" else _cleanup()
     print(json.dumps(result))
 
@@ -217,16 +214,7 @@ def _internal(mode, rows, path):
 
 
 def _django(env, mode, rows=ROWS, path=""):
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.imports", "--internal", mode, "--rows", str(rows), "--path", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.imports {mode} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return internal("bench.imports", env, mode, "--rows", rows, "--path", path)
 
 
 def run_import(env, path):

@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from . import ROOT, WORK_DIR
 from .report import Row, say, table, timed
-from .servers import environment
+from .servers import environment, internal, setup_django
 
 # The search page's queries: words found as written ("search" row, as before issue 13)...
 SEARCHES = ["inegalites", "logement", "repair cafe", "sante mentale", "buurt"]
@@ -152,10 +152,7 @@ def search_found(queries):
 
 
 def _internal(mode):
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    django.setup()
+    setup_django()
     modes = {"counts": _counts, "size": _size, "found": lambda: search_found(TYPO_SEARCHES)}
     print(json.dumps(modes[mode]()))
 
@@ -164,12 +161,7 @@ def _internal(mode):
 
 
 def _django(env, mode):
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.searching", "--internal", mode], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.searching {mode} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return internal("bench.searching", env, mode)
 
 
 class Missing(Exception):

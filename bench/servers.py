@@ -2,6 +2,7 @@
 
 import contextlib
 import glob
+import json
 import os
 import shutil
 import socket
@@ -14,6 +15,25 @@ import urllib.request
 from gunicorn import config as gunicorn_config
 
 from . import ROOT
+
+
+def setup_django():
+    """In a bench part's own process (``--internal``): Django, in the environment it was given."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+    django.setup()
+
+
+def internal(module, env, *args):
+    """What ``python -m <module> --internal <args>`` printed last (one line of JSON), run with the
+    bench's environment ``env``: the parts of a figure that need Django run in their own process."""
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--internal", *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(f"{module} {args[0]} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def environment(database_url, static_root, port):

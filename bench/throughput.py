@@ -230,24 +230,12 @@ def _cache():
 
 
 def _internal(mode):
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    django.setup()
+    servers.setup_django()
     print(json.dumps({"urls": _urls, "cache": _cache}[mode]()))
 
 
 def _django(env, mode):
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.throughput", "--internal", mode],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.throughput {mode} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return servers.internal("bench.throughput", env, mode)
 
 
 def manage(env, *args):
